@@ -1,0 +1,92 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cluster.models import (
+    Challenge,
+    Cluster,
+    Collective,
+    Measurement,
+    Milestone,
+    Objective,
+    RoadmapStep,
+)
+from territories.models import Territory, Theme
+
+
+class CollectiveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Collective
+        fields = ["id", "slug", "name", "description"]
+        read_only_fields = fields
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    collective = serializers.SlugRelatedField(slug_field="slug",
+                                              queryset=Collective.objects.all())
+    territory = serializers.SlugRelatedField(slug_field="slug", queryset=Territory.objects.all())
+
+    class Meta:
+        model = Cluster
+        fields = ["id", "collective", "territory", "start_date", "duration_months", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class RoadmapStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoadmapStep
+        fields = ["id", "cluster", "number", "kind", "summary", "start_date", "end_date",
+                  "status"]
+        read_only_fields = ["id", "cluster", "number", "kind", "summary"]
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", self.instance.start_date)
+        end = attrs.get("end_date", self.instance.end_date)
+        if end < start:
+            raise serializers.ValidationError(_("La fin de l'étape doit suivre son début."))
+        return attrs
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    step = serializers.PrimaryKeyRelatedField(queryset=RoadmapStep.objects.all())
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "step", "title", "due_date", "done_on", "position"]
+        read_only_fields = ["id"]
+
+
+class ChallengeSerializer(serializers.ModelSerializer):
+    theme = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(),
+                                         required=False, allow_null=True)
+
+    class Meta:
+        model = Challenge
+        fields = ["id", "cluster", "kind", "theme", "title", "summary", "position"]
+        read_only_fields = ["id"]
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
+                                            allow_null=True)
+    latest_on = serializers.DateField(read_only=True, allow_null=True)
+    progress = serializers.SerializerMethodField()
+    version = serializers.IntegerField(
+        required=False, help_text=_("Version lue avant la modification : une modification "
+                                    "faite entre-temps par quelqu'un d'autre est refusée (409)."))
+
+    class Meta:
+        model = Objective
+        fields = ["id", "challenge", "title", "unit", "baseline", "target", "target_date",
+                  "direction", "version", "latest_value", "latest_on", "progress"]
+        read_only_fields = ["id"]
+
+    def get_progress(self, objective) -> float | None:
+        share = objective.progress(getattr(objective, "latest_value", None))
+        return None if share is None else float(share)
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["id", "objective", "measured_on", "value", "source", "created_at"]
+        read_only_fields = ["id", "created_at"]

@@ -1,0 +1,40 @@
+"""One shape for every API error: `{"detail": "…", "code": "…"}`, in the request's language."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from cluster.errors import DomainError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.message, "code": exc.code}, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "detail": _("Les données envoyées ne sont pas valides."),
+            "code": "invalid",
+            "errors": exc.detail,
+        }
+    else:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        response.data = {
+            "detail": str(getattr(exc, "detail", _("Erreur."))),
+            "code": codes if isinstance(codes, str) else "error",
+        }
+    return response
+
+
+def error_response(detail, code, status_code=status.HTTP_400_BAD_REQUEST):
+    return Response({"detail": detail, "code": code}, status=status_code)

@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from cluster.api import cluster_views, views
+
+router = SimpleRouter()
+router.register("collectifs", cluster_views.CollectiveViewSet, basename="collective")
+router.register("clusters", cluster_views.ClusterViewSet, basename="cluster")
+router.register("etapes", cluster_views.RoadmapStepViewSet, basename="step")
+router.register("jalons", cluster_views.MilestoneViewSet, basename="milestone")
+router.register("defis", cluster_views.ChallengeViewSet, basename="challenge")
+router.register("objectifs", cluster_views.ObjectiveViewSet, basename="objective")
+router.register("mesures", cluster_views.MeasurementViewSet, basename="measurement")
+
+urlpatterns = [
+    path("me/", views.me, name="me"),
+    *router.urls,
+]

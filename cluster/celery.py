@@ -1,0 +1,15 @@
+"""The Celery application: broker and options come from Django's settings (CELERY_*).
+
+Start a worker with `celery -A cluster worker -l info` and the scheduler with
+`celery -A cluster beat -l info`. Without REDIS_URL, tasks run inline.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster.settings")
+
+app = Celery("cluster")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

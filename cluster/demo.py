@@ -1,0 +1,123 @@
+"""Demo data of the cluster app: the collectifs porteurs of the 20 territories labelled in 2019."""
+
+import json
+from pathlib import Path
+
+from cluster.models import (
+    Challenge,
+    Cluster,
+    Collective,
+    Measurement,
+    Membership,
+    Milestone,
+    Objective,
+    RoadmapStep,
+    User,
+)
+from cluster.roadmap import add_months
+from cluster.services import cluster_create
+
+FRENCH_IMPACT_2019 = Path(__file__).resolve().parent / "data" / "french_impact_2019.json"
+
+
+def labelled_territories():
+    """Return the 20 territories of the February 2019 press kit, as written in the data file."""
+    with FRENCH_IMPACT_2019.open(encoding="utf-8") as data:
+        return json.load(data)
+
+
+def load_collectives(territories):
+    """Create or update one collective per labelled territory; return them by slug."""
+    collectives = {}
+    for territory in territories:
+        actors = ", ".join(actor["name"] for actor in territory["collective"]["actors"])
+        collective, _ = Collective.objects.update_or_create(
+            slug=territory["slug"],
+            defaults={
+                "name": f"Collectif porteur {territory['name']}",
+                "description": f"{territory['collective']['text']}\n\nActeurs : {actors}",
+            },
+        )
+        collectives[territory["slug"]] = collective
+    return collectives
+
+
+def ensure_user(*, email, password, first_name, last_name, is_staff=False):
+    """Create the demo account once; never reset a password someone may have changed."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            is_staff=is_staff,
+            is_superuser=is_staff,
+        )
+    return user
+
+
+def ensure_membership(*, user, collective, role):
+    Membership.objects.update_or_create(user=user, collective=collective, defaults={"role": role})
+
+
+def load_clusters(labelled, collectives, territories, *, start_date, today):
+    """Give each collective its cluster, its défis from the press kit, and a live roadmap:
+    steps before today done with their milestones, the one of today in progress."""
+    clusters = {}
+    for item in labelled:
+        slug = item["slug"]
+        cluster = Cluster.objects.filter(collective=collectives[slug],
+                                         territory=territories[slug]).first()
+        if cluster is None:
+            cluster = cluster_create(collective=collectives[slug], territory=territories[slug],
+                                     start_date=start_date, duration_months=12)
+            for step in cluster.steps.all():
+                if step.end_date < today:
+                    step.status = RoadmapStep.Status.DONE
+                    step.milestones.update(done_on=step.end_date)
+                elif step.start_date <= today:
+                    step.status = RoadmapStep.Status.DOING
+                step.save(update_fields=["status"])
+            # One milestone of the steps already done was missed: visible as late.
+            late = Milestone.objects.filter(step__cluster=cluster, due_date__lt=today).last()
+            if late is not None:
+                Milestone.objects.filter(pk=late.pk).update(done_on=None)
+        for position, challenge in enumerate(item["challenges"]):
+            Challenge.objects.update_or_create(
+                cluster=cluster, title=challenge["title"][:200],
+                defaults={"kind": challenge["kind"] if challenge["kind"] in Challenge.Kind.values
+                          else Challenge.Kind.OTHER,
+                          "summary": challenge["summary"], "position": position},
+            )
+        clusters[slug] = cluster
+    return clusters
+
+
+# Plausible objectives for the défis of Aix-Marseille-Provence, measured every quarter.
+# The figures are invented for the demo; the défis are those of the press kit.
+DEMO_OBJECTIVES = {
+    "Cultiver Marseille": ("Surfaces cultivées en ville", "hectares", 12, 40, "increase",
+                           [14, 19, 23]),
+    "0 personne à la rue": ("Personnes sans solution d'hébergement le soir", "personnes",
+                            900, 300, "decrease", [860, 780, 690]),
+    "changer d'air": ("Contributeurs citoyens actifs", "personnes", 150, 1000, "increase",
+                      [210, 340]),
+}
+
+
+def load_objectives(cluster, *, today, by):
+    for challenge in cluster.challenges.all():
+        spec = DEMO_OBJECTIVES.get(challenge.title)
+        if spec is None or challenge.objectives.exists():
+            continue
+        title, unit, baseline, target, direction, values = spec
+        objective = Objective.objects.create(
+            challenge=challenge, title=title, unit=unit, baseline=baseline, target=target,
+            direction=direction, target_date=add_months(cluster.start_date, 36))
+        for index, value in enumerate(values):
+            measured_on = add_months(cluster.start_date, 3 * index)
+            if measured_on <= today:
+                Measurement.objects.create(objective=objective, measured_on=measured_on,
+                                           value=value, source="Données de démonstration",
+                                           created_by=by)

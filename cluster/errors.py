@@ -1,0 +1,3 @@
+from territories.errors import DomainError
+
+__all__ = ["DomainError"]

@@ -1,0 +1,328 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Une adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        # People type their address with whatever capitals they like.
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    """A person who signs in with an e-mail address.
+
+    Roles are not attributes of the person: a facilitator or a member is one
+    through a Membership of a collective, a funder reviewer through a
+    funding.FunderMember, and the national coordinators are staff.
+    """
+
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rices")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+
+class Collective(models.Model):
+    """A collectif porteur: the actors and people who run a cluster on a territory."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
+    description = models.TextField(_("présentation"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="collectives",
+        verbose_name=_("membres"),
+    )
+
+    class Meta:
+        verbose_name = _("collectif porteur")
+        verbose_name_plural = _("collectifs porteurs")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in a collective."""
+
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("animateur·rice")
+        MEMBER = "member", _("membre")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("personne"),
+    )
+    collective = models.ForeignKey(
+        Collective,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("collectif"),
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adhésion à un collectif")
+        verbose_name_plural = _("adhésions aux collectifs")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "collective"], name="unique_membership"),
+        ]
+        ordering = ["collective__name"]
+
+    def __str__(self):
+        return f"{self.user} — {self.collective} ({self.get_role_display()})"
+
+    def get_absolute_url(self):
+        return reverse("profile")
+
+
+class Cluster(models.Model):
+    """A collective running the method on one territory over 9 to 12 months."""
+
+    collective = models.ForeignKey(
+        Collective, on_delete=models.CASCADE, related_name="clusters",
+        verbose_name=_("collectif porteur"),
+    )
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.PROTECT, related_name="clusters",
+        verbose_name=_("territoire"),
+    )
+    start_date = models.DateField(_("date de lancement"))
+    duration_months = models.PositiveSmallIntegerField(
+        _("durée (mois)"), default=12,
+        validators=[MinValueValidator(9), MaxValueValidator(12)],
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["territory__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "territory"],
+                                    name="unique_cluster_per_collective_and_territory"),
+            models.CheckConstraint(condition=models.Q(duration_months__gte=9,
+                                                      duration_months__lte=12),
+                                   name="cluster_duration_9_to_12_months"),
+        ]
+
+    def __str__(self):
+        return f"{self.territory} — {self.collective}"
+
+
+# The 7-step roadmap -------------------------------------------------------------------
+
+class RoadmapStep(models.Model):
+    """One of the seven steps of the method, with its dates and status."""
+
+    class Kind(models.TextChoices):
+        MAP = "cartographier", _("Cartographier")
+        COMMUNITY = "communaute", _("Communauté")
+        SPACES = "espaces", _("Espaces")
+        EXPERIMENT = "experimenter", _("Expérimenter")
+        EVENT = "evenement", _("Évènement")
+        SCALE = "changement_echelle", _("Changement d'échelle")
+        MASTER_PLAN = "schema_directeur", _("Schéma directeur")
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("à venir")
+        DOING = "doing", _("en cours")
+        DONE = "done", _("terminée")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="steps",
+                                verbose_name=_("cluster"))
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    kind = models.CharField(_("étape"), max_length=30, choices=Kind.choices)
+    summary = models.TextField(_("objet"), blank=True)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"))
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices,
+                              default=Status.TODO)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("étape de la feuille de route")
+        verbose_name_plural = _("étapes de la feuille de route")
+        ordering = ["cluster", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "number"], name="unique_step_number"),
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="step_ends_after_it_starts"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.get_kind_display()}"
+
+
+class Milestone(models.Model):
+    step = models.ForeignKey(RoadmapStep, on_delete=models.CASCADE, related_name="milestones",
+                             verbose_name=_("étape"))
+    title = models.CharField(_("intitulé"), max_length=200)
+    due_date = models.DateField(_("échéance"))
+    done_on = models.DateField(_("atteint le"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jalon")
+        verbose_name_plural = _("jalons")
+        ordering = ["step__number", "position", "due_date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def is_late(self, today):
+        return self.done_on is None and self.due_date < today
+
+
+# Défis, objectives, measurements ----------------------------------------------------------
+
+class Challenge(models.Model):
+    """A défi: a social or environmental challenge with measurable objectives."""
+
+    class Kind(models.TextChoices):
+        ENVIRONMENTAL = "environnemental", _("environnemental")
+        SOCIAL = "social", _("social")
+        CITIZEN = "citoyen", _("citoyen")
+        ECONOMIC = "economique", _("économique")
+        OTHER = "autre", _("autre")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="challenges",
+                                verbose_name=_("cluster"))
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices,
+                            default=Kind.OTHER)
+    theme = models.ForeignKey("territories.Theme", on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="challenges", verbose_name=_("thème"))
+    title = models.CharField(_("intitulé"), max_length=200)
+    summary = models.TextField(_("résumé"), blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("défi")
+        verbose_name_plural = _("défis")
+        ordering = ["cluster", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Objective(models.Model):
+    """A measurable objective of a défi: its indicator goes from a baseline to a target."""
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("à augmenter")
+        DECREASE = "decrease", _("à réduire")
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE,
+                                  related_name="objectives", verbose_name=_("défi"))
+    title = models.CharField(_("objectif"), max_length=200)
+    unit = models.CharField(_("unité"), max_length=50)
+    baseline = models.DecimalField(_("valeur de départ"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("cible"), max_digits=14, decimal_places=2)
+    target_date = models.DateField(_("échéance"))
+    direction = models.CharField(_("sens"), max_length=10, choices=Direction.choices,
+                                 default=Direction.INCREASE)
+    # Optimistic locking: a save based on an older version is refused (see services).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+        ordering = ["challenge", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(direction="increase", target__gt=models.F("baseline"))
+                           | models.Q(direction="decrease", target__lt=models.F("baseline"))),
+                name="objective_target_beyond_baseline",
+                violation_error_message=_(
+                    "La cible doit dépasser la valeur de départ dans le sens choisi."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def progress(self, value):
+        """Return the share of the way from baseline to target that `value` reaches, 0 to 1."""
+        if value is None:
+            return None
+        share = (value - self.baseline) / (self.target - self.baseline)
+        return max(Decimal(0), min(Decimal(1), share))
+
+
+class Measurement(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE,
+                                  related_name="measurements", verbose_name=_("objectif"))
+    measured_on = models.DateField(_("date de la mesure"))
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("saisie par"))
+    created_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mesure")
+        verbose_name_plural = _("mesures")
+        ordering = ["objective", "measured_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "measured_on"],
+                                    name="one_measurement_per_objective_and_day",
+                                    violation_error_message=_(
+                                        "Une mesure existe déjà à cette date pour cet objectif.")),
+        ]
+
+    def __str__(self):
+        return f"{self.value} ({self.measured_on})"

@@ -1,0 +1,1 @@
+"""Projects, events and essaimage: see DESIGN.md."""

@@ -1,0 +1,59 @@
+// The step-1 map: actors and places of a territory from the GeoJSON API, clustered.
+// The list beside the map carries the same items for keyboard and screen-reader users.
+(function () {
+  "use strict";
+  var element = document.getElementById("map");
+  if (!element || !window.L) { return; }
+  var status = document.getElementById("map-status");
+  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18 }).setView([46.6, 2.4], 6);
+  if (element.dataset.tiles) {
+    var tiles = L.tileLayer(element.dataset.tiles, {
+      maxZoom: 18, attribution: element.dataset.attribution
+    });
+    tiles.on("tileerror", function () {
+      status.textContent = "Le fond de carte ne se charge pas ; les points restent affichés.";
+    });
+    tiles.addTo(map);
+  }
+  var colours = { actor: "#0a58ca", place: "#b02a37" };
+  var cluster = L.markerClusterGroup();
+  map.addLayer(cluster);
+  var features = [];
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function render() {
+    var form = document.getElementById("map-filters");
+    var layers = Array.prototype.map.call(
+      form.querySelectorAll("input[name=layer]:checked"), function (input) { return input.value; });
+    var kind = form.querySelector("select[name=kind]").value;
+    cluster.clearLayers();
+    var shown = features.filter(function (feature) {
+      var p = feature.properties;
+      return layers.indexOf(p.type) !== -1 && (!kind || p.type !== "actor" || p.kind === kind);
+    });
+    var markers = shown.map(function (feature) {
+      var p = feature.properties, c = feature.geometry.coordinates;
+      var label = p.type === "actor" ? element.dataset.actorLabel : element.dataset.placeLabel;
+      return L.circleMarker([c[1], c[0]], {
+        radius: 7, color: "#fff", weight: 1, fillColor: colours[p.type], fillOpacity: 0.9
+      }).bindPopup(
+        "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(label) + " — " +
+        escapeHtml(p.kind_label) + "<br><a href=\"" + encodeURI(p.url) + "\">" +
+        escapeHtml(element.dataset.more) + "</a>");
+    });
+    cluster.addLayers(markers);
+    if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 13, padding: [20, 20] }); }
+    status.textContent = markers.length + " élément(s) localisé(s) sur la carte.";
+  }
+
+  fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
+    .then(function (response) { return response.json(); })
+    .then(function (data) { features = data.features || []; render(); })
+    .catch(function () { status.textContent = "Les points n'ont pas pu être chargés."; });
+  document.getElementById("map-filters").addEventListener("change", render);
+})();

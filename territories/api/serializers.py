@@ -1,0 +1,101 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from territories.models import Actor, Commune, Place, Territory, Theme
+from territories.validators import normalize_siret
+
+
+class PerimeterSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Territory.PerimeterLevel.choices)
+    codes = serializers.ListField(child=serializers.CharField(max_length=9), allow_empty=False,
+                                  max_length=5000)
+
+
+class TerritorySerializer(serializers.ModelSerializer):
+    """A territory; its perimeter is written as {level, codes} and read back the same way."""
+
+    population = serializers.IntegerField(source="total_population", read_only=True)
+    commune_count = serializers.IntegerField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:territory-detail",
+                                               lookup_field="slug")
+    transitions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Territory.Transition.choices), required=False)
+    perimeter = PerimeterSerializer(write_only=True)
+    perimeter_level = serializers.CharField(read_only=True)
+    perimeter_codes = serializers.ListField(read_only=True)
+
+    class Meta:
+        model = Territory
+        fields = ["url", "slug", "name", "kind", "summary", "transitions", "population",
+                  "commune_count", "perimeter", "perimeter_level", "perimeter_codes",
+                  "is_published"]
+        read_only_fields = ["slug"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    territory = serializers.SlugRelatedField(slug_field="slug", queryset=Territory.objects.all())
+
+    def validate_territory(self, territory):
+        if self.instance is not None and territory != self.instance.territory:
+            raise serializers.ValidationError(_("Un élément ne change pas de territoire."))
+        return territory
+
+
+class LocatedItemSerializer(ItemSerializer):
+    commune = serializers.SlugRelatedField(
+        slug_field="code", queryset=Commune.objects.all(), required=False, allow_null=True,
+        error_messages={"does_not_exist": _("Commune inconnue : code INSEE {value}.")},
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        latitude = attrs.get("latitude", getattr(self.instance, "latitude", None))
+        longitude = attrs.get("longitude", getattr(self.instance, "longitude", None))
+        if (latitude is None) != (longitude is None):
+            raise serializers.ValidationError(
+                _("Indiquez la latitude et la longitude, ou aucune des deux."))
+        commune = attrs.get("commune")
+        if commune is not None and commune.parent_id:
+            attrs["commune"] = commune.parent
+        return attrs
+
+
+class ActorSerializer(LocatedItemSerializer):
+    themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(),
+                                          many=True, required=False)
+
+    class Meta:
+        model = Actor
+        fields = ["id", "territory", "name", "kind", "siret", "description", "themes",
+                  "commune", "address", "latitude", "longitude", "website", "email",
+                  "is_published", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []  # the SIRET rule is checked in validate(), with a French message
+
+    def to_internal_value(self, data):
+        if hasattr(data, "copy") and data.get("siret"):
+            data = data.copy()
+            data["siret"] = normalize_siret(data["siret"])
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        siret = attrs.get("siret", getattr(self.instance, "siret", ""))
+        territory = attrs.get("territory", getattr(self.instance, "territory", None))
+        if siret:
+            twins = Actor.objects.filter(territory=territory, siret=siret)
+            if self.instance is not None:
+                twins = twins.exclude(pk=self.instance.pk)
+            if twins.exists():
+                raise serializers.ValidationError(
+                    {"siret": [_("Un acteur de ce territoire a déjà ce SIRET.")]})
+        return attrs
+
+
+class PlaceSerializer(LocatedItemSerializer):
+    class Meta:
+        model = Place
+        fields = ["id", "territory", "name", "kind", "status", "description", "operator",
+                  "commune", "address", "latitude", "longitude", "is_published",
+                  "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]

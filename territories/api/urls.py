@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from territories.api import views
+
+router = SimpleRouter()
+router.register("territoires", views.TerritoryViewSet, basename="territory")
+router.register("acteurs", views.ActorViewSet, basename="actor")
+router.register("lieux", views.PlaceViewSet, basename="place")
+
+urlpatterns = [
+    path("territoires/<slug:slug>/carte/", views.territory_map, name="territory-map"),
+    *router.urls,
+]

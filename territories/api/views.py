@@ -1,0 +1,151 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from territories.api.filters import ActorApiFilterSet, PlaceApiFilterSet
+from territories.api.serializers import ActorSerializer, PlaceSerializer, TerritorySerializer
+from territories.models import Actor, Place
+from territories.permissions import (
+    can_create_territory,
+    can_edit_territory,
+    get_territory_for_reading,
+    visible_items,
+    visible_territories,
+)
+from territories.selectors import map_features, with_figures
+from territories.services import territory_create, territory_update
+
+
+class TerritoryEditorPermission(permissions.BasePermission):
+    """Anyone reads what they may see; only the territory's editors change its items."""
+
+    message = "Seuls les membres des collectifs de ce territoire peuvent modifier sa cartographie."
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
+
+    def has_object_permission(self, request, view, obj):
+        return (request.method in permissions.SAFE_METHODS
+                or can_edit_territory(request.user, obj.territory))
+
+
+class TerritoryPermission(permissions.BasePermission):
+    message = "Seuls les animateur·rices, l'équipe nationale et les collectifs du territoire " \
+              "peuvent le modifier."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if view.action == "create":
+            return can_create_territory(request.user)
+        return request.user.is_authenticated
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or can_edit_territory(request.user, obj)
+
+
+@extend_schema(tags=["territoires"])
+class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                       viewsets.ReadOnlyModelViewSet):
+    """Territories: published ones for everybody, drafts for their editors and staff.
+
+    Facilitators and staff create them; their editors change them. The perimeter is
+    given as `{"level": "epci", "codes": ["200054807"]}` and stored as communes.
+    """
+
+    serializer_class = TerritorySerializer
+    permission_classes = [TerritoryPermission]
+    lookup_field = "slug"
+    filterset_fields = ["kind", "is_published"]
+
+    def get_queryset(self):
+        return with_figures(visible_territories(self.request.user)).order_by("name")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        perimeter = data.pop("perimeter")
+        territory = territory_create(level=perimeter["level"], codes=perimeter["codes"],
+                                     created_by=request.user, **data)
+        return Response(self._read(territory), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        territory = self.get_object()
+        serializer = self.get_serializer(territory, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        perimeter = data.pop("perimeter", {"level": territory.perimeter_level,
+                                           "codes": territory.perimeter_codes})
+        territory_update(territory=territory, level=perimeter["level"],
+                         codes=perimeter["codes"],
+                         cooperation_territories=list(territory.cooperation_territories.all()),
+                         **data)
+        return Response(self._read(territory))
+
+    def _read(self, territory):
+        # Population and commune count are annotations: read the row back with them.
+        return self.get_serializer(self.get_queryset().get(pk=territory.pk)).data
+
+
+class ItemViewSet(viewsets.ModelViewSet):
+    permission_classes = [TerritoryEditorPermission]
+    model = None
+    select_related = ("territory",)
+
+    def get_queryset(self):
+        items = self.model.objects.select_related(*self.select_related).order_by("name", "pk")
+        return visible_items(self.request.user, items)
+
+    def perform_create(self, serializer):
+        if not can_edit_territory(self.request.user, serializer.validated_data["territory"]):
+            raise PermissionDenied(_("Vous ne pouvez pas ajouter d'éléments à ce territoire."))
+        serializer.save()
+
+
+@extend_schema(tags=["acteurs"])
+class ActorViewSet(ItemViewSet):
+    """Actors of the step-1 map, filtered by territory, type, theme, commune or status."""
+
+    model = Actor
+    serializer_class = ActorSerializer
+    filterset_class = ActorApiFilterSet
+    select_related = ("territory", "commune")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("themes")
+
+
+@extend_schema(tags=["lieux"])
+class PlaceViewSet(ItemViewSet):
+    """Places realised or emerging: tiers-lieux, friches, fablabs…"""
+
+    model = Place
+    serializer_class = PlaceSerializer
+    filterset_class = PlaceApiFilterSet
+    select_related = ("territory", "commune")
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+@extend_schema(
+    tags=["territoires"],
+    summary="Carte d'un territoire (GeoJSON)",
+    description="Les acteurs et les lieux localisés que la personne peut voir, en GeoJSON.",
+    responses={200: OpenApiResponse(description="FeatureCollection GeoJSON")},
+)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+@renderer_classes([GeoJSONRenderer, JSONRenderer])
+def territory_map(request, slug):
+    territory = get_territory_for_reading(request.user, slug)
+    return Response(
+        {"type": "FeatureCollection", "features": map_features(request.user, territory)}
+    )

@@ -1,0 +1,434 @@
+"""Reference geography (régions, départements, EPCI, communes) and territories.
+
+The reference rows use their official codes as primary keys: they come from
+an official dataset and are refreshed by code, never edited by hand.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from territories.validators import validate_siret
+
+
+class Region(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("région"),
+        null=True, blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Epci(models.Model):
+    """An établissement public de coopération intercommunale, known by its SIREN."""
+
+    class Kind(models.TextChoices):
+        CC = "CC", _("communauté de communes")
+        CA = "CA", _("communauté d'agglomération")
+        CU = "CU", _("communauté urbaine")
+        METRO = "METRO", _("métropole")
+        MET69 = "MET69", _("Métropole de Lyon")
+
+    code = models.CharField(_("SIREN"), max_length=9, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    population = models.PositiveIntegerField(_("population"), default=0)
+
+    class Meta:
+        verbose_name = _("EPCI")
+        verbose_name_plural = _("EPCI")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Commune(models.Model):
+    """A current commune, or a municipal arrondissement of Paris, Lyon or Marseille.
+
+    Arrondissements point to their commune (`parent`) so that an address in
+    "Marseille 3e" finds Marseille; perimeters are made of communes only.
+    """
+
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", _("commune")
+        ARRONDISSEMENT = "arrondissement", _("arrondissement municipal")
+
+    code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100, db_index=True)
+    kind = models.CharField(_("type"), max_length=15, choices=Kind.choices,
+                            default=Kind.COMMUNE)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="communes",
+        verbose_name=_("département"),
+    )
+    epci = models.ForeignKey(
+        Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes",
+        verbose_name=_("EPCI"),
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="arrondissements",
+        verbose_name=_("commune de rattachement"),
+    )
+    population = models.PositiveIntegerField(_("population"), default=0)
+    # Space-separated: the few communes with several postal codes stay searchable
+    # with a plain `contains` on every database.
+    postal_codes = models.CharField(_("codes postaux"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.department_id})"
+
+
+class Territory(models.Model):
+    """A perimeter of communes on which a cluster runs.
+
+    Population, départements and régions are derived from the communes,
+    never typed.
+    """
+
+    class Kind(models.TextChoices):
+        METROPOLE = "metropole", _("métropole")
+        AGGLOMERATION = "agglomeration", _("agglomération")
+        MEDIUM_TOWN = "ville_moyenne", _("ville moyenne")
+        PRIORITY_DISTRICT = "quartier_prioritaire", _("quartier prioritaire")
+        RURAL = "rural", _("territoire rural")
+        INDUSTRIAL = "bassin_industriel", _("ancien bassin industriel")
+        DEPARTMENT = "departement", _("département")
+        REGION = "region", _("région")
+        OVERSEAS = "outre_mer", _("outre-mer")
+
+    class Transition(models.TextChoices):
+        ECONOMIC = "economique", _("économique")
+        ENERGY = "energetique", _("énergétique")
+        EDUCATION = "educative_culturelle", _("éducative et culturelle")
+        DEMOGRAPHIC = "demographique", _("démographique")
+        DIGITAL = "numerique", _("numérique")
+        LIFESTYLE = "usages", _("usages et modes de vie")
+
+    class PerimeterLevel(models.TextChoices):
+        COMMUNES = "communes", _("communes")
+        EPCI = "epci", _("intercommunalités (EPCI)")
+        DEPARTMENT = "departement", _("départements")
+        REGION = "region", _("région(s)")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
+    kind = models.CharField(_("type de territoire"), max_length=30, choices=Kind.choices)
+    summary = models.TextField(_("présentation"), blank=True)
+    transitions = models.JSONField(_("transitions"), default=list, blank=True)
+    # The perimeter as chosen (e.g. one EPCI), kept to edit it; `communes` is what it covers.
+    perimeter_level = models.CharField(_("périmètre choisi par"), max_length=20,
+                                       choices=PerimeterLevel.choices,
+                                       default=PerimeterLevel.COMMUNES)
+    perimeter_codes = models.JSONField(_("codes du périmètre"), default=list, blank=True)
+    communes = models.ManyToManyField(
+        Commune, related_name="territories", verbose_name=_("communes du périmètre")
+    )
+    cooperation_territories = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="cooperating_with",
+        verbose_name=_("territoires de coopération prioritaire"),
+        help_text=_("Zones voisines ou internes qui rejoignent la dynamique sans disposer d'un "
+                    "écosystème mature."),
+    )
+    is_published = models.BooleanField(_("publié"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("créé par"))
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("territories:detail", args=[self.slug])
+
+    def population(self):
+        return self.communes.aggregate(total=Sum("population"))["total"] or 0
+
+    def get_transitions_display(self):
+        labels = dict(self.Transition.choices)
+        return [labels[value] for value in self.transitions if value in labels]
+
+
+class KeyFigure(models.Model):
+    """A figure that describes the territory, always with its source."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE,
+                                  related_name="key_figures", verbose_name=_("territoire"))
+    label = models.CharField(_("intitulé"), max_length=200)
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("unité"), max_length=30, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("année"), null=True, blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("chiffre clé")
+        verbose_name_plural = _("chiffres clés")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.label} : {self.value} {self.unit}".strip()
+
+
+class Theme(models.Model):
+    """A theme of action shared by actors and, later, défis (alimentation durable…)."""
+
+    slug = models.SlugField(_("identifiant"), max_length=60, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MappedItem(models.Model):
+    """What every item of the step-1 map has: a territory, a name, a publication flag."""
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="%(class)ss",
+        verbose_name=_("territoire"),
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_published = models.BooleanField(
+        _("publié"), default=False,
+        help_text=_("Visible du public ; sinon, seulement des collectifs du territoire."),
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LocatedItem(MappedItem):
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("commune"),
+    )
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta(MappedItem.Meta):
+        abstract = True
+
+
+class Actor(LocatedItem):
+    """Anyone who acts on the territory: public body, ESS organisation, company, research…"""
+
+    class Kind(models.TextChoices):
+        LOCAL_AUTHORITY = "collectivite", _("collectivité ou service public")
+        ASSOCIATION = "association", _("association")
+        COOPERATIVE = "cooperative", _("coopérative")
+        MUTUAL = "mutuelle", _("mutuelle")
+        FOUNDATION = "fondation", _("fondation")
+        SOCIAL_ENTERPRISE = "entreprise_sociale", _("entreprise sociale")
+        TPE = "tpe", _("entreprise engagée — TPE")
+        PME = "pme", _("entreprise engagée — PME")
+        ETI = "eti", _("entreprise engagée — ETI")
+        LARGE_COMPANY = "grand_groupe", _("entreprise engagée — grand groupe")
+        INCUBATOR = "incubateur", _("incubateur ou accélérateur")
+        NETWORK = "reseau", _("réseau d'accompagnement (CRESS, CCI, PTCE…)")
+        RESEARCH = "recherche", _("recherche et enseignement")
+        CITIZENS = "citoyens", _("collectif citoyen")
+        ARTISTS = "artistes", _("artistes et culture")
+        OTHER = "autre", _("autre")
+
+    kind = models.CharField(_("type d'acteur"), max_length=30, choices=Kind.choices,
+                            default=Kind.OTHER)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True,
+                             validators=[validate_siret])
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("e-mail de contact"), blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="actors",
+                                    verbose_name=_("thèmes"))
+
+    class Meta(LocatedItem.Meta):
+        verbose_name = _("acteur")
+        verbose_name_plural = _("acteurs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "siret"], condition=~models.Q(siret=""),
+                name="unique_actor_siret_per_territory",
+                violation_error_message=_("Un acteur de ce territoire a déjà ce SIRET."),
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("territories:actor_detail", args=[self.territory.slug, self.pk])
+
+
+class Place(LocatedItem):
+    """A place realised or emerging: tiers-lieu, friche, fablab…"""
+
+    class Kind(models.TextChoices):
+        THIRD_PLACE = "tiers_lieu", _("tiers-lieu")
+        WASTELAND = "friche", _("friche")
+        FABLAB = "fablab", _("fablab ou atelier partagé")
+        COWORKING = "coworking", _("espace de coworking")
+        COMMUNITY = "local_associatif", _("local associatif ou centre social")
+        FARM = "ferme", _("ferme ou jardin partagé")
+        OTHER = "autre", _("autre")
+
+    class Status(models.TextChoices):
+        OPEN = "ouvert", _("réalisé, ouvert")
+        EMERGING = "emergent", _("émergent")
+        PLANNED = "projet", _("en projet")
+
+    kind = models.CharField(_("type de lieu"), max_length=30, choices=Kind.choices,
+                            default=Kind.THIRD_PLACE)
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices,
+                              default=Status.OPEN)
+    operator = models.ForeignKey(
+        Actor, on_delete=models.SET_NULL, null=True, blank=True, related_name="places",
+        verbose_name=_("gestionnaire"),
+    )
+
+    class Meta(LocatedItem.Meta):
+        verbose_name = _("lieu")
+        verbose_name_plural = _("lieux")
+
+    def get_absolute_url(self):
+        return reverse("territories:place_detail", args=[self.territory.slug, self.pk])
+
+
+class Resource(MappedItem):
+    """A resource the territory can count on: engineering, equipment, data, training…"""
+
+    class Kind(models.TextChoices):
+        ENGINEERING = "ingenierie", _("ingénierie et accompagnement")
+        FUNDING = "financement", _("financement")
+        EQUIPMENT = "equipement", _("équipement ou matériel")
+        TRAINING = "formation", _("formation")
+        DATA = "donnees", _("données et études")
+        OTHER = "autre", _("autre")
+
+    kind = models.CharField(_("type de ressource"), max_length=30, choices=Kind.choices)
+    provider = models.ForeignKey(
+        Actor, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources",
+        verbose_name=_("apportée par"),
+    )
+
+    class Meta(MappedItem.Meta):
+        verbose_name = _("ressource")
+        verbose_name_plural = _("ressources")
+
+    def get_absolute_url(self):
+        return reverse("territories:resource_detail", args=[self.territory.slug, self.pk])
+
+
+class LocalPolicy(MappedItem):
+    """A public policy that supports the dynamic: plan ESS, contrat de ville, PCAET…"""
+
+    class Level(models.TextChoices):
+        COMMUNE = "commune", _("commune")
+        EPCI = "epci", _("intercommunalité")
+        DEPARTMENT = "departement", _("département")
+        REGION = "region", _("région")
+        STATE = "etat", _("État")
+        EUROPE = "europe", _("Union européenne")
+
+    level = models.CharField(_("échelon"), max_length=20, choices=Level.choices)
+    url = models.URLField(_("lien"), blank=True)
+
+    class Meta(MappedItem.Meta):
+        verbose_name = _("politique locale")
+        verbose_name_plural = _("politiques locales")
+
+    def get_absolute_url(self):
+        return reverse("territories:policy_detail", args=[self.territory.slug, self.pk])
+
+
+class ActorImport(models.Model):
+    """A CSV file of actors: previewed first, then written, inline or by a worker."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("aperçu, en attente de confirmation")
+        QUEUED = "queued", _("en file d'attente")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("terminé")
+        FAILED = "failed", _("échec")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="imports",
+                                  verbose_name=_("territoire"))
+    file = models.FileField(_("fichier"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+", verbose_name=_("par"))
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices,
+                              default=Status.PREVIEW)
+    publish = models.BooleanField(_("publier les nouveaux acteurs"), default=False)
+    total_rows = models.PositiveIntegerField(_("lignes"), default=0)
+    processed_rows = models.PositiveIntegerField(_("lignes traitées"), default=0)
+    report = models.JSONField(_("rapport"), default=dict)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import d'acteurs")
+        verbose_name_plural = _("imports d'acteurs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("territories:actor_import_detail", args=[self.territory.slug, self.pk])
+
+    @property
+    def progress_percent(self):
+        if not self.total_rows:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

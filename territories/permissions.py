@@ -1,0 +1,104 @@
+"""Who may see or change what in territories: one helper per object type.
+
+Editors of a territory are the staff, the person who created it, and the members
+of a collective running a cluster on it (reached through reverse relations:
+cluster sits above territories). The public reads what is published; editors
+also read drafts.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from territories.models import ActorImport, Territory
+
+
+def editable_territories(user):
+    """Return the territories whose map the person may change."""
+    if not user.is_authenticated or not user.is_active:
+        return Territory.objects.none()
+    if user.is_staff:
+        return Territory.objects.all()
+    return Territory.objects.filter(
+        Q(clusters__collective__memberships__user=user) | Q(created_by=user)
+    ).distinct()
+
+
+def can_create_territory(user):
+    """Staff and facilitators create territories (a facilitator is one in cluster's terms:
+    a Membership whose role is "facilitator", reached through the reverse relation)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.memberships.filter(role="facilitator").exists()
+
+
+def require_creator(user):
+    if not can_create_territory(user):
+        raise PermissionDenied(
+            "Seuls les animateur·rices et l'équipe nationale créent des territoires.")
+
+
+def can_edit_territory(user, territory):
+    return editable_territories(user).filter(pk=territory.pk).exists()
+
+
+def visible_territories(user):
+    """Return the territories the person may read: published ones, and those they edit."""
+    if user.is_authenticated and user.is_staff:
+        return Territory.objects.all()
+    return Territory.objects.filter(
+        Q(is_published=True) | Q(pk__in=editable_territories(user).values("pk"))
+    )
+
+
+def get_territory_for_reading(user, slug):
+    """Return the territory if the person may read it; 404 otherwise, so drafts stay unseen."""
+    territory = visible_territories(user).filter(slug=slug).first()
+    if territory is None:
+        raise Http404("Territoire introuvable.")
+    return territory
+
+
+def visible_items(user, queryset):
+    """Restrict map items (actors, places…) to published ones and those the person edits."""
+    if user.is_authenticated and user.is_staff:
+        return queryset
+    return queryset.filter(
+        Q(is_published=True, territory__is_published=True)
+        | Q(territory__in=editable_territories(user).values("pk"))
+    )
+
+
+def get_item_for_reading(user, model, territory, pk):
+    item = visible_items(user, model.objects.filter(territory=territory, pk=pk)).first()
+    if item is None:
+        raise Http404("Élément introuvable.")
+    return item
+
+
+def get_item_for_editing(user, model, territory, pk):
+    """Return the item of a territory the person edits.
+
+    404 when they may not even read it (a draft stays unseen), 403 when they
+    may read but not change it.
+    """
+    item = get_item_for_reading(user, model, territory, pk)
+    require_editor(user, territory)
+    return item
+
+
+def require_editor(user, territory):
+    """Refuse anyone who may not change the territory's map: 403 if they may read it."""
+    if not can_edit_territory(user, territory):
+        raise PermissionDenied(
+            "Seuls les membres des collectifs de ce territoire peuvent modifier sa cartographie."
+        )
+
+
+def get_import_for_editing(user, territory, pk):
+    """Return an import of actors of a territory the person edits."""
+    require_editor(user, territory)
+    actor_import = ActorImport.objects.filter(territory=territory, pk=pk).first()
+    if actor_import is None:
+        raise Http404("Import introuvable.")
+    return actor_import

@@ -1,0 +1,141 @@
+"""State changes of territories, shared by the pages, the API and the commands."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from territories.errors import DomainError
+from territories.geography import communes_in
+from territories.imports import ImportFileError, apply_import, plan_import
+from territories.models import ActorImport, Territory
+
+# Paths of the territory pages that a slug must not shadow.
+RESERVED_SLUGS = {"nouveau", "communes", "perimetre"}
+
+PERIMETER_LEVELS = {
+    "communes": "communes",
+    "epci": "EPCI",
+    "departement": "départements",
+    "region": "régions",
+}
+
+
+@transaction.atomic
+def territory_set_perimeter(*, territory, level, codes):
+    """Make the territory's perimeter the communes of the given communes, EPCI, départements
+    or régions; refuse unknown codes, leaving the perimeter as it was."""
+    codes = sorted({code.strip() for code in codes if code.strip()})
+    if level not in PERIMETER_LEVELS:
+        raise DomainError(f"Niveau de périmètre inconnu : « {level} ».", code="invalid_level")
+    if not codes:
+        raise DomainError("Choisissez au moins un élément pour le périmètre.", code="empty")
+    communes = list(communes_in(level=level, codes=codes).values_list("code", flat=True))
+    if level == "communes":
+        unknown = sorted(set(codes) - set(communes))
+    else:
+        field = {"epci": "epci_id", "departement": "department_id",
+                 "region": "department__region_id"}[level]
+        found = set(communes_in(level=level, codes=codes).values_list(field, flat=True))
+        unknown = sorted(set(codes) - found)
+    if unknown:
+        raise DomainError(
+            f"Codes inconnus parmi les {PERIMETER_LEVELS[level]} : {', '.join(unknown)}.",
+            code="unknown_codes",
+        )
+    territory.communes.set(communes)
+    territory.perimeter_level, territory.perimeter_codes = level, codes
+    territory.save(update_fields=["perimeter_level", "perimeter_codes"])
+    return len(communes)
+
+
+@transaction.atomic
+def territory_create(*, name, kind, level, codes, summary="", is_published=False, **fields):
+    """Create a territory with its perimeter, or nothing at all if the perimeter is refused."""
+    slug = slugify(name)[:200]
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-territoire"
+    if not slug or Territory.objects.filter(slug=slug).exists():
+        raise DomainError(f"Un territoire nommé « {name} » existe déjà.", code="duplicate")
+    cooperation = fields.pop("cooperation_territories", [])
+    territory = Territory.objects.create(
+        name=name, slug=slug, kind=kind, summary=summary, is_published=is_published, **fields
+    )
+    territory.cooperation_territories.set(cooperation)
+    territory_set_perimeter(territory=territory, level=level, codes=codes)
+    return territory
+
+
+# Imports of actors ---------------------------------------------------------------------
+
+INLINE_IMPORT_ROWS = 2000  # above this, a worker writes the file and the page shows progress
+
+
+def actor_import_preview(*, territory, upload, by, publish=False):
+    """Read and check an uploaded CSV without writing any actor; keep the file and the plan."""
+    raw = upload.read()
+    try:
+        plan = plan_import(territory=territory, raw=raw)
+    except ImportFileError as error:
+        raise DomainError(str(error), code="unreadable_file") from None
+    upload.seek(0)
+    return ActorImport.objects.create(
+        territory=territory, file=upload, original_name=upload.name[:255], created_by=by,
+        publish=publish, total_rows=len(plan.rows), report=plan.report(),
+    )
+
+
+def actor_import_confirm(*, actor_import):
+    """Write a previewed import now, or queue it for a worker when the file is large."""
+    with transaction.atomic():
+        actor_import = ActorImport.objects.select_for_update().get(pk=actor_import.pk)
+        if actor_import.status != ActorImport.Status.PREVIEW:
+            raise DomainError("Cet import a déjà été lancé.", code="already_started", status=409)
+        actor_import.status = ActorImport.Status.QUEUED
+        actor_import.save(update_fields=["status"])
+    if actor_import.total_rows > INLINE_IMPORT_ROWS:
+        from territories.tasks import run_actor_import_task
+
+        transaction.on_commit(lambda: run_actor_import_task.delay(actor_import.pk))
+    else:
+        actor_import_run(actor_import=actor_import)
+    actor_import.refresh_from_db()
+    return actor_import
+
+
+def actor_import_run(*, actor_import):
+    """Plan the stored file again (the map may have changed since the preview) and write it."""
+    ActorImport.objects.filter(pk=actor_import.pk).update(status=ActorImport.Status.RUNNING)
+    step = max(1, actor_import.total_rows // 20)
+
+    def progress(done):
+        if done % step == 0:
+            ActorImport.objects.filter(pk=actor_import.pk).update(processed_rows=done)
+
+    try:
+        with actor_import.file.open("rb") as stored:
+            raw = stored.read()
+        plan = plan_import(territory=actor_import.territory, raw=raw, progress=progress)
+        apply_import(territory=actor_import.territory, plan=plan,
+                     publish=actor_import.publish)
+    except Exception as error:
+        ActorImport.objects.filter(pk=actor_import.pk).update(
+            status=ActorImport.Status.FAILED, finished_at=timezone.now(),
+            report={**actor_import.report, "error": str(error)},
+        )
+        raise
+    ActorImport.objects.filter(pk=actor_import.pk).update(
+        status=ActorImport.Status.DONE, processed_rows=len(plan.rows),
+        finished_at=timezone.now(), report=plan.report(),
+    )
+
+
+@transaction.atomic
+def territory_update(*, territory, level, codes, cooperation_territories=(), **fields):
+    """Change a territory and its perimeter together, or not at all."""
+    for name, value in fields.items():
+        setattr(territory, name, value)
+    territory.save()
+    territory.cooperation_territories.set(
+        [other for other in cooperation_territories if other.pk != territory.pk])
+    territory_set_perimeter(territory=territory, level=level, codes=codes)
+    return territory

@@ -1,0 +1,296 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from territories import filters, forms
+from territories.errors import DomainError
+from territories.imports import format_report
+from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
+from territories.permissions import (
+    can_create_territory,
+    can_edit_territory,
+    get_import_for_editing,
+    get_item_for_editing,
+    get_item_for_reading,
+    get_territory_for_reading,
+    require_creator,
+    require_editor,
+    visible_items,
+    visible_territories,
+)
+from territories.search import search
+from territories.selectors import perimeter_of, perimeter_search, with_figures
+from territories.services import (
+    actor_import_confirm,
+    actor_import_preview,
+    territory_create,
+    territory_update,
+)
+
+PAGE_SIZE = 20
+
+
+def territory_list(request):
+    territories = with_figures(visible_territories(request.user)).order_by("name")
+    page = Paginator(territories, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "territories/territory_list.html", {
+        "page": page, "can_create": can_create_territory(request.user)})
+
+
+def territory_detail(request, slug):
+    territory = get_territory_for_reading(request.user, slug)
+    territory = with_figures(type(territory).objects.filter(pk=territory.pk)).get()
+    counts = {
+        kind.name: visible_items(request.user, kind.model.objects.filter(territory=territory))
+        .count()
+        for kind in KINDS.values()
+    }
+    return render(request, "territories/territory_detail.html", {
+        "territory": territory, "counts": counts, "kinds": KINDS.values(),
+        "can_edit": can_edit_territory(request.user, territory), **perimeter_of(territory),
+        "key_figures": territory.key_figures.all(),
+        "cooperation": visible_territories(request.user).filter(cooperating_with=territory),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def territory_edit(request, slug=None):
+    if slug is None:
+        require_creator(request.user)
+        territory = Territory()
+    else:
+        territory = get_territory_for_reading(request.user, slug)
+        require_editor(request.user, territory)
+    form = forms.TerritoryForm(request.POST or None, instance=territory,
+                               cooperation_choices=visible_territories(request.user))
+    figures = forms.KeyFigureFormSet(request.POST or None, instance=territory)
+    if request.method == "POST" and form.is_valid() and figures.is_valid():
+        data = dict(form.cleaned_data)
+        level, codes = data.pop("perimeter_level"), data.pop("perimeter_codes")
+        try:
+            with transaction.atomic():
+                if territory.pk:
+                    territory = territory_update(territory=territory, level=level, codes=codes,
+                                                 **data)
+                else:
+                    territory = territory_create(level=level, codes=codes,
+                                                 created_by=request.user, **data)
+                figures.instance = territory
+                figures.save()
+        except DomainError as error:
+            field = "name" if error.code == "duplicate" else "perimeter_codes"
+            form.add_error(field, error.message)
+        else:
+            messages.success(request, _("Le territoire « %(name)s » est enregistré.")
+                             % {"name": territory.name})
+            return redirect(territory)
+    return render(request, "territories/territory_form.html", {
+        "territory": territory, "form": form, "figures": figures,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def perimeter_suggestions(request):
+    """Communes, EPCI, départements or régions matching a name, postal code or code."""
+    query = request.GET.get("q", "").strip()
+    level = request.GET.get("level", "communes")
+    results = []
+    if len(query) >= 2:
+        results = perimeter_search(level=level, query=query)
+    return render(request, "territories/includes/perimeter_options.html",
+                  {"results": results, "query": query})
+
+
+# The four kinds of items of the step-1 map share their pages -------------------------
+
+@dataclass(frozen=True)
+class ItemKind:
+    name: str
+    model: type
+    form_class: type
+    filterset_class: type
+    select_related: tuple = ()
+    form_needs_territory: bool = False
+
+    @property
+    def verbose_name(self):
+        return self.model._meta.verbose_name
+
+    @property
+    def verbose_name_plural(self):
+        return self.model._meta.verbose_name_plural
+
+
+KINDS = {
+    "actor": ItemKind("actor", Actor, forms.ActorForm, filters.ActorFilterSet,
+                      ("commune",)),
+    "place": ItemKind("place", Place, forms.PlaceForm, filters.PlaceFilterSet,
+                      ("commune", "operator"), form_needs_territory=True),
+    "resource": ItemKind("resource", Resource, forms.ResourceForm, filters.ResourceFilterSet,
+                         ("provider",), form_needs_territory=True),
+    "policy": ItemKind("policy", LocalPolicy, forms.LocalPolicyForm,
+                       filters.LocalPolicyFilterSet),
+}
+
+
+def item_list(request, slug, kind):
+    kind = KINDS[kind]
+    territory = get_territory_for_reading(request.user, slug)
+    items = visible_items(request.user, kind.model.objects.filter(territory=territory))
+    items = items.select_related("territory", *kind.select_related).order_by("name", "pk")
+    filterset = kind.filterset_class(request.GET, queryset=items)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "territories/item_list.html", {
+        "territory": territory, "kind": kind, "filter": filterset, "page": page,
+        "query": query.urlencode(), "can_edit": can_edit_territory(request.user, territory),
+    })
+
+
+def item_detail(request, slug, pk, kind):
+    kind = KINDS[kind]
+    territory = get_territory_for_reading(request.user, slug)
+    item = get_item_for_reading(request.user, kind.model, territory, pk)
+    return render(request, f"territories/{kind.name}_detail.html", {
+        "territory": territory, "kind": kind, "item": item,
+        "can_edit": can_edit_territory(request.user, territory),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, slug, kind, pk=None):
+    kind = KINDS[kind]
+    territory = get_territory_for_reading(request.user, slug)
+    if pk is None:
+        require_editor(request.user, territory)
+        item = kind.model(territory=territory)
+    else:
+        item = get_item_for_editing(request.user, kind.model, territory, pk)
+    extra = {"territory": territory} if kind.form_needs_territory else {}
+    form = kind.form_class(request.POST or None, instance=item, **extra)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            item = form.save()
+        messages.success(request, _("« %(name)s » est enregistré.") % {"name": item.name})
+        return redirect(item)
+    return render(request, "territories/item_form.html", {
+        "territory": territory, "kind": kind, "form": form, "item": item,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_delete(request, slug, pk, kind):
+    kind = KINDS[kind]
+    territory = get_territory_for_reading(request.user, slug)
+    item = get_item_for_editing(request.user, kind.model, territory, pk)
+    if request.method == "POST":
+        item.delete()
+        messages.success(request, _("« %(name)s » est supprimé.") % {"name": item.name})
+        return redirect(f"territories:{kind.name}_list", slug=territory.slug)
+    return render(request, "territories/item_confirm_delete.html", {
+        "territory": territory, "kind": kind, "item": item,
+    })
+
+
+# Import of actors ----------------------------------------------------------------------
+
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_import_upload(request, slug):
+    territory = get_territory_for_reading(request.user, slug)
+    require_editor(request.user, territory)
+    form = forms.ActorImportForm(request.POST or None, request.FILES or None,
+                                 max_bytes=IMPORT_MAX_BYTES)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actor_import = actor_import_preview(
+                territory=territory, upload=form.cleaned_data["file"], by=request.user,
+                publish=form.cleaned_data["publish"])
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect(actor_import)
+    imports = territory.imports.select_related("created_by")[:10]
+    return render(request, "territories/actor_import_upload.html", {
+        "territory": territory, "form": form, "imports": imports,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def actor_import_detail(request, slug, pk):
+    territory = get_territory_for_reading(request.user, slug)
+    actor_import = get_import_for_editing(request.user, territory, pk)
+    context = {"territory": territory, "actor_import": actor_import,
+               "report_lines": format_report(actor_import.report)
+               if actor_import.report.get("summary") else []}
+    template = "territories/actor_import_detail.html"
+    if request.htmx:
+        template = "territories/includes/actor_import_status.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def actor_import_start(request, slug, pk):
+    territory = get_territory_for_reading(request.user, slug)
+    actor_import = get_import_for_editing(request.user, territory, pk)
+    try:
+        actor_import = actor_import_confirm(actor_import=actor_import)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if actor_import.status == ActorImport.Status.DONE:
+            messages.success(request, _("Import terminé."))
+        else:
+            messages.info(request, _("Import lancé : suivez son avancement ci-dessous."))
+    return redirect(actor_import)
+
+
+# Map, autocomplete ------------------------------------------------------------------
+
+def territory_map(request, slug):
+    territory = get_territory_for_reading(request.user, slug)
+    actors = visible_items(request.user, territory.actors.all()).select_related("commune")
+    places = visible_items(request.user, territory.places.all()).select_related("commune")
+    return render(request, "territories/territory_map.html", {
+        "territory": territory,
+        "actors": actors.order_by("name")[:500],
+        "places": places.order_by("name")[:500],
+        "actor_kinds": Actor.Kind.choices,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    })
+
+
+def commune_suggestions(request):
+    """Options for the commune autocomplete: by name, postal code or INSEE code."""
+    query = request.GET.get("commune", request.GET.get("q", "")).strip()
+    communes = Commune.objects.none()
+    if len(query) >= 2:
+        if query[:5].isdigit():
+            communes = Commune.objects.filter(code__startswith=query[:5]) | \
+                Commune.objects.filter(postal_codes__contains=query[:5])
+        else:
+            communes = Commune.objects.filter(name__istartswith=query)
+        communes = communes.filter(kind=Commune.Kind.COMMUNE).order_by("-population")[:15]
+    return render(request, "territories/includes/commune_options.html",
+                  {"communes": communes})
+
+
+def search_view(request):
+    query = request.GET.get("q", "").strip()
+    results = search(user=request.user, query=query) if query else None
+    return render(request, "territories/search.html", {"query": query, "results": results})

@@ -1,0 +1,128 @@
+"""The fixed cast of every test: one person per role, and two collectives."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from cluster import celery_app
+from cluster.models import Membership
+from tests.cluster.factories import PASSWORD, CollectiveFactory, MembershipFactory, UserFactory
+from tests.funding.factories import FunderFactory, FunderMemberFactory
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline():
+    """Run Celery tasks inline, as on the embedded default, even when REDIS_URL is set."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # The manifest storage needs collectstatic, which tests do not run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def collective_a(db):
+    return CollectiveFactory(name="Collectif porteur Aix-Marseille-Provence")
+
+
+@pytest.fixture
+def collective_b(db):
+    return CollectiveFactory(name="Collectif porteur Lyon-Métropole")
+
+
+@pytest.fixture
+def facilitator(collective_a):
+    membership = MembershipFactory(
+        collective=collective_a,
+        role=Membership.Role.FACILITATOR,
+        user__email="animatrice@exemple.fr",
+        user__first_name="Camille",
+        user__last_name="Martin",
+    )
+    return membership.user
+
+
+@pytest.fixture
+def member_a(collective_a):
+    return MembershipFactory(collective=collective_a, user__email="membre.a@exemple.fr").user
+
+
+@pytest.fixture
+def member_b(collective_b):
+    return MembershipFactory(collective=collective_b, user__email="membre.b@exemple.fr").user
+
+
+@pytest.fixture
+def funder(db):
+    return FunderFactory(name="Le French Impact", kind="network")
+
+
+@pytest.fixture
+def reviewer(funder):
+    return FunderMemberFactory(funder=funder, user__email="instructeur@exemple.fr").user
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="coordination@exemple.fr", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def cast(facilitator, member_a, member_b, reviewer, staff):
+    """Every signed-in role, by name, for tests that go through each of them."""
+    return {
+        "facilitator": facilitator,
+        "member_a": member_a,
+        "member_b": member_b,
+        "reviewer": reviewer,
+        "staff": staff,
+    }
+
+
+@pytest.fixture
+def territory_a(collective_a):
+    """Collective A's territory: published, run by collective A's cluster."""
+    from datetime import date
+
+    from cluster.services import cluster_create
+    from tests.territories.factories import TerritoryFactory
+
+    territory = TerritoryFactory(name="Aix-Marseille-Provence", slug="aix-marseille-provence")
+    cluster_create(collective=collective_a, territory=territory, start_date=date(2026, 1, 1))
+    return territory
+
+
+@pytest.fixture
+def territory_b(collective_b):
+    """Collective B's territory, still a draft: only its editors and staff see it."""
+    from datetime import date
+
+    from cluster.services import cluster_create
+    from tests.territories.factories import TerritoryFactory
+
+    territory = TerritoryFactory(name="Lyon-Métropole", slug="lyon-metropole",
+                                 is_published=False)
+    cluster_create(collective=collective_b, territory=territory, start_date=date(2026, 1, 1))
+    return territory

@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from cluster.models import Collective, Membership, User
+from funding.models import FunderMember
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_the_20_labelled_territories_and_one_account_per_role(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    assert Collective.objects.count() == 20
+    assert Collective.objects.filter(slug="lyon-metropole").exists()
+    facilitator = User.objects.get(email="animatrice@demo.local")
+    assert facilitator.memberships.get().role == Membership.Role.FACILITATOR
+    assert FunderMember.objects.filter(user__email="instructeur@demo.local").exists()
+    assert User.objects.get(email="coordination@demo.local").is_staff
+
+
+def test_demo_is_idempotent_and_keeps_changed_passwords(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    user = User.objects.get(email="membre@demo.local")
+    user.set_password("changé-par-la-personne")
+    user.save()
+    call_command("load_demo", verbosity=0)
+    assert Collective.objects.count() == 20
+    assert Membership.objects.count() == 3
+    user.refresh_from_db()
+    assert user.check_password("changé-par-la-personne")
+
+
+def test_demo_refuses_to_run_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="mot de passe public"):
+        call_command("load_demo", verbosity=0)
+    assert not User.objects.exists()

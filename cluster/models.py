@@ -78,6 +78,12 @@ class Collective(models.Model):
         related_name="collectives",
         verbose_name=_("membres"),
     )
+    actors = models.ManyToManyField(
+        "territories.Actor",
+        through="CollectiveActor",
+        related_name="collectives",
+        verbose_name=_("acteurs membres"),
+    )
 
     class Meta:
         verbose_name = _("collectif porteur")
@@ -123,6 +129,77 @@ class Membership(models.Model):
 
     def get_absolute_url(self):
         return reverse("profile")
+
+
+class CollectiveActor(models.Model):
+    """An actor that belongs to a collective, with the family it brings to it.
+
+    The label asks for a multi-actor collective: public bodies, ESS, engaged
+    companies, support structures, research and citizens side by side.
+    """
+
+    class Family(models.TextChoices):
+        PUBLIC = "collectivite", _("collectivité ou acteur public")
+        ESS = "ess", _("structure de l'ESS")
+        ESS_NETWORK = "reseau_ess", _("réseau de l'ESS")
+        COMPANY = "entreprise", _("entreprise engagée")
+        SUPPORT = "accompagnement", _("accompagnement")
+        RESEARCH = "recherche", _("recherche")
+        CITIZENS = "citoyens", _("citoyens")
+        OTHER = "autre", _("autre")
+
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE,
+                                   related_name="actor_links", verbose_name=_("collectif"))
+    actor = models.ForeignKey("territories.Actor", on_delete=models.CASCADE,
+                              related_name="collective_links", verbose_name=_("acteur"))
+    family = models.CharField(_("famille"), max_length=20, choices=Family.choices,
+                              default=Family.OTHER)
+    joined_on = models.DateField(_("membre depuis"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acteur du collectif")
+        verbose_name_plural = _("acteurs du collectif")
+        ordering = ["family", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "actor"],
+                                    name="unique_actor_per_collective"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_family_display()})"
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join a collective, valid until it expires or is used."""
+
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE,
+                                   related_name="invitations", verbose_name=_("collectif"))
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(_("rôle"), max_length=20, choices=Membership.Role.choices,
+                            default=Membership.Role.MEMBER)
+    # Only a hash of the secret is stored: the link in the e-mail is the one copy.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("invité·e par"))
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("acceptée par"))
+    revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.collective}"
+
+    def is_pending(self, now):
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
 
 
 class Cluster(models.Model):
@@ -210,7 +287,10 @@ class Milestone(models.Model):
     due_date = models.DateField(_("échéance"))
     done_on = models.DateField(_("atteint le"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    history = HistoricalRecords()
+    # Set when the reminder before the due date went out; moving the date clears it.
+    reminded_on = models.DateField(_("rappel envoyé le"), null=True, blank=True,
+                                   editable=False)
+    history = HistoricalRecords(excluded_fields=["reminded_on"])
 
     class Meta:
         verbose_name = _("jalon")
@@ -326,3 +406,117 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.value} ({self.measured_on})"
+
+
+def deliverable_path(instance, filename):
+    return f"livrables/cluster-{instance.step.cluster_id}/etape-{instance.step.number}/{filename}"
+
+
+class Deliverable(models.Model):
+    """A file a step produced: a map, minutes, a programme… bounded in size and type."""
+
+    step = models.ForeignKey(RoadmapStep, on_delete=models.CASCADE,
+                             related_name="deliverables", verbose_name=_("étape"))
+    title = models.CharField(_("intitulé"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=deliverable_path, max_length=300)
+    size = models.PositiveIntegerField(_("taille (octets)"), editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("déposé par"))
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("livrable")
+        verbose_name_plural = _("livrables")
+        ordering = ["step", "-uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+
+# Engaged companies and the comité de pilotage --------------------------------------------
+
+class Engagement(models.Model):
+    """A company's engagement in the cluster: mécénat, partnership, responsible purchasing…"""
+
+    class Kind(models.TextChoices):
+        FINANCIAL_PATRONAGE = "mecenat_financier", _("mécénat financier")
+        SKILLS_PATRONAGE = "mecenat_competences", _("mécénat de compétences")
+        PARTNERSHIP = "partenariat", _("partenariat")
+        PURCHASING = "achat_responsable", _("achat responsable")
+        MENTORING = "mentorat", _("mentorat")
+        INVESTMENT = "investissement", _("investissement")
+
+    class Size(models.TextChoices):
+        TPE = "tpe", _("TPE")
+        PME = "pme", _("PME")
+        ETI = "eti", _("ETI")
+        LARGE = "grand_groupe", _("grand groupe")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="engagements",
+                                verbose_name=_("cluster"))
+    company = models.ForeignKey("territories.Actor", on_delete=models.PROTECT,
+                                related_name="engagements", verbose_name=_("entreprise"))
+    size = models.CharField(_("taille de l'entreprise"), max_length=20, choices=Size.choices)
+    kind = models.CharField(_("forme d'engagement"), max_length=30, choices=Kind.choices)
+    value = models.DecimalField(
+        _("valeur (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Montant versé, ou valorisation des compétences et des achats."))
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("depuis le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entreprise engagée")
+        verbose_name_plural = _("entreprises engagées")
+        ordering = ["cluster", "company__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0) | models.Q(value=None),
+                                   name="engagement_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.company} — {self.get_kind_display()}"
+
+
+class SteeringMeeting(models.Model):
+    """A meeting of the cluster's comité de pilotage."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE,
+                                related_name="steering_meetings", verbose_name=_("cluster"))
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("objet"), max_length=200)
+    participants = models.TextField(_("participants"), blank=True,
+                                    help_text=_("Une personne ou structure par ligne."))
+    minutes = models.TextField(_("compte rendu"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("saisi par"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("comité de pilotage")
+        verbose_name_plural = _("comités de pilotage")
+        ordering = ["cluster", "-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on})"
+
+
+class SteeringDecision(models.Model):
+    """A decision recorded at a comité de pilotage."""
+
+    meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE,
+                                related_name="decisions", verbose_name=_("comité"))
+    text = models.TextField(_("décision"))
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("décision du comité de pilotage")
+        verbose_name_plural = _("décisions du comité de pilotage")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:80]

@@ -7,9 +7,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cluster import views
 from cluster.api import views as api_views
 from cluster.forms import LoginForm, PasswordResetForm
+from cluster.views import accounts, clusters
 from territories import views as territory_views
 
 api_patterns = [
@@ -21,12 +21,12 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("compte/profil/", views.profile, name="profile"),
-    path("compte/jetons/", views.api_token_create_view, name="api_token_create"),
+    path("", accounts.home, name="home"),
+    path("compte/profil/", accounts.profile, name="profile"),
+    path("compte/jetons/", accounts.api_token_create_view, name="api_token_create"),
     path(
         "compte/jetons/<str:digest>/revoquer/",
-        views.api_token_revoke_view,
+        accounts.api_token_revoke_view,
         name="api_token_revoke",
     ),
     path(
@@ -65,19 +65,19 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("clusters/", views.cluster_list, name="cluster_list"),
-    path("clusters/<int:pk>/", views.cluster_dashboard, name="cluster_dashboard"),
-    path("clusters/<int:pk>/defis/nouveau/", views.challenge_edit, name="challenge_create"),
-    path("clusters/<int:pk>/defis/<int:challenge_pk>/", views.challenge_edit,
+    path("clusters/", clusters.cluster_list, name="cluster_list"),
+    path("clusters/<int:pk>/", clusters.cluster_dashboard, name="cluster_dashboard"),
+    path("clusters/<int:pk>/defis/nouveau/", clusters.challenge_edit, name="challenge_create"),
+    path("clusters/<int:pk>/defis/<int:challenge_pk>/", clusters.challenge_edit,
          name="challenge_update"),
     path("clusters/<int:pk>/defis/<int:challenge_pk>/objectifs/nouveau/",
-         views.objective_edit, name="objective_create"),
-    path("clusters/<int:pk>/objectifs/<int:objective_pk>/", views.objective_detail,
+         clusters.objective_edit, name="objective_create"),
+    path("clusters/<int:pk>/objectifs/<int:objective_pk>/", clusters.objective_detail,
          name="objective_detail"),
-    path("clusters/<int:pk>/objectifs/<int:objective_pk>/modifier/", views.objective_edit,
+    path("clusters/<int:pk>/objectifs/<int:objective_pk>/modifier/", clusters.objective_edit,
          name="objective_update"),
-    path("clusters/<int:pk>/etapes/<int:step_pk>/", views.step_edit, name="step_edit"),
-    path("clusters/<int:pk>/jalons/<int:milestone_pk>/atteint/", views.milestone_done,
+    path("clusters/<int:pk>/etapes/<int:step_pk>/", clusters.step_edit, name="step_edit"),
+    path("clusters/<int:pk>/jalons/<int:milestone_pk>/atteint/", clusters.milestone_done,
          name="milestone_done"),
     path("territoires/", include("territories.urls")),
     path("recherche/", territory_views.search_view, name="search"),
@@ -89,7 +89,7 @@ urlpatterns = [
 admin.site.site_header = _("Administration — clusters d'innovation responsable")
 admin.site.site_title = _("Administration")
 
-handler404 = "cluster.views.page_not_found"
+handler404 = "cluster.views.accounts.page_not_found"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

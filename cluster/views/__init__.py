@@ -1,0 +1,1 @@
+"""Pages of the cluster app, one module per part of the site."""

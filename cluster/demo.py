@@ -86,38 +86,37 @@ def load_clusters(labelled, collectives, territories, *, start_date, today):
         for position, challenge in enumerate(item["challenges"]):
             Challenge.objects.update_or_create(
                 cluster=cluster, title=challenge["title"][:200],
-                defaults={"kind": challenge["kind"] if challenge["kind"] in Challenge.Kind.values
-                          else Challenge.Kind.OTHER,
+                defaults={"kind": challenge["kind"], "theme_id": challenge["theme"],
                           "summary": challenge["summary"], "position": position},
             )
         clusters[slug] = cluster
     return clusters
 
 
-# Plausible objectives for the défis of Aix-Marseille-Provence, measured every quarter.
-# The figures are invented for the demo; the défis are those of the press kit.
-DEMO_OBJECTIVES = {
-    "Cultiver Marseille": ("Surfaces cultivées en ville", "hectares", 12, 40, "increase",
-                           [14, 19, 23]),
-    "0 personne à la rue": ("Personnes sans solution d'hébergement le soir", "personnes",
-                            900, 300, "decrease", [860, 780, 690]),
-    "changer d'air": ("Contributeurs citoyens actifs", "personnes", 150, 1000, "increase",
-                      [210, 340]),
-}
+def load_objectives(labelled, clusters, *, today, by):
+    """Give each défi one objective with quarterly measurements up to today.
 
-
-def load_objectives(cluster, *, today, by):
-    for challenge in cluster.challenges.all():
-        spec = DEMO_OBJECTIVES.get(challenge.title)
-        if spec is None or challenge.objectives.exists():
-            continue
-        title, unit, baseline, target, direction, values = spec
-        objective = Objective.objects.create(
-            challenge=challenge, title=title, unit=unit, baseline=baseline, target=target,
-            direction=direction, target_date=add_months(cluster.start_date, 36))
-        for index, value in enumerate(values):
-            measured_on = add_months(cluster.start_date, 3 * index)
-            if measured_on <= today:
-                Measurement.objects.create(objective=objective, measured_on=measured_on,
-                                           value=value, source="Données de démonstration",
-                                           created_by=by)
+    The défis are those of the press kit; their objectives and figures are
+    invented for the demo (`demo_objective` in the data file) and their
+    measurements say so in their source.
+    """
+    for item in labelled:
+        cluster = clusters[item["slug"]]
+        titles = {challenge["title"][:200]: challenge["demo_objective"]
+                  for challenge in item["challenges"]}
+        for challenge in cluster.challenges.filter(objectives__isnull=True):
+            spec = titles.get(challenge.title)
+            if spec is None:
+                continue
+            objective = Objective.objects.create(
+                challenge=challenge, title=spec["title"], unit=spec["unit"],
+                baseline=spec["baseline"], target=spec["target"], direction=spec["direction"],
+                target_date=add_months(cluster.start_date, 36))
+            Measurement.objects.bulk_create(
+                Measurement(objective=objective, measured_on=measured_on, value=value,
+                            source="Données de démonstration", created_by=by)
+                for measured_on, value in (
+                    (add_months(cluster.start_date, 3 * index), value)
+                    for index, value in enumerate(spec["values"]))
+                if measured_on <= today
+            )

@@ -36,3 +36,21 @@ def test_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="mot de passe public"):
         call_command("load_demo", verbosity=0)
     assert not User.objects.exists()
+
+
+def test_demo_clusters_have_the_press_kit_defis_each_with_a_measured_objective(settings):
+    from cluster.models import Challenge, Cluster, Objective
+
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # twice: nothing is duplicated
+    assert Cluster.objects.count() == 20
+    lyon = Cluster.objects.get(territory__slug="lyon-metropole")
+    assert lyon.challenges.count() == 4  # Lyon Métropole was labelled with four défis
+    assert Challenge.objects.filter(objectives__isnull=True).count() == 0
+    assert Objective.objects.count() == Challenge.objects.count() == 61
+    assert not Challenge.objects.filter(kind=Challenge.Kind.OTHER).exists()
+    cultiver = Objective.objects.get(challenge__title="Cultiver Marseille")
+    assert cultiver.measurements.exists()
+    assert cultiver.measurements.filter(source="Données de démonstration").count() == \
+        cultiver.measurements.count()

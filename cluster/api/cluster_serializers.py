@@ -10,7 +10,25 @@ from cluster.models import (
     Objective,
     RoadmapStep,
 )
+from cluster.permissions import visible_clusters
 from territories.models import Territory, Theme
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a row of a cluster the person may read; any other id is "not found".
+
+    `cluster_path` leads from the row to its cluster ("" for a cluster itself), so
+    a client never learns that another collective's rows exist.
+    """
+
+    def __init__(self, *, cluster_path, **kwargs):
+        self.cluster_path = cluster_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        clusters = visible_clusters(self.context["request"].user)
+        lookup = f"{self.cluster_path}__in" if self.cluster_path else "pk__in"
+        return super().get_queryset().filter(**{lookup: clusters})
 
 
 class CollectiveSerializer(serializers.ModelSerializer):
@@ -47,7 +65,7 @@ class RoadmapStepSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    step = serializers.PrimaryKeyRelatedField(queryset=RoadmapStep.objects.all())
+    step = VisibleRelatedField(queryset=RoadmapStep.objects.all(), cluster_path="cluster")
 
     class Meta:
         model = Milestone
@@ -56,6 +74,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class ChallengeSerializer(serializers.ModelSerializer):
+    cluster = VisibleRelatedField(queryset=Cluster.objects.all(), cluster_path="")
     theme = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(),
                                          required=False, allow_null=True)
 
@@ -66,6 +85,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
+    challenge = VisibleRelatedField(queryset=Challenge.objects.all(), cluster_path="cluster")
     latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
                                             allow_null=True)
     latest_on = serializers.DateField(read_only=True, allow_null=True)
@@ -86,7 +106,11 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
+    objective = VisibleRelatedField(queryset=Objective.objects.all(),
+                                    cluster_path="challenge__cluster")
     class Meta:
         model = Measurement
         fields = ["id", "objective", "measured_on", "value", "source", "created_at"]
         read_only_fields = ["id", "created_at"]
+        # measurement_record checks the one-per-day rule and answers 409, as for the pages.
+        validators = []

@@ -23,7 +23,8 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
-            "detail": _("Les données envoyées ne sont pas valides."),
+            "detail": _first_general_error(exc.detail)
+            or _("Les données envoyées ne sont pas valides."),
             "code": "invalid",
             "errors": exc.detail,
         }
@@ -34,6 +35,17 @@ def exception_handler(exc, context):
             "code": codes if isinstance(codes, str) else "error",
         }
     return response
+
+
+def _first_general_error(detail):
+    """Return the first error that concerns no single field, the one a client shows as is."""
+    if isinstance(detail, list):
+        general = detail
+    elif isinstance(detail, dict):
+        general = detail.get("non_field_errors", [])
+    else:
+        general = [detail]
+    return str(general[0]) if general else None
 
 
 def error_response(detail, code, status_code=status.HTTP_400_BAD_REQUEST):

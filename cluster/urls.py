@@ -16,6 +16,7 @@ api_patterns = [
     path("", api_views.api_root, name="root"),
     path("", include("cluster.api.urls")),
     path("", include("territories.api.urls")),
+    path("", include("projects.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -80,6 +81,7 @@ urlpatterns = [
     path("clusters/<int:pk>/jalons/<int:milestone_pk>/atteint/", clusters.milestone_done,
          name="milestone_done"),
     path("territoires/", include("territories.urls")),
+    path("projets/", include("projects.urls")),
     path("recherche/", territory_views.search_view, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),

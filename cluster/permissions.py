@@ -26,6 +26,16 @@ def visible_clusters(user):
     return Cluster.objects.filter(collective__memberships__user=user).distinct()
 
 
+def steered_clusters(user):
+    """Return the clusters whose roadmap and défis the person changes (facilitator, staff)."""
+    if not user.is_authenticated or not user.is_active:
+        return Cluster.objects.none()
+    if user.is_staff:
+        return Cluster.objects.all()
+    return Cluster.objects.filter(collective__memberships__user=user,
+                                  collective__memberships__role=Membership.Role.FACILITATOR)
+
+
 def role_in(user, cluster):
     """Return "staff", "facilitator", "member" or None for the person and the cluster."""
     if not user.is_authenticated or not user.is_active:

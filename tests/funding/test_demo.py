@@ -54,3 +54,21 @@ def test_demo_clusters_have_the_press_kit_defis_each_with_a_measured_objective(s
     assert cultiver.measurements.exists()
     assert cultiver.measurements.filter(source="Données de démonstration").count() == \
         cultiver.measurements.count()
+
+
+def test_demo_projects_span_the_stages_and_one_is_replicated(settings):
+    from projects.models import Project, Replication
+
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Project.objects.filter(cluster__territory__slug="valence-romans",
+                                  title="Consigne des emballages en verre",
+                                  stage="impact").exists()
+    assert set(Project.objects.values_list("stage", flat=True)) == set(Project.Stage.values)
+    assert Project.objects.filter(carriers__isnull=True).count() == 0
+    replication = Replication.objects.get()
+    assert replication.origin.cluster.territory.slug == "nantes-metropole"
+    assert replication.copy.cluster.territory.slug == "strasbourg-eurometropole"
+    consigne = Project.objects.get(title="Consigne des emballages en verre")
+    assert consigne.stage_changes.count() == 3

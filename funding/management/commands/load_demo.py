@@ -12,6 +12,7 @@ from cluster import demo as cluster_demo
 from cluster.models import Membership
 from cluster.roadmap import add_months
 from funding import demo as funding_demo
+from projects import demo as projects_demo
 from territories import demo as territories_demo
 from territories.geography import import_geography
 from territories.models import Commune
@@ -87,12 +88,13 @@ class Command(BaseCommand):
         )
         funding_demo.ensure_reviewer(user=users["reviewer"], funder=funders["le-french-impact"])
         cluster_demo.load_objectives(labelled, clusters, today=today, by=users["facilitator"])
+        projects = projects_demo.load_projects(clusters, today=today, by=users["facilitator"])
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration : {len(territories)} territoires labellisés, "
                 f"{len(collectives)} collectifs porteurs et leurs {actor_count} acteurs, "
-                f"{len(funders)} financeurs."
+                f"{len(projects)} projets, {len(funders)} financeurs."
             )
         )
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")

@@ -1,0 +1,86 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cluster.api.cluster_serializers import VisibleRelatedField
+from cluster.models import Challenge, Cluster, Objective, SteeringMeeting
+from projects.models import Project, StageChange
+from territories.models import Actor, Place, Theme
+
+# Projects --------------------------------------------------------------------------------
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = StageChange
+        fields = ["from_stage", "to_stage", "reason", "changed_on", "by"]
+        read_only_fields = fields
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    """A project; links are checked against its cluster by the service (400 otherwise)."""
+
+    cluster = VisibleRelatedField(queryset=Cluster.objects.all(), cluster_path="")
+    challenge = VisibleRelatedField(queryset=Challenge.objects.all(), cluster_path="cluster")
+    territory = serializers.SlugRelatedField(source="cluster.territory", slug_field="slug",
+                                             read_only=True)
+    carriers = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all(), many=True)
+    partners = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all(), many=True,
+                                                  required=False)
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False,
+                                               allow_null=True)
+    themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(),
+                                          many=True, required=False)
+    objectives = VisibleRelatedField(queryset=Objective.objects.all(), many=True,
+                                     required=False, cluster_path="challenge__cluster")
+    replicated_from = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = ["id", "slug", "title", "cluster", "territory", "challenge", "summary",
+                  "carriers", "partners", "place", "themes", "objectives", "stage",
+                  "start_date", "end_date", "expected_outcomes", "observed_outcomes",
+                  "is_published", "replicated_from", "created_at", "updated_at"]
+        read_only_fields = ["id", "slug", "stage", "created_at", "updated_at"]
+
+    def get_replicated_from(self, project) -> str | None:
+        """Slug of the project this one was replicated from (essaimage), if any."""
+        replication = getattr(project, "replicated_from", None)
+        return replication.origin.slug if replication else None
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                _("La fin prévue doit suivre le début du projet."))
+        if self.instance is not None and attrs.get("cluster", self.instance.cluster) \
+                != self.instance.cluster:
+            raise serializers.ValidationError(_("Un projet ne change pas de cluster : "
+                                                "essaimez-le plutôt."))
+        return attrs
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    stage_changes = StageChangeSerializer(many=True, read_only=True)
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "stage_changes"]
+
+
+class StageMoveSerializer(serializers.Serializer):
+    to_stage = serializers.ChoiceField(choices=Project.Stage.choices)
+    reason = serializers.CharField(max_length=2000)
+    changed_on = serializers.DateField()
+
+
+class PrototypeDecisionSerializer(serializers.Serializer):
+    meeting = VisibleRelatedField(queryset=SteeringMeeting.objects.all(),
+                                  cluster_path="cluster")
+    text = serializers.CharField(max_length=4000)
+
+
+class ReplicationSerializer(serializers.Serializer):
+    cluster = VisibleRelatedField(queryset=Cluster.objects.all(), cluster_path="")
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)

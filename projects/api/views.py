@@ -1,0 +1,141 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cluster.permissions import can_steer
+from projects.api.filters import ProjectApiFilterSet
+from projects.api.serializers import (
+    ProjectDetailSerializer,
+    ProjectSerializer,
+    PrototypeDecisionSerializer,
+    ReplicationSerializer,
+    StageMoveSerializer,
+)
+from projects.models import Project
+from projects.permissions import can_work_on, visible_projects
+from projects.services import (
+    project_move_stage,
+    project_replicate,
+    project_save,
+    prototype_decision_record,
+)
+
+# Projects --------------------------------------------------------------------------------
+
+LINKS = ("carriers", "partners", "themes", "objectives")
+
+
+class ProjectPermission(permissions.BasePermission):
+    """Anyone reads what they may see; the collective's members change its projects."""
+
+    message = _("Seuls les membres du collectif modifient ses projets.")
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
+
+    def has_object_permission(self, request, view, project):
+        if request.method in permissions.SAFE_METHODS or view.action == "replicate":
+            return True
+        if view.action == "destroy":
+            return can_steer(request.user, project.cluster)
+        return can_work_on(request.user, project.cluster)
+
+
+@extend_schema(tags=["projets"])
+class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Projects: published ones for everybody, all of their clusters' for its collective.
+
+    The stage changes only through `etape/`, one stage at a time, with a reason.
+    """
+
+    permission_classes = [ProjectPermission]
+    filterset_class = ProjectApiFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return visible_projects(self.request.user).select_related(
+            "cluster__territory", "replicated_from__origin").prefetch_related(
+            "carriers", "partners", "themes", "objectives").order_by("pk")
+
+    def get_serializer_class(self):
+        return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer
+
+    def _save(self, serializer, project):
+        data = dict(serializer.validated_data)
+        links = {name: data.pop(name) for name in LINKS if name in data}
+        if project.pk is not None:
+            links = {name: links.get(name, list(getattr(project, name).all()))
+                     for name in LINKS}
+        return project_save(project=project, fields=data, by=self.request.user, **links)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cluster = serializer.validated_data["cluster"]
+        if not can_work_on(request.user, cluster):
+            raise PermissionDenied(ProjectPermission.message)
+        project = self._save(serializer, Project(cluster=cluster))
+        return Response(ProjectSerializer(project, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        project = self.get_object()
+        serializer = self.get_serializer(project, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return Response(ProjectSerializer(self._save(serializer, project),
+                                          context=self.get_serializer_context()).data)
+
+    def perform_destroy(self, project):
+        if project.replications.exists():
+            raise PermissionDenied(_("Ce projet a été essaimé ailleurs : il reste pour garder "
+                                     "la filiation. Dépubliez-le plutôt."))
+        project.delete()
+
+    @extend_schema(request=StageMoveSerializer, responses=ProjectDetailSerializer,
+                   summary="Faire changer le projet d'étape")
+    @action(detail=True, methods=["post"], url_path="etape")
+    def move_stage(self, request, slug=None):
+        project = self.get_object()
+        serializer = StageMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        project_move_stage(project=project, to_stage=data["to_stage"], reason=data["reason"],
+                           on=data["changed_on"], by=request.user)
+        return Response(ProjectDetailSerializer(self.get_queryset().get(pk=project.pk),
+                                                context=self.get_serializer_context()).data)
+
+    @extend_schema(request=PrototypeDecisionSerializer, responses={201: None},
+                   summary="Enregistrer la décision du comité de pilotage de prototyper")
+    @action(detail=True, methods=["post"], url_path="decisions")
+    def decide(self, request, slug=None):
+        project = self.get_object()
+        serializer = PrototypeDecisionSerializer(data=request.data,
+                                                 context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        decision = prototype_decision_record(project=project, by=request.user,
+                                             **serializer.validated_data)
+        return Response({"id": decision.pk, "text": decision.decision.text},
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReplicationSerializer, responses={201: ProjectSerializer},
+                   summary="Essaimer le projet dans un cluster d'un autre territoire")
+    @action(detail=True, methods=["post"], url_path="essaimer")
+    def replicate(self, request, slug=None):
+        origin = self.get_object()
+        serializer = ReplicationSerializer(data=request.data,
+                                           context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        cluster = serializer.validated_data["cluster"]
+        if not can_steer(request.user, cluster):
+            raise PermissionDenied(_("Essaimer un projet se fait vers un cluster que vous "
+                                     "animez."))
+        replication = project_replicate(origin=origin, cluster=cluster, by=request.user,
+                                        note=serializer.validated_data.get("note", ""))
+        copy = get_object_or_404(self.get_queryset(), pk=replication.copy_id)
+        return Response(ProjectSerializer(copy, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)

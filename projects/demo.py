@@ -1,0 +1,168 @@
+"""Demo data of the projects app, loaded by `make run` (see funding's load_demo command)."""
+
+from datetime import timedelta
+
+from cluster.models import SteeringDecision, SteeringMeeting
+from projects.models import Project, PrototypeDecision, Replication, StageChange
+from projects.services import unique_slug
+
+# Projects --------------------------------------------------------------------------------
+
+# (territory slug, défi index, title, stage, theme, summary, observed outcomes, published).
+# Three come from the seeds: Valence-Romans' deposit-return scheme (two insertion jobs),
+# the Cité de l'agriculture's urban micro-farm in Marseille, and Nantes' tiers-lieux
+# expertise taken up in Strasbourg. The others are drawn from each territory's défis.
+DEMO_PROJECTS = [
+    ("aix-marseille-provence", 0, "Micro-ferme urbaine de la Cité de l'agriculture",
+     "experimentation", "agriculture-urbaine",
+     "Une micro-ferme sur une friche du 14e arrondissement : production maraîchère, "
+     "formation à l'agriculture urbaine et accueil pédagogique des écoles du quartier.",
+     "1 200 m² cultivés, 14 personnes formées la première saison.", True),
+    ("aix-marseille-provence", 1, "Plateforme partagée de l'hébergement d'urgence",
+     "prototype", "logement",
+     "Un outil commun aux maraudes et aux accueils de jour pour connaître en temps réel "
+     "les places d'hébergement disponibles le soir.", "", True),
+    ("aix-marseille-provence", 2, "Réseau des contributeurs citoyens", "idee", None,
+     "Recenser les compétences, les espaces et les données que les habitants veulent "
+     "mettre en commun, et les relier aux projets du cluster.", "", False),
+    ("valence-romans", 2, "Consigne des emballages en verre", "impact", "economie-circulaire",
+     "Collecter, laver et remettre en circulation les bouteilles des producteurs locaux, "
+     "avec une entreprise d'insertion.",
+     "Deux emplois créés dans une entreprise d'insertion ; l'ambition est d'en créer une "
+     "dizaine.", True),
+    ("valence-romans", 0, "Fabrique des groupes projets citoyens", "experimentation", None,
+     "Accompagner les groupes projets portés par les habitants : méthode, outillage, "
+     "mise en relation avec les collectivités.", "", True),
+    ("nantes-metropole", 0, "Foncière solidaire des tiers-lieux de l'ESS",
+     "changement_echelle", None,
+     "Acquérir et gérer collectivement des locaux pour que les structures de l'ESS cessent "
+     "d'être locataires d'espaces partagés.",
+     "Trois tiers-lieux acquis ; méthode transmise à d'autres territoires.", True),
+    ("nantes-metropole", 1, "Mutualisation de la logistique des circuits courts",
+     "prototype", "alimentation-durable",
+     "Des tournées partagées entre producteurs pour livrer les restaurants collectifs.",
+     "", True),
+    ("lyon-metropole", 1, "Épicerie solidaire itinérante", "experimentation",
+     "alimentation-durable",
+     "Un camion-épicerie qui dessert les quartiers sans commerce alimentaire.", "", True),
+    ("lyon-metropole", 3, "Recyclerie des matériaux du BTP", "prototype",
+     "economie-circulaire",
+     "Récupérer les matériaux des chantiers de déconstruction pour les revendre aux "
+     "artisans et aux particuliers.", "", True),
+    ("clermont-ferrand", 2, "Conseillers numériques dans les maisons de quartier",
+     "experimentation", "numerique-inclusif",
+     "Des permanences d'accompagnement aux démarches en ligne et un parc d'ordinateurs "
+     "reconditionnés prêtés aux familles.", "", True),
+    ("est-ensemble", 1, "Cantine anti-gaspillage des invendus", "prototype",
+     "alimentation-durable",
+     "Cuisiner les invendus des marchés avec des personnes en insertion et servir des "
+     "repas à prix libre.", "", True),
+    ("figeac", 0, "Accueil des nouveaux salariés et de leur conjoint", "experimentation",
+     "inclusion-emploi",
+     "Une offre mutualisée entre employeurs : logement temporaire, emploi du conjoint, "
+     "accueil des enfants.", "", True),
+    ("le-mans-sarthe", 2, "Colocation intergénérationnelle", "idee", "bien-vieillir",
+     "Mettre en relation des personnes âgées disposant d'une chambre et des jeunes en "
+     "formation.", "", False),
+    ("mayotte", 1, "Filière locale de valorisation des pneus", "idee", "economie-circulaire",
+     "Transformer sur l'île les pneus usagés au lieu de les exporter.", "", False),
+    ("montreuillois", 1, "Séjours de répit pour aidants et aidés", "prototype",
+     "bien-vieillir",
+     "Des séjours touristiques adaptés où aidants et personnes aidées partent ensemble.",
+     "", True),
+    ("pays-de-grasse", 0, "Chantier d'insertion des métiers du parfum", "experimentation",
+     "inclusion-emploi",
+     "Former aux métiers de la cueillette et de la distillation des personnes éloignées de "
+     "l'emploi.", "", True),
+    ("region-bretagne", 0, "Réseau régional des ressourceries", "impact",
+     "economie-circulaire",
+     "Mutualiser la collecte, la formation et la vente entre les ressourceries bretonnes.",
+     "Douze ressourceries en réseau, 35 emplois consolidés.", True),
+    ("region-normandie", 2, "Veilleurs de voisinage", "prototype", "bien-vieillir",
+     "Des habitants formés repèrent l'isolement des personnes âgées et passent le relais.",
+     "", True),
+    ("region-nouvelle-aquitaine", 1, "Supermarché coopératif de quartier", "experimentation",
+     "alimentation-durable",
+     "Un supermarché géré par ses membres, qui y donnent trois heures par mois.", "", True),
+    ("roissy-pays-de-france", 1, "Garage solidaire et location de véhicules", "prototype",
+     "mobilite-douce",
+     "Réparer à bas coût et louer des voitures et scooters aux demandeurs d'emploi.", "",
+     True),
+    ("roubaix", 2, "Vestiaire partagé de quartier", "experimentation", "economie-circulaire",
+     "Louer, réparer et échanger les vêtements plutôt que les jeter.", "", True),
+    ("territoire-ledonien-cluster-jura", 2, "Épiceries coopératives rurales", "prototype",
+     "alimentation-durable",
+     "Ouvrir dans les villages des épiceries tenues par des habitants coopérateurs.", "",
+     True),
+    ("territoire-olympique-2024", 1, "Groupement d'entreprises de l'ESS pour les Jeux",
+     "experimentation", "inclusion-emploi",
+     "Répondre ensemble aux marchés des Jeux olympiques et paralympiques.", "", True),
+    ("vallee-de-la-marne", 0, "Vélos partagés entre gares et zones d'activité", "idee",
+     "mobilite-douce",
+     "Une flotte de vélos à assistance électrique pour le dernier kilomètre.", "", False),
+]
+
+STAGES = list(Project.Stage)
+
+
+def load_projects(clusters, *, today, by):
+    """Create the demo projects once, each with the stage changes that led it to its stage,
+    and Nantes' tiers-lieux foncière taken up in Strasbourg."""
+    created = {}
+    for slug, challenge_index, title, stage, theme, summary, observed, published in \
+            DEMO_PROJECTS:
+        cluster = clusters[slug]
+        project = Project.objects.filter(cluster=cluster, title=title).first()
+        if project is None:
+            challenge = list(cluster.challenges.order_by("position", "pk"))[challenge_index]
+            project = Project.objects.create(
+                cluster=cluster, challenge=challenge, title=title,
+                slug=unique_slug(Project, title), summary=summary, stage=stage,
+                observed_outcomes=observed, is_published=published, created_by=by,
+                start_date=cluster.start_date)
+            project.carriers.set(cluster.collective.actors.filter(
+                territory=cluster.territory).order_by("pk")[:1]
+                or cluster.territory.actors.order_by("pk")[:1])
+            if theme:
+                project.themes.set([theme])
+            project.objectives.set(challenge.objectives.all())
+            steps = STAGES.index(stage)
+            StageChange.objects.bulk_create(
+                StageChange(project=project, from_stage=STAGES[n], to_stage=STAGES[n + 1],
+                            reason="Décision du comité de pilotage (démonstration).",
+                            changed_on=today - timedelta(days=30 * (steps - n)), by=by)
+                for n in range(steps))
+            if steps >= 1:
+                _record_prototype_decision(project, today - timedelta(days=30 * steps))
+        created[title] = project
+    _replicate_demo(created, clusters, by)
+    return created
+
+
+def _record_prototype_decision(project, held_on):
+    meeting, _ = SteeringMeeting.objects.get_or_create(
+        cluster=project.cluster, held_on=held_on,
+        defaults={"title": "Comité de pilotage : choix des prototypes",
+                  "participants": "Collectif porteur\nCollectivités partenaires"})
+    decision = SteeringDecision.objects.create(
+        meeting=meeting, text=f"Lancer « {project.title} » en prototype.",
+        position=meeting.decisions.count())
+    PrototypeDecision.objects.create(project=project, decision=decision)
+
+
+def _replicate_demo(created, clusters, by):
+    origin = created["Foncière solidaire des tiers-lieux de l'ESS"]
+    if origin.replications.exists():
+        return
+    strasbourg = clusters["strasbourg-eurometropole"]
+    copy = Project.objects.create(
+        cluster=strasbourg, challenge=strasbourg.challenges.order_by("position").first(),
+        title="Foncière solidaire des tiers-lieux strasbourgeois",
+        slug=unique_slug(Project, "Foncière solidaire des tiers-lieux strasbourgeois"),
+        summary=origin.summary, is_published=True, created_by=by,
+        start_date=strasbourg.start_date)
+    copy.carriers.set(strasbourg.territory.actors.order_by("pk")[:1])
+    copy.themes.set(origin.themes.all())
+    Replication.objects.create(origin=origin, copy=copy, by=by,
+                               note="L'expertise nantaise des tiers-lieux au profit de "
+                                    "Strasbourg, avec l'appui du French Impact.")

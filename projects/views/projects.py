@@ -1,0 +1,217 @@
+"""Pages of projects: the board, the list, the project page (public once published),
+editing, stage moves, prototype decisions, essaimage."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cluster.errors import DomainError
+from cluster.permissions import get_cluster_for_reading, steered_clusters
+from projects.filters import ProjectFilter
+from projects.forms import ProjectForm, PrototypeDecisionForm, ReplicationForm, StageMoveForm
+from projects.models import Project
+from projects.permissions import (
+    can_delete_project,
+    can_work_on,
+    get_project_for_reading,
+    require_work_on,
+)
+from projects.selectors import project_board, project_detail, projects_for_lists, similar_projects
+from projects.services import (
+    STAGE_MOVES,
+    project_move_stage,
+    project_replicate,
+    project_save,
+    prototype_decision_record,
+    steering_meetings_for,
+)
+
+
+@login_required
+def project_board_view(request, cluster_pk):
+    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    columns = project_board(cluster.projects.all())
+    return render(request, "projects/board.html", {
+        "cluster": cluster, "columns": columns,
+        "total": sum(len(projects) for _stage, _label, projects in columns),
+        "can_work_on": can_work_on(request.user, cluster),
+    })
+
+
+@login_required
+def project_list_view(request, cluster_pk):
+    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    filters = ProjectFilter(request.GET or None, queryset=cluster.projects.all(),
+                            cluster=cluster)
+    page = Paginator(projects_for_lists(filters.qs), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "projects/project_list.html", {
+        "cluster": cluster, "filters": filters, "page": page, "query": query.urlencode(),
+        "can_work_on": can_work_on(request.user, cluster),
+    })
+
+
+def _save(request, cluster, project, form):
+    data = form.cleaned_data
+    links = {name: data.pop(name) for name in ("carriers", "partners", "themes", "objectives")}
+    return project_save(project=project, fields=data, by=request.user, **links)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create_view(request, cluster_pk):
+    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    require_work_on(request.user, cluster)
+    project = Project(cluster=cluster)
+    form = ProjectForm(request.POST or None, instance=project, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = _save(request, cluster, project, form)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Le projet est créé, à l'étape « idée »."))
+            return redirect(project)
+    return render(request, "projects/project_form.html", {
+        "cluster": cluster, "form": form, "project": project,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_update_view(request, slug):
+    project = get_project_for_reading(request.user, slug)
+    require_work_on(request.user, project.cluster)
+    form = ProjectForm(request.POST or None, instance=project, cluster=project.cluster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = _save(request, project.cluster, project, form)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Le projet est enregistré."))
+            return redirect(project)
+    return render(request, "projects/project_form.html", {
+        "cluster": project.cluster, "form": form, "project": project,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _stage_choices(project):
+    """The stages the project may move to, the next one first."""
+    order = list(Project.Stage)
+    current = order.index(project.stage)
+    reachable = sorted(STAGE_MOVES[project.stage], key=lambda stage: order.index(stage) < current)
+    return [(stage.value, stage.label) for stage in reachable]
+
+
+def project_detail_view(request, slug):
+    """The project's page: public once published; its collective also sees its drafts."""
+    project = get_project_for_reading(request.user, slug)
+    cluster = project.cluster
+    editable = can_work_on(request.user, cluster)
+    context = {
+        "project": project, "cluster": cluster, "can_work_on": editable,
+        "can_delete": can_delete_project(request.user, project),
+        "similar": similar_projects(project),
+        "can_replicate": steered_clusters(request.user).exclude(
+            territory=cluster.territory_id).exists(),
+        **project_detail(project),
+    }
+    if editable:
+        context.update(
+            stage_form=StageMoveForm(choices=_stage_choices(project)),
+            decision_form=PrototypeDecisionForm(meetings=steering_meetings_for(project)),
+            history=project.history.select_related("history_user")[:15],
+        )
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+@require_POST
+def project_move_stage_view(request, slug):
+    project = get_project_for_reading(request.user, slug)
+    require_work_on(request.user, project.cluster)
+    form = StageMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            project_move_stage(project=project, by=request.user, to_stage=form.cleaned_data[
+                "to_stage"], reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["changed_on"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            project.refresh_from_db()
+            messages.success(request, _("Le projet passe à l'étape « %(stage)s ».") % {
+                "stage": project.get_stage_display()})
+    else:
+        messages.error(request, " ".join(
+            str(error) for errors in form.errors.values() for error in errors))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def prototype_decision_view(request, slug):
+    project = get_project_for_reading(request.user, slug)
+    require_work_on(request.user, project.cluster)
+    form = PrototypeDecisionForm(request.POST, meetings=steering_meetings_for(project))
+    if form.is_valid():
+        try:
+            prototype_decision_record(project=project, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("La décision du comité de pilotage est enregistrée."))
+    else:
+        messages.error(request, " ".join(
+            str(error) for errors in form.errors.values() for error in errors))
+    return redirect(project)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_replicate_view(request, slug):
+    """Essaimage: a facilitator takes a project up in one of the clusters they steer."""
+    origin = get_project_for_reading(request.user, slug)
+    clusters = steered_clusters(request.user).exclude(
+        territory=origin.cluster.territory_id).select_related("territory", "collective")
+    if not clusters.exists():
+        raise PermissionDenied(_("Essaimer un projet se fait vers un cluster que vous animez, "
+                                 "sur un autre territoire."))
+    form = ReplicationForm(request.POST or None, clusters=clusters)
+    if request.method == "POST" and form.is_valid():
+        try:
+            replication = project_replicate(origin=origin, by=request.user,
+                                            **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _(
+                "Le projet est essaimé : complétez sa fiche pour votre territoire."))
+            return redirect("projects:update", slug=replication.copy.slug)
+    return render(request, "projects/project_replicate.html", {
+        "project": origin, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_delete_view(request, slug):
+    project = get_project_for_reading(request.user, slug)
+    if not can_delete_project(request.user, project):
+        raise PermissionDenied(_("Seuls les animateur·rices du collectif suppriment un projet."))
+    if request.method == "POST":
+        if project.replications.exists():
+            messages.error(request, _("Ce projet a été essaimé ailleurs : il reste pour garder "
+                                      "la filiation. Dépubliez-le plutôt."))
+            return redirect(project)
+        cluster_pk = project.cluster_id
+        project.delete()
+        messages.success(request, _("Le projet est supprimé."))
+        return redirect("projects:board", cluster_pk=cluster_pk)
+    return render(request, "projects/project_confirm_delete.html", {"project": project})

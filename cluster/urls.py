@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("cluster.api.urls")),
     path("", include("territories.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("funding.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -82,6 +83,7 @@ urlpatterns = [
          name="milestone_done"),
     path("territoires/", include("territories.urls")),
     path("projets/", include("projects.urls")),
+    path("financements/", include("funding.urls")),
     path("recherche/", territory_views.search_view, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),

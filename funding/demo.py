@@ -4,9 +4,9 @@ from funding.models import Funder, FunderMember
 
 FUNDERS = [
     ("le-french-impact", "Le French Impact", Funder.Kind.NETWORK, "https://www.le-frenchimpact.fr"),
-    ("banque-des-territoires", "Banque des Territoires", Funder.Kind.BANK,
+    ("banque-des-territoires", "Banque des Territoires", Funder.Kind.PUBLIC_BANK,
      "https://www.banquedesterritoires.fr"),
-    ("bpifrance", "Bpifrance", Funder.Kind.BANK, "https://www.bpifrance.fr"),
+    ("bpifrance", "Bpifrance", Funder.Kind.PUBLIC_BANK, "https://www.bpifrance.fr"),
     ("region-bretagne", "Région Bretagne", Funder.Kind.REGION, "https://www.bretagne.bzh"),
 ]
 

@@ -5,12 +5,13 @@ of the collective (and staff) change its roadmap and défis; every member
 records measurements. Anyone else gets a 404: they must not learn it exists.
 """
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from knox.models import AuthToken
 
-from cluster.models import Cluster, Membership
+from cluster.models import Cluster, Collective, Deliverable, Membership, User
 
 
 def get_api_token_for(user, digest):
@@ -68,3 +69,64 @@ def require_steering(user, cluster):
 def can_measure(user, cluster):
     """Every member of the collective records measurements."""
     return role_in(user, cluster) is not None
+
+
+# Roadmap: cluster creation, deliverables, calendar feed ------------------------------------
+
+def collectives_for_new_cluster(user):
+    """Return the collectives for which the person may start a cluster: those they facilitate
+    (every collective for staff)."""
+    if not user.is_authenticated or not user.is_active:
+        return Collective.objects.none()
+    if user.is_staff:
+        return Collective.objects.all()
+    return Collective.objects.filter(memberships__user=user,
+                                     memberships__role=Membership.Role.FACILITATOR)
+
+
+def can_create_cluster(user):
+    return collectives_for_new_cluster(user).exists()
+
+
+def require_cluster_creator(user):
+    if not can_create_cluster(user):
+        raise PermissionDenied("Seuls les animateur·rices d'un collectif et l'équipe nationale "
+                               "créent des clusters.")
+
+
+def can_upload_deliverable(user, cluster):
+    """Facilitators and members of the collective (and staff) upload deliverables."""
+    return role_in(user, cluster) is not None
+
+
+def require_uploader(user, cluster):
+    if not can_upload_deliverable(user, cluster):
+        raise PermissionDenied("Seuls les membres du collectif déposent des livrables.")
+
+
+def get_deliverable_for_reading(user, cluster_pk, pk):
+    """Return the deliverable of a cluster the person reads, or 404."""
+    cluster = get_cluster_for_reading(user, cluster_pk)
+    return get_object_or_404(Deliverable.objects.select_related("step"), pk=pk,
+                             step__cluster=cluster)
+
+
+# A calendar app fetches the milestones feed without a session: the link carries a signed
+# (person, cluster) pair. It grants nothing by itself: the feed still checks that the
+# person may read the cluster, so leaving the collective ends the subscription.
+ICAL_SALT = "cluster-ical"
+
+
+def ical_token(user, cluster):
+    return signing.dumps([user.pk, cluster.pk], salt=ICAL_SALT)
+
+
+def ical_token_user(token, cluster_pk):
+    """Return the active person the token was made for, if it is for this cluster; else None."""
+    try:
+        user_pk, token_cluster_pk = signing.loads(token, salt=ICAL_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if token_cluster_pk != cluster_pk or not isinstance(user_pk, int):
+        return None
+    return User.objects.filter(pk=user_pk, is_active=True).first()

@@ -1,14 +1,29 @@
 """State changes of the cluster app, shared by the pages and the API."""
 
+import os
+import zipfile
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
+from django.utils import formats, timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from cluster.errors import DomainError
-from cluster.models import Cluster, Measurement, Milestone, Objective, RoadmapStep, User
-from cluster.roadmap import plan_steps
+from cluster.models import (
+    Cluster,
+    Deliverable,
+    Measurement,
+    Milestone,
+    Objective,
+    RoadmapStep,
+    User,
+)
+from cluster.roadmap import add_months, plan_steps
 
 API_TOKEN_LIFETIMES_DAYS = (30, 90, 365)
 MAX_ACTIVE_API_TOKENS = 10
@@ -82,6 +97,222 @@ def milestone_complete(*, milestone, on):
     milestone.done_on = on
     milestone.save(update_fields=["done_on"])
     return milestone
+
+
+# Roadmap: milestones and deliverables ------------------------------------------------------
+
+MILESTONE_DIRECTIONS = ("up", "down")
+
+
+def _long_date(day):
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _check_due_date(step, due_date):
+    """Refuse a due date before the step starts or the cluster starts, or after both end.
+
+    A milestone may fall in its step's window or later (a step runs late), but it
+    belongs to the cluster: never before its launch, never after its end unless the
+    step itself was moved beyond it.
+    """
+    cluster = step.cluster
+    cluster_end = add_months(cluster.start_date, cluster.duration_months) - timedelta(days=1)
+    if due_date < cluster.start_date:
+        raise DomainError(
+            _("L'échéance ne peut pas précéder le lancement du cluster, le %(date)s.")
+            % {"date": _long_date(cluster.start_date)},
+            code="due_before_cluster")
+    if due_date < step.start_date:
+        raise DomainError(
+            _("L'échéance ne peut pas précéder le début de l'étape, le %(date)s.")
+            % {"date": _long_date(step.start_date)},
+            code="due_before_step")
+    last_day = max(cluster_end, step.end_date)
+    if due_date > last_day:
+        raise DomainError(
+            _("L'échéance doit tomber au plus tard le %(date)s, fin du cluster.")
+            % {"date": _long_date(last_day)},
+            code="due_after_cluster")
+
+
+@transaction.atomic
+def milestone_add(*, step, title, due_date):
+    """Add a milestone at the end of the step's list."""
+    _check_due_date(step, due_date)
+    last = step.milestones.aggregate(last=Max("position"))["last"]
+    return Milestone.objects.create(step=step, title=title, due_date=due_date,
+                                    position=0 if last is None else last + 1)
+
+
+@transaction.atomic
+def milestone_update(*, milestone, title, due_date):
+    """Rename or move a milestone; a new due date means a new reminder will go out.
+
+    Only a new due date is checked: renaming a milestone whose step has moved since
+    must not be refused.
+    """
+    fields = ["title", "due_date"]
+    if due_date != milestone.due_date:
+        _check_due_date(milestone.step, due_date)
+        milestone.reminded_on = None
+        fields.append("reminded_on")
+    milestone.title, milestone.due_date = title, due_date
+    milestone.save(update_fields=fields)
+    return milestone
+
+
+def milestone_move(*, milestone, direction):
+    """Move a milestone one place up or down in its step and renumber the step's list."""
+    if direction not in MILESTONE_DIRECTIONS:
+        raise DomainError(_("Déplacement inconnu : « up » pour monter, « down » pour "
+                            "descendre."), code="invalid_direction")
+    with transaction.atomic():
+        siblings = list(Milestone.objects.select_for_update().filter(step_id=milestone.step_id)
+                        .order_by("position", "due_date", "pk"))
+        index = next(i for i, sibling in enumerate(siblings) if sibling.pk == milestone.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(siblings):
+            raise DomainError(
+                _("Ce jalon est déjà le premier de l'étape.") if direction == "up"
+                else _("Ce jalon est déjà le dernier de l'étape."),
+                code="cannot_move", status=409)
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, sibling in enumerate(siblings):
+            if sibling.position != position:
+                sibling.position = position
+                sibling.save(update_fields=["position"])
+    milestone.position = other
+    return milestone
+
+
+def milestone_reopen(*, milestone):
+    """Mark a milestone reached by mistake (or undone since) as still to reach."""
+    if milestone.done_on is None:
+        raise DomainError(_("Ce jalon n'est pas encore atteint."), code="not_done", status=409)
+    milestone.done_on = None
+    milestone.save(update_fields=["done_on"])
+    return milestone
+
+
+def milestone_delete(*, milestone):
+    milestone.delete()
+
+
+# Accepted deliverables: extension → the content type they are served with.
+DELIVERABLE_TYPES = {
+    "pdf": "application/pdf",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
+_SIGNATURES = {"pdf": b"%PDF-", "png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff",
+               "jpeg": b"\xff\xd8\xff"}
+_ODF = ("odt", "ods", "odp")
+_OOXML = ("docx", "xlsx", "pptx")
+
+
+def deliverable_extension(name):
+    return os.path.splitext(name)[1].lower().lstrip(".")
+
+
+def deliverable_max_bytes():
+    return settings.DELIVERABLE_MAX_MB * 1024 * 1024
+
+
+def _content_matches(upload, extension):
+    """Return whether the file's bytes are what its extension claims."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if extension in _SIGNATURES:
+        return head.startswith(_SIGNATURES[extension])
+    if extension in _ODF + _OOXML:
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        # Reading the zip's directory (not its members) tells an office file from any zip.
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+        finally:
+            upload.seek(0)
+        return ("mimetype" in names) if extension in _ODF else ("[Content_Types].xml" in names)
+    content = upload.read()
+    upload.seek(0)
+    if b"\x00" in content:
+        return False
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def deliverable_check_file(upload):
+    """Refuse a file too large, empty, of a type not accepted, or whose bytes belie its name."""
+    extension = deliverable_extension(upload.name)
+    if extension not in DELIVERABLE_TYPES:
+        raise DomainError(
+            _("Type de fichier non accepté. Envoyez un PDF, un document bureautique (odt, ods, "
+              "odp, docx, xlsx, pptx), une image (png, jpg), un tableau CSV ou un texte (txt)."),
+            code="file_type")
+    if upload.size > deliverable_max_bytes():
+        raise DomainError(
+            _("Fichier trop lourd : %(size)s Mo, pour %(max)s Mo au plus.")
+            % {"size": formats.number_format(round(upload.size / 1_048_576, 1)),
+               "max": settings.DELIVERABLE_MAX_MB},
+            code="file_too_large")
+    if upload.size == 0:
+        raise DomainError(_("Le fichier est vide."), code="file_empty")
+    if not _content_matches(upload, extension):
+        raise DomainError(
+            _("Le contenu du fichier ne correspond pas à son extension .%(extension)s : "
+              "enregistrez-le à nouveau depuis son logiciel, puis déposez-le.")
+            % {"extension": extension},
+            code="file_content")
+
+
+def deliverable_file_name(name):
+    """Return a file name safe to store: no path, no odd characters, a bounded length."""
+    stem, extension = os.path.splitext(os.path.basename(name.replace("\\", "/")))
+    try:
+        stem = get_valid_filename(stem)[:100]
+    except SuspiciousFileOperation:
+        stem = "livrable"
+    return f"{stem}{extension.lower()}"
+
+
+def deliverable_add(*, step, title, upload, by):
+    """Store a file produced by a step, once checked (size, type and leading bytes)."""
+    deliverable_check_file(upload)
+    deliverable = Deliverable(step=step, title=title, size=upload.size, uploaded_by=by)
+    deliverable.file.save(deliverable_file_name(upload.name), upload, save=False)
+    try:
+        with transaction.atomic():
+            deliverable.save()
+    except Exception:
+        deliverable.file.delete(save=False)
+        raise
+    return deliverable
+
+
+def deliverable_delete(*, deliverable):
+    """Delete the deliverable and, once that is committed, its file."""
+    storage, name = deliverable.file.storage, deliverable.file.name
+    with transaction.atomic():
+        deliverable.delete()
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # Défis, objectives, measurements ---------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +154,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Roadmap: deliverables and milestone reminders ------------------------------------------
+# Largest deliverable a member may upload to a roadmap step, in MiB.
+DELIVERABLE_MAX_MB = env_int("DELIVERABLE_MAX_MB", 10, minimum=1)
+# Facilitators are reminded of a milestone this many days before it falls due.
+MILESTONE_REMINDER_DAYS = env_int("MILESTONE_REMINDER_DAYS", 7, minimum=1)
+
 # E-mail: printed on the console unless EMAIL_URL names an SMTP server.
 _email_url = env_str("EMAIL_URL", "console:")
 try:
@@ -188,6 +195,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks; django-celery-beat's DatabaseScheduler copies them into its tables at
+# start-up, where the admin may pause them. Times are in CELERY_TIMEZONE (Europe/Paris).
+CELERY_BEAT_SCHEDULE = {
+    # Roadmap ----
+    "rappels-des-jalons": {
+        "task": "cluster.tasks.send_milestone_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "synthese-hebdomadaire-des-clusters": {
+        "task": "cluster.tasks.send_weekly_digest",
+        "schedule": crontab(hour=8, minute=0, day_of_week="monday"),
+    },
+}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}

@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cluster.api import views as api_views
 from cluster.forms import LoginForm, PasswordResetForm
-from cluster.views import accounts, clusters
+from cluster.views import accounts, clusters, roadmap
 from territories import views as territory_views
 
 api_patterns = [
@@ -68,6 +68,31 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("clusters/", clusters.cluster_list, name="cluster_list"),
+    # Roadmap ----
+    path("clusters/nouveau/", roadmap.cluster_create_view, name="cluster_create"),
+    path("clusters/<int:pk>/etapes/<int:step_pk>/", roadmap.step_detail, name="step_detail"),
+    path("clusters/<int:pk>/etapes/<int:step_pk>/modifier/", roadmap.step_edit,
+         name="step_edit"),
+    path("clusters/<int:pk>/etapes/<int:step_pk>/jalons/nouveau/", roadmap.milestone_create,
+         name="milestone_create"),
+    path("clusters/<int:pk>/jalons/<int:milestone_pk>/modifier/", roadmap.milestone_edit,
+         name="milestone_edit"),
+    path("clusters/<int:pk>/jalons/<int:milestone_pk>/deplacer/", roadmap.milestone_move_view,
+         name="milestone_move"),
+    path("clusters/<int:pk>/jalons/<int:milestone_pk>/supprimer/",
+         roadmap.milestone_delete_view, name="milestone_delete"),
+    path("clusters/<int:pk>/jalons/<int:milestone_pk>/atteint/", roadmap.milestone_done,
+         name="milestone_done"),
+    path("clusters/<int:pk>/jalons/<int:milestone_pk>/rouvrir/", roadmap.milestone_reopen_view,
+         name="milestone_reopen"),
+    path("clusters/<int:pk>/jalons.ics", roadmap.milestones_ical, name="milestones_ical"),
+    path("clusters/<int:pk>/etapes/<int:step_pk>/livrables/nouveau/",
+         roadmap.deliverable_upload, name="deliverable_upload"),
+    path("clusters/<int:pk>/livrables/<int:deliverable_pk>/telecharger/",
+         roadmap.deliverable_download, name="deliverable_download"),
+    path("clusters/<int:pk>/livrables/<int:deliverable_pk>/supprimer/",
+         roadmap.deliverable_delete_view, name="deliverable_delete"),
+    # ---- Roadmap
     path("clusters/<int:pk>/", clusters.cluster_dashboard, name="cluster_dashboard"),
     path("clusters/<int:pk>/defis/nouveau/", clusters.challenge_edit, name="challenge_create"),
     path("clusters/<int:pk>/defis/<int:challenge_pk>/", clusters.challenge_edit,
@@ -78,9 +103,6 @@ urlpatterns = [
          name="objective_detail"),
     path("clusters/<int:pk>/objectifs/<int:objective_pk>/modifier/", clusters.objective_edit,
          name="objective_update"),
-    path("clusters/<int:pk>/etapes/<int:step_pk>/", clusters.step_edit, name="step_edit"),
-    path("clusters/<int:pk>/jalons/<int:milestone_pk>/atteint/", clusters.milestone_done,
-         name="milestone_done"),
     path("territoires/", include("territories.urls")),
     path("projets/", include("projects.urls")),
     path("financements/", include("funding.urls")),
@@ -98,4 +120,7 @@ handler404 = "cluster.views.accounts.page_not_found"
 if settings.DEBUG:
     from django.conf.urls.static import static
 
+    # Deliverables go out only through their permission-checked download view.
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}livrables/(?P<path>.*)$",
+                            roadmap.deliverables_are_not_public)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

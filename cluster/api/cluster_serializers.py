@@ -1,3 +1,5 @@
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -5,12 +7,14 @@ from cluster.models import (
     Challenge,
     Cluster,
     Collective,
+    Deliverable,
     Measurement,
     Milestone,
     Objective,
     RoadmapStep,
 )
 from cluster.permissions import visible_clusters
+from cluster.services import DELIVERABLE_TYPES, deliverable_extension
 from territories.models import Territory, Theme
 
 
@@ -66,11 +70,63 @@ class RoadmapStepSerializer(serializers.ModelSerializer):
 
 class MilestoneSerializer(serializers.ModelSerializer):
     step = VisibleRelatedField(queryset=RoadmapStep.objects.all(), cluster_path="cluster")
+    is_late = serializers.SerializerMethodField()
 
     class Meta:
         model = Milestone
-        fields = ["id", "step", "title", "due_date", "done_on", "position"]
-        read_only_fields = ["id"]
+        fields = ["id", "step", "title", "due_date", "done_on", "position", "is_late"]
+        # Reaching, reopening and moving go through their own actions (atteint, rouvrir,
+        # deplacer), which call the same services as the pages.
+        read_only_fields = ["id", "done_on", "position"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["step"].read_only = True
+        return fields
+
+    def get_is_late(self, milestone) -> bool:
+        return milestone.is_late(timezone.localdate())
+
+
+# Roadmap ----
+
+class MilestoneMoveSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(
+        choices=[("up", _("monter")), ("down", _("descendre"))],
+        help_text=_("« up » pour monter le jalon d'une place dans son étape, « down » pour le "
+                    "descendre."))
+
+
+class DeliverableSerializer(serializers.ModelSerializer):
+    cluster = serializers.IntegerField(source="step.cluster_id", read_only=True)
+    filename = serializers.SerializerMethodField()
+    content_type = serializers.SerializerMethodField()
+    uploaded_by = serializers.StringRelatedField()
+    download_url = serializers.SerializerMethodField(
+        help_text=_("Adresse de téléchargement, réservée aux membres du collectif et à "
+                    "l'équipe nationale (session du navigateur)."))
+
+    class Meta:
+        model = Deliverable
+        fields = ["id", "step", "cluster", "title", "filename", "content_type", "size",
+                  "uploaded_by", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_filename(self, deliverable) -> str:
+        return deliverable.file.name.rsplit("/", 1)[-1]
+
+    def get_content_type(self, deliverable) -> str:
+        return DELIVERABLE_TYPES.get(deliverable_extension(deliverable.file.name),
+                                     "application/octet-stream")
+
+    def get_download_url(self, deliverable) -> str:
+        path = reverse("deliverable_download", args=[deliverable.step.cluster_id,
+                                                      deliverable.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+# ---- Roadmap
 
 
 class ChallengeSerializer(serializers.ModelSerializer):

@@ -2,9 +2,11 @@
 
 import django_filters
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -12,7 +14,9 @@ from cluster.api.cluster_serializers import (
     ChallengeSerializer,
     ClusterSerializer,
     CollectiveSerializer,
+    DeliverableSerializer,
     MeasurementSerializer,
+    MilestoneMoveSerializer,
     MilestoneSerializer,
     ObjectiveSerializer,
     RoadmapStepSerializer,
@@ -20,6 +24,7 @@ from cluster.api.cluster_serializers import (
 from cluster.models import (
     Challenge,
     Collective,
+    Deliverable,
     Measurement,
     Membership,
     Milestone,
@@ -31,6 +36,12 @@ from cluster.selectors import objectives_with_latest
 from cluster.services import (
     cluster_create,
     measurement_record,
+    milestone_add,
+    milestone_complete,
+    milestone_delete,
+    milestone_move,
+    milestone_reopen,
+    milestone_update,
     objective_save,
     step_set_status,
 )
@@ -140,16 +151,95 @@ class RoadmapStepViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet)
 
 @extend_schema(tags=["clusters"])
 class MilestoneViewSet(ClusterScopedViewSet):
+    """Milestones of the roadmap steps, late ones flagged (`is_late`).
+
+    Facilitators of the collective (and staff) add, change, reach, reopen, move
+    and delete them; every member reads them.
+    """
+
     serializer_class = MilestoneSerializer
     cluster_path = "step__cluster"
     filterset_fields = ["step", "step__cluster"]
 
     def get_queryset(self):
-        return self.scoped(Milestone.objects.select_related("step__cluster"))
+        return self.scoped(Milestone.objects.select_related("step__cluster")
+                           .order_by("step__cluster", "step__number", "position", "due_date",
+                                     "pk"))
 
-    def perform_create(self, serializer):
-        self.check_cluster(serializer.validated_data["step"].cluster)
-        serializer.save()
+    # Roadmap ----
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self.check_cluster(data["step"].cluster)
+        milestone = milestone_add(step=data["step"], title=data["title"],
+                                  due_date=data["due_date"])
+        return Response(self.get_serializer(milestone).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        milestone = self.get_object()
+        serializer = self.get_serializer(milestone, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        milestone = milestone_update(milestone=milestone,
+                                     title=data.get("title", milestone.title),
+                                     due_date=data.get("due_date", milestone.due_date))
+        return Response(self.get_serializer(milestone).data)
+
+    def perform_destroy(self, milestone):
+        milestone_delete(milestone=milestone)
+
+    @extend_schema(request=None, responses=MilestoneSerializer,
+                   summary="Marquer le jalon comme atteint (aujourd'hui)")
+    @action(detail=True, methods=["post"], url_path="atteint")
+    def complete(self, request, pk=None):
+        milestone = milestone_complete(milestone=self.get_object(), on=timezone.localdate())
+        return Response(self.get_serializer(milestone).data)
+
+    @extend_schema(request=None, responses=MilestoneSerializer,
+                   summary="Rouvrir un jalon atteint")
+    @action(detail=True, methods=["post"], url_path="rouvrir")
+    def reopen(self, request, pk=None):
+        milestone = milestone_reopen(milestone=self.get_object())
+        return Response(self.get_serializer(milestone).data)
+
+    @extend_schema(request=MilestoneMoveSerializer, responses=MilestoneSerializer,
+                   summary="Monter ou descendre le jalon d'une place dans son étape")
+    @action(detail=True, methods=["post"], url_path="deplacer")
+    def move(self, request, pk=None):
+        milestone = self.get_object()
+        serializer = MilestoneMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = milestone_move(milestone=milestone,
+                                   direction=serializer.validated_data["direction"])
+        return Response(self.get_serializer(milestone).data)
+
+
+class DeliverableFilter(django_filters.FilterSet):
+    cluster = django_filters.NumberFilter(field_name="step__cluster", label="cluster")
+
+    class Meta:
+        model = Deliverable
+        fields = ["step", "cluster"]
+
+
+@extend_schema(tags=["clusters"])
+class DeliverableViewSet(viewsets.ReadOnlyModelViewSet):
+    """Deliverables of the roadmap steps: their description and where to download them.
+
+    Members of the collective upload them from the step page; the file itself is
+    served only by the download page, to the members of the collective and staff.
+    """
+
+    serializer_class = DeliverableSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = DeliverableFilter
+
+    def get_queryset(self):
+        return Deliverable.objects.filter(
+            step__cluster__in=visible_clusters(self.request.user)
+        ).select_related("step", "uploaded_by").order_by("-uploaded_at", "-pk")
+    # ---- Roadmap
 
 
 @extend_schema(tags=["défis"])

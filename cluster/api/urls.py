@@ -8,6 +8,7 @@ router.register("collectifs", cluster_views.CollectiveViewSet, basename="collect
 router.register("clusters", cluster_views.ClusterViewSet, basename="cluster")
 router.register("etapes", cluster_views.RoadmapStepViewSet, basename="step")
 router.register("jalons", cluster_views.MilestoneViewSet, basename="milestone")
+router.register("livrables", cluster_views.DeliverableViewSet, basename="deliverable")
 router.register("defis", cluster_views.ChallengeViewSet, basename="challenge")
 router.register("objectifs", cluster_views.ObjectiveViewSet, basename="objective")
 router.register("mesures", cluster_views.MeasurementViewSet, basename="measurement")

@@ -2,23 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cluster.errors import DomainError
 from cluster.forms import (
     ChallengeForm,
     MeasurementForm,
-    MilestoneForm,
     ObjectiveForm,
-    StepForm,
 )
-from cluster.models import Challenge, Milestone, Objective, RoadmapStep
+from cluster.models import Challenge, Objective
 from cluster.permissions import (
     can_measure,
     can_steer,
@@ -33,12 +28,10 @@ from cluster.selectors import (
 )
 from cluster.services import (
     measurement_record,
-    milestone_complete,
     objective_save,
-    step_set_status,
 )
 
-# Clusters: list, dashboard, défis, objectives, measurements, roadmap ------------------------
+# Clusters: list, dashboard, défis, objectives, measurements (the roadmap: views/roadmap.py)
 
 @login_required
 def cluster_list(request):
@@ -137,52 +130,3 @@ def objective_detail(request, pk, objective_pk):
         "can_steer": can_steer(request.user, cluster),
         "can_measure": can_measure(request.user, cluster),
     }, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def step_edit(request, pk, step_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
-    step = get_object_or_404(RoadmapStep, pk=step_pk, cluster=cluster)
-    form = StepForm(request.POST or None, instance=step)
-    milestone_form = MilestoneForm(request.POST or None, prefix="milestone")
-    if request.method == "POST" and "add_milestone" in request.POST:
-        if milestone_form.is_valid():
-            milestone = milestone_form.save(commit=False)
-            milestone.step, milestone.position = step, step.milestones.count()
-            milestone.save()
-            messages.success(request, _("Jalon ajouté."))
-            return redirect("step_edit", pk=cluster.pk, step_pk=step.pk)
-        form = StepForm(instance=step)
-    elif request.method == "POST":
-        milestone_form = MilestoneForm(prefix="milestone")
-        if form.is_valid():
-            with transaction.atomic():
-                status = form.cleaned_data["status"]
-                step = form.save()
-                step_set_status(step=step, status=status)
-            messages.success(request, _("L'étape est enregistrée."))
-            return redirect("cluster_dashboard", pk=cluster.pk)
-    return render(request, "cluster/step_form.html", {
-        "cluster": cluster, "step": step, "form": form, "milestone_form": milestone_form,
-        "milestones": step.milestones.all(), "history": step.history.all()[:10],
-    }, status=400 if request.method == "POST" else 200)
-
-
-@login_required
-@require_POST
-def milestone_done(request, pk, milestone_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
-    milestone = get_object_or_404(Milestone, pk=milestone_pk, step__cluster=cluster)
-    try:
-        milestone_complete(milestone=milestone, on=timezone.localdate())
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Jalon « %(title)s » atteint.") % {"title": milestone.title})
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("cluster_dashboard", args=[cluster.pk])
-    return redirect(target)

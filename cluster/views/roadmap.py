@@ -1,0 +1,377 @@
+"""Pages of the roadmap: creating a cluster, its steps, milestones, deliverables, calendar."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from icalendar import Calendar, Event
+
+from cluster.errors import DomainError
+from cluster.forms import ClusterCreateForm, DeliverableForm, MilestoneForm, StepForm
+from cluster.models import Milestone, RoadmapStep
+from cluster.permissions import (
+    can_steer,
+    can_upload_deliverable,
+    collectives_for_new_cluster,
+    get_cluster_for_reading,
+    get_deliverable_for_reading,
+    ical_token_user,
+    require_cluster_creator,
+    require_steering,
+    require_uploader,
+)
+from cluster.services import (
+    DELIVERABLE_TYPES,
+    cluster_create,
+    deliverable_add,
+    deliverable_delete,
+    deliverable_extension,
+    milestone_add,
+    milestone_complete,
+    milestone_delete,
+    milestone_move,
+    milestone_reopen,
+    milestone_update,
+    step_set_status,
+)
+from territories.permissions import visible_territories
+
+# Creating a cluster ------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_create_view(request):
+    require_cluster_creator(request.user)
+    form = ClusterCreateForm(request.POST or None,
+                             collectives=collectives_for_new_cluster(request.user),
+                             territories=visible_territories(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cluster = cluster_create(**form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Le cluster est créé avec sa feuille de route en sept "
+                                        "étapes. Ajustez leurs dates au besoin."))
+            return redirect("cluster_dashboard", pk=cluster.pk)
+    return render(request, "cluster/cluster_form.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+# Steps --------------------------------------------------------------------------------------
+
+def _get_step(cluster, step_pk):
+    return get_object_or_404(RoadmapStep, pk=step_pk, cluster=cluster)
+
+
+def _step_page(request, cluster, step, *, milestone_form=None, deliverable_form=None,
+               status=200):
+    today = timezone.localdate()
+    milestones = list(step.milestones.order_by("position", "due_date", "pk"))
+    for milestone in milestones:
+        milestone.late = milestone.is_late(today)
+    deliverables = Paginator(step.deliverables.select_related("uploaded_by")
+                             .order_by("-uploaded_at", "-pk"), 20).get_page(
+        request.GET.get("page"))
+    for deliverable in deliverables:
+        deliverable.filename = deliverable.file.name.rsplit("/", 1)[-1]
+    steer = can_steer(request.user, cluster)
+    upload = can_upload_deliverable(request.user, cluster)
+    if steer and milestone_form is None:
+        milestone_form = MilestoneForm(prefix="milestone",
+                                       initial={"due_date": step.end_date})
+    if upload and deliverable_form is None:
+        deliverable_form = DeliverableForm(max_mb=settings.DELIVERABLE_MAX_MB)
+    return render(request, "cluster/step_detail.html", {
+        "cluster": cluster, "step": step, "today": today,
+        "milestones": milestones, "late_count": sum(m.late for m in milestones),
+        "page": deliverables, "deliverables": deliverables.object_list,
+        "history": step.history.select_related("history_user")[:10],
+        "can_steer": steer, "can_upload": upload,
+        "milestone_form": milestone_form if steer else None,
+        "deliverable_form": deliverable_form if upload else None,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def step_detail(request, pk, step_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    return _step_page(request, cluster, _get_step(cluster, step_pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request, pk, step_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering(request.user, cluster)
+    step = _get_step(cluster, step_pk)
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            status = form.cleaned_data["status"]
+            step = form.save()
+            step_set_status(step=step, status=status)
+        messages.success(request, _("L'étape est enregistrée."))
+        return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
+    return render(request, "cluster/step_form.html", {
+        "cluster": cluster, "step": step, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+# Milestones ----------------------------------------------------------------------------------
+
+def _get_milestone(cluster, milestone_pk):
+    return get_object_or_404(Milestone.objects.select_related("step"), pk=milestone_pk,
+                             step__cluster=cluster)
+
+
+def _back_to(request, default):
+    """Return the page the action came from when it is on this site, else `default`."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = default
+    return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_create(request, pk, step_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering(request.user, cluster)
+    step = _get_step(cluster, step_pk)
+    form = MilestoneForm(request.POST or None, prefix="milestone",
+                         initial={"due_date": step.end_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestone_add(step=step, title=form.cleaned_data["title"],
+                          due_date=form.cleaned_data["due_date"])
+        except DomainError as error:
+            form.add_error("due_date", error.message)
+        else:
+            messages.success(request, _("Jalon ajouté."))
+            return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
+    return render(request, "cluster/milestone_form.html", {
+        "cluster": cluster, "step": step, "form": form, "milestone": None,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request, pk, milestone_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering(request.user, cluster)
+    milestone = _get_milestone(cluster, milestone_pk)
+    form = MilestoneForm(request.POST or None, instance=milestone, prefix="milestone")
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The form filled the instance in; the service reads the date it replaces.
+            current = Milestone.objects.get(pk=milestone.pk)
+            milestone_update(milestone=current, title=form.cleaned_data["title"],
+                             due_date=form.cleaned_data["due_date"])
+        except DomainError as error:
+            form.add_error("due_date", error.message)
+        else:
+            messages.success(request, _("Le jalon est enregistré."))
+            return redirect("step_detail", pk=cluster.pk, step_pk=milestone.step_id)
+    return render(request, "cluster/milestone_form.html", {
+        "cluster": cluster, "step": milestone.step, "form": form, "milestone": milestone,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def milestone_move_view(request, pk, milestone_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering(request.user, cluster)
+    milestone = _get_milestone(cluster, milestone_pk)
+    try:
+        milestone_move(milestone=milestone, direction=request.POST.get("direction", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("step_detail", pk=cluster.pk, step_pk=milestone.step_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_delete_view(request, pk, milestone_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering(request.user, cluster)
+    milestone = _get_milestone(cluster, milestone_pk)
+    if request.method == "POST":
+        milestone_delete(milestone=milestone)
+        messages.success(request, _("Jalon « %(title)s » supprimé.") % {"title": milestone.title})
+        return redirect("step_detail", pk=cluster.pk, step_pk=milestone.step_id)
+    return render(request, "cluster/milestone_confirm_delete.html", {
+        "cluster": cluster, "step": milestone.step, "milestone": milestone,
+    })
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk, milestone_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering(request.user, cluster)
+    milestone = _get_milestone(cluster, milestone_pk)
+    try:
+        milestone_complete(milestone=milestone, on=timezone.localdate())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Jalon « %(title)s » atteint.") % {"title": milestone.title})
+    return _back_to(request, reverse("cluster_dashboard", args=[cluster.pk]))
+
+
+@login_required
+@require_POST
+def milestone_reopen_view(request, pk, milestone_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering(request.user, cluster)
+    milestone = _get_milestone(cluster, milestone_pk)
+    try:
+        milestone_reopen(milestone=milestone)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Jalon « %(title)s » rouvert.") % {"title": milestone.title})
+    return _back_to(request, reverse("step_detail", args=[cluster.pk, milestone.step_id]))
+
+
+# Deliverables --------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliverable_upload(request, pk, step_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_uploader(request.user, cluster)
+    step = _get_step(cluster, step_pk)
+    form = DeliverableForm(request.POST or None, request.FILES or None,
+                           max_mb=settings.DELIVERABLE_MAX_MB)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deliverable = deliverable_add(step=step, title=form.cleaned_data["title"],
+                                          upload=form.cleaned_data["file"], by=request.user)
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("Livrable « %(title)s » déposé.")
+                             % {"title": deliverable.title})
+            return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
+    return render(request, "cluster/deliverable_form.html", {
+        "cluster": cluster, "step": step, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def deliverable_download(request, pk, deliverable_pk):
+    """Stream the file to a person who reads the cluster, as an attachment, never sniffed."""
+    deliverable = get_deliverable_for_reading(request.user, pk, deliverable_pk)
+    try:
+        handle = deliverable.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Le fichier de ce livrable est introuvable.")) from None
+    name = deliverable.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        handle, as_attachment=True, filename=name,
+        content_type=DELIVERABLE_TYPES.get(deliverable_extension(name),
+                                           "application/octet-stream"))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliverable_delete_view(request, pk, deliverable_pk):
+    deliverable = get_deliverable_for_reading(request.user, pk, deliverable_pk)
+    cluster = deliverable.step.cluster
+    require_steering(request.user, cluster)
+    if request.method == "POST":
+        deliverable_delete(deliverable=deliverable)
+        messages.success(request, _("Livrable « %(title)s » supprimé.")
+                         % {"title": deliverable.title})
+        return redirect("step_detail", pk=cluster.pk, step_pk=deliverable.step_id)
+    return render(request, "cluster/deliverable_confirm_delete.html", {
+        "cluster": cluster, "step": deliverable.step, "deliverable": deliverable,
+    })
+
+
+def deliverables_are_not_public(request, path):
+    """Deliverables never go out through MEDIA_URL, even when DEBUG serves media files."""
+    raise Http404
+
+
+# Calendar feed --------------------------------------------------------------------------------
+
+def _ical_reader(request, pk):
+    """Return who fetches the feed: the token's person, else the signed-in one; or 404."""
+    token = request.GET.get("jeton")
+    if token is None:
+        if not request.user.is_authenticated:
+            raise Http404
+        return request.user
+    user = ical_token_user(token, pk)
+    if user is None:
+        raise Http404
+    return user
+
+
+def milestones_calendar(cluster, milestones, *, site_url, now):
+    """Return the cluster's milestones as an iCalendar document (bytes)."""
+    site_url = site_url.rstrip("/")
+    host = urlsplit(site_url).hostname or "localhost"
+    calendar = Calendar()
+    calendar.add("prodid", "-//Clusters d'innovation responsable//Jalons//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _("Jalons — %(territory)s") % {
+        "territory": cluster.territory.name})
+    for milestone in milestones:
+        event = Event()
+        event.add("uid", f"milestone-{milestone.pk}@{host}")
+        event.add("dtstamp", now)
+        event.add("dtstart", milestone.due_date)
+        event.add("dtend", milestone.due_date + timedelta(days=1))
+        event.add("summary", f"{milestone.step} — {milestone.title}")
+        event.add("description", _("Cluster %(territory)s, porté par %(collective)s.\n"
+                                   "Étape %(step)s, du %(start)s au %(end)s.") % {
+            "territory": cluster.territory.name, "collective": cluster.collective.name,
+            "step": milestone.step,
+            "start": formats.date_format(milestone.step.start_date, "DATE_FORMAT"),
+            "end": formats.date_format(milestone.step.end_date, "DATE_FORMAT")})
+        event.add("url", site_url + reverse("step_detail", args=[cluster.pk,
+                                                                 milestone.step_id]))
+        event.add("transp", "TRANSPARENT")
+        if milestone.done_on is not None:
+            event.add("status", "COMPLETED")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+@require_GET
+def milestones_ical(request, pk):
+    """The cluster's milestones for calendar apps, which fetch with a token, not a session."""
+    user = _ical_reader(request, pk)
+    cluster = get_cluster_for_reading(user, pk)
+    milestones = Milestone.objects.filter(step__cluster=cluster).select_related("step") \
+        .order_by("due_date", "step__number", "position", "pk")
+    response = HttpResponse(milestones_calendar(cluster, milestones, site_url=settings.SITE_URL,
+                                                now=timezone.now()),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="jalons-cluster-{cluster.pk}.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

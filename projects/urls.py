@@ -1,11 +1,28 @@
 """Pages of the projects app, under /projets/ (public pages included)."""
 
-from django.urls import path  # noqa: F401 - routes are added part by part
+from django.urls import path
+
+from projects.views import community
 
 app_name = "projects"
 
 urlpatterns = [
     # Projects ---------------------------------------------------------------------------
     # Community ---------------------------------------------------------------------------
+    path("clusters/<int:cluster_pk>/communaute/", community.community_view, name="community"),
+    path("clusters/<int:cluster_pk>/communaute/membres/", community.community_member_list_view,
+         name="community_members"),
+    path("clusters/<int:cluster_pk>/communaute/membres/nouveau/",
+         community.community_member_edit_view, name="community_member_create"),
+    path("clusters/<int:cluster_pk>/communaute/membres/<int:member_pk>/modifier/",
+         community.community_member_edit_view, name="community_member_update"),
+    path("clusters/<int:cluster_pk>/communaute/membres/<int:member_pk>/depart/",
+         community.community_member_leave_view, name="community_member_leave"),
+    path("clusters/<int:cluster_pk>/communaute/rencontres/",
+         community.community_meeting_list_view, name="community_meetings"),
+    path("clusters/<int:cluster_pk>/communaute/rencontres/nouvelle/",
+         community.community_meeting_edit_view, name="community_meeting_create"),
+    path("clusters/<int:cluster_pk>/communaute/rencontres/<int:meeting_pk>/modifier/",
+         community.community_meeting_edit_view, name="community_meeting_update"),
     # Events ------------------------------------------------------------------------------
 ]

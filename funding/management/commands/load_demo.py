@@ -12,6 +12,7 @@ from cluster import demo as cluster_demo
 from cluster.models import Membership
 from cluster.roadmap import add_months
 from funding import demo as funding_demo
+from projects import demo as projects_demo
 from territories import demo as territories_demo
 from territories.geography import import_geography
 from territories.models import Commune
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         start = add_months(today.replace(day=1), -5)
         clusters = cluster_demo.load_clusters(labelled, collectives, territories,
                                               start_date=start, today=today)
+        projects_demo.load_community(clusters, today)
         funders = funding_demo.load_funders()
 
         users = {}

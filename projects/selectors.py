@@ -1,8 +1,12 @@
 """Queries used by more than one page or endpoint of the projects app."""
 
-from django.db.models import Count, Q
+from datetime import timedelta
 
-from projects.models import Project, Replication
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Coalesce, TruncMonth
+
+from cluster.roadmap import add_months
+from projects.models import CommunityMeeting, CommunityMember, Project, Replication
 
 # Projects --------------------------------------------------------------------------------
 
@@ -59,3 +63,95 @@ def stage_counts(clusters):
         n=Count("pk")).values_list("stage", "n"))
     return {stage.value: counts.get(stage.value, 0) for stage in Project.Stage}
 
+
+# Community --------------------------------------------------------------------------------
+
+
+def community_members(cluster, *, include_departed=False):
+    """Return the cluster's community with each person's last participation and count.
+
+    Both figures are annotations of the same query, so a list costs one query
+    however many people and meetings there are.
+    """
+    members = cluster.community.select_related("actor__territory").annotate(
+        last_attended_on=Max("meetings__held_on"),
+        meeting_count=Count("meetings", distinct=True),
+    ).order_by("name", "pk")
+    if not include_departed:
+        members = members.filter(left_on__isnull=True)
+    return members
+
+
+def community_meetings(cluster):
+    """Return the cluster's meetings, newest first, each with its number of attendees."""
+    return cluster.community_meetings.select_related("place").annotate(
+        attendee_count=Count("attendees", distinct=True),
+    ).order_by("-held_on", "-pk")
+
+
+def drifting_members(cluster, *, weeks, today):
+    """Return the active people who have not come to a meeting for more than `weeks` weeks.
+
+    That is: those whose last attendance is older than the cutoff, and those who
+    never came although they joined before it. Someone who joined recently has
+    not had the time to drift, and someone who left is no longer followed.
+    The longest absent come first.
+    """
+    cutoff = today - timedelta(weeks=weeks)
+    return cluster.community.filter(left_on__isnull=True).select_related("actor").annotate(
+        last_attended_on=Max("meetings__held_on", filter=Q(meetings__held_on__lte=today)),
+    ).filter(
+        Q(last_attended_on__lt=cutoff)
+        | Q(last_attended_on__isnull=True, joined_on__lt=cutoff)
+    ).order_by(Coalesce("last_attended_on", "joined_on"), "name", "pk")
+
+
+def participation_by_month(cluster, *, months, today):
+    """Return how many meetings each person attended per month over the last `months` months.
+
+    The months end with today's. The counts come from one aggregate query grouped
+    by person and month (TruncMonth), the people from a second one: active
+    members, and departed ones who still came during the period.
+    """
+    first_month = add_months(today.replace(day=1), -(months - 1))
+    month_starts = [add_months(first_month, offset) for offset in range(months)]
+    counts = (
+        CommunityMember.meetings.through.objects
+        .filter(communitymeeting__cluster=cluster,
+                communitymeeting__held_on__gte=first_month,
+                communitymeeting__held_on__lte=today)
+        .annotate(month=TruncMonth("communitymeeting__held_on"))
+        .values("communitymember_id", "month")
+        .annotate(count=Count("pk"))
+    )
+    by_member = {}
+    for row in counts:
+        by_member.setdefault(row["communitymember_id"], {})[row["month"]] = row["count"]
+    members = cluster.community.select_related("actor").filter(
+        Q(left_on__isnull=True) | Q(pk__in=list(by_member))).order_by("name", "pk")
+    rows = []
+    for member in members:
+        counts_of_member = by_member.get(member.pk, {})
+        cells = [counts_of_member.get(month, 0) for month in month_starts]
+        rows.append({"member": member, "cells": cells, "total": sum(cells)})
+    totals = [sum(row["cells"][index] for row in rows) for index in range(months)]
+    return {"months": month_starts, "rows": rows, "totals": totals}
+
+
+def meetings_held(cluster, *, today, limit=24):
+    """Return the last `limit` meetings held up to today, oldest first, with their attendance."""
+    meetings = list(community_meetings(cluster).filter(held_on__lte=today)[:limit])
+    meetings.reverse()
+    return meetings
+
+
+def community_overview(cluster, *, today):
+    """Return the community page's headline figures: people active and gone, meetings held,
+    the next one planned."""
+    return CommunityMember.objects.filter(cluster=cluster).aggregate(
+        active_count=Count("pk", filter=Q(left_on__isnull=True)),
+        departed_count=Count("pk", filter=Q(left_on__isnull=False)),
+    ) | CommunityMeeting.objects.filter(cluster=cluster).aggregate(
+        held_count=Count("pk", filter=Q(held_on__lte=today)),
+        next_meeting_on=Min("held_on", filter=Q(held_on__gt=today)),
+    )

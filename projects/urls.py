@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import projects
+from projects.views import community, projects
 
 app_name = "projects"
 
@@ -18,5 +18,20 @@ urlpatterns = [
     path("<slug:slug>/essaimer/", projects.project_replicate_view, name="replicate"),
     path("<slug:slug>/supprimer/", projects.project_delete_view, name="delete"),
     # Community ---------------------------------------------------------------------------
+    path("clusters/<int:cluster_pk>/communaute/", community.community_view, name="community"),
+    path("clusters/<int:cluster_pk>/communaute/membres/", community.community_member_list_view,
+         name="community_members"),
+    path("clusters/<int:cluster_pk>/communaute/membres/nouveau/",
+         community.community_member_edit_view, name="community_member_create"),
+    path("clusters/<int:cluster_pk>/communaute/membres/<int:member_pk>/modifier/",
+         community.community_member_edit_view, name="community_member_update"),
+    path("clusters/<int:cluster_pk>/communaute/membres/<int:member_pk>/depart/",
+         community.community_member_leave_view, name="community_member_leave"),
+    path("clusters/<int:cluster_pk>/communaute/rencontres/",
+         community.community_meeting_list_view, name="community_meetings"),
+    path("clusters/<int:cluster_pk>/communaute/rencontres/nouvelle/",
+         community.community_meeting_edit_view, name="community_meeting_create"),
+    path("clusters/<int:cluster_pk>/communaute/rencontres/<int:meeting_pk>/modifier/",
+         community.community_meeting_edit_view, name="community_meeting_update"),
     # Events ------------------------------------------------------------------------------
 ]

@@ -1,7 +1,9 @@
+from datetime import date
+
 import factory
 
 from cluster.models import Challenge
-from projects.models import Project
+from projects.models import CommunityMeeting, CommunityMember, Project
 from territories.models import Actor
 
 # Projects --------------------------------------------------------------------------------
@@ -41,3 +43,33 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def carriers(self, create, extracted, **kwargs):
         if create:
             self.carriers.set(extracted or [ActorFactory(territory=self.cluster.territory)])
+
+
+# Community --------------------------------------------------------------------------------
+
+
+class CommunityMemberFactory(factory.django.DjangoModelFactory):
+    """A person of a cluster's community; pass `cluster`."""
+
+    class Meta:
+        model = CommunityMember
+
+    name = factory.Sequence(lambda n: f"Personne n°{n}")
+    email = factory.Sequence(lambda n: f"personne{n}@communaute.example")
+    joined_on = date(2026, 1, 5)
+
+
+class CommunityMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of a cluster's community; pass `cluster`, and `attendees` as a list."""
+
+    class Meta:
+        model = CommunityMeeting
+        skip_postgeneration_save = True
+
+    held_on = date(2026, 2, 1)
+    title = factory.Sequence(lambda n: f"Rencontre n°{n}")
+
+    @factory.post_generation
+    def attendees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.attendees.set(extracted)

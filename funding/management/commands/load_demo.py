@@ -64,6 +64,7 @@ class Command(BaseCommand):
         start = add_months(today.replace(day=1), -5)
         clusters = cluster_demo.load_clusters(labelled, collectives, territories,
                                               start_date=start, today=today)
+        projects_demo.load_community(clusters, today)
         funders = funding_demo.load_funders()
 
         users = {}

@@ -1,0 +1,165 @@
+"""Pages of the project community (step 2): its people, its meetings, who comes and who
+drifts away."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cluster.errors import DomainError
+from cluster.permissions import get_cluster_for_reading
+from projects.forms import (
+    CommunityLeaveForm,
+    CommunityMeetingForm,
+    CommunityMemberForm,
+    CommunityPeriodForm,
+)
+from projects.models import CommunityMeeting, CommunityMember
+from projects.permissions import require_work_on
+from projects.selectors import (
+    community_meetings,
+    community_members,
+    community_overview,
+    drifting_members,
+    meetings_held,
+    participation_by_month,
+)
+from projects.services import (
+    community_meeting_save,
+    community_member_leave,
+    community_member_save,
+)
+
+PAGE_SIZE = 25
+
+
+def _community_of(request, cluster_pk):
+    """Return the cluster if the person works on its community; 404 for outsiders."""
+    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    require_work_on(request.user, cluster)
+    return cluster
+
+
+@login_required
+def community_view(request, cluster_pk):
+    cluster = _community_of(request, cluster_pk)
+    today = timezone.localdate()
+    period = CommunityPeriodForm(request.GET or None)
+    weeks, months = period.period()
+    held = meetings_held(cluster, today=today)
+    return render(request, "projects/community.html", {
+        "cluster": cluster, "today": today, "period": period, "weeks": weeks, "months": months,
+        "overview": community_overview(cluster, today=today),
+        "drifting": list(drifting_members(cluster, weeks=weeks, today=today)),
+        "participation": participation_by_month(cluster, months=months, today=today),
+        "meetings_held": held,
+        "chart": {
+            "labels": [date_format(meeting.held_on, "SHORT_DATE_FORMAT") for meeting in held],
+            "titles": [meeting.title for meeting in held],
+            "values": [meeting.attendee_count for meeting in held],
+            "label": _("Présent·es"),
+        },
+    })
+
+
+@login_required
+def community_member_list_view(request, cluster_pk):
+    cluster = _community_of(request, cluster_pk)
+    include_departed = request.GET.get("departs") == "1"
+    members = community_members(cluster, include_departed=include_departed)
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/community_members.html", {
+        "cluster": cluster, "page": page, "include_departed": include_departed,
+        "query": "departs=1" if include_departed else "",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_member_edit_view(request, cluster_pk, member_pk=None):
+    cluster = _community_of(request, cluster_pk)
+    if member_pk is None:
+        member = CommunityMember(cluster=cluster, joined_on=timezone.localdate())
+    else:
+        member = get_object_or_404(CommunityMember.objects.select_related("actor"),
+                                   pk=member_pk, cluster=cluster)
+    form = CommunityMemberForm(request.POST or None, instance=member, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = community_member_save(member=member, fields=form.cleaned_data,
+                                           by=request.user)
+        except DomainError as error:
+            field = {"duplicate_email": "email", "foreign_actor": "actor",
+                     "future_join": "joined_on", "left_before_joining": "joined_on"}
+            form.add_error(field.get(error.code), error.message)
+        else:
+            messages.success(request, _("« %(name)s » est enregistré·e dans la communauté.")
+                             % {"name": member.name})
+            return redirect("projects:community_members", cluster_pk=cluster.pk)
+    return render(request, "projects/community_member_form.html", {
+        "cluster": cluster, "form": form, "member": member,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_member_leave_view(request, cluster_pk, member_pk):
+    cluster = _community_of(request, cluster_pk)
+    member = get_object_or_404(CommunityMember, pk=member_pk, cluster=cluster)
+    form = CommunityLeaveForm(request.POST or None,
+                              initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            community_member_leave(member=member, left_on=form.cleaned_data["left_on"],
+                                   by=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(name)s ne fait plus partie de la communauté active ; "
+                                        "sa participation passée reste dans l'historique.")
+                             % {"name": member.name})
+            return redirect("projects:community_members", cluster_pk=cluster.pk)
+    return render(request, "projects/community_member_leave.html", {
+        "cluster": cluster, "form": form, "member": member,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def community_meeting_list_view(request, cluster_pk):
+    cluster = _community_of(request, cluster_pk)
+    page = Paginator(community_meetings(cluster), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/community_meetings.html", {
+        "cluster": cluster, "page": page, "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_meeting_edit_view(request, cluster_pk, meeting_pk=None):
+    cluster = _community_of(request, cluster_pk)
+    if meeting_pk is None:
+        meeting = CommunityMeeting(cluster=cluster, held_on=timezone.localdate())
+    else:
+        meeting = get_object_or_404(CommunityMeeting, pk=meeting_pk, cluster=cluster)
+    form = CommunityMeetingForm(request.POST or None, instance=meeting, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        attendee_ids = [member.pk for member in form.cleaned_data["attendees"]]
+        try:
+            meeting = community_meeting_save(meeting=meeting, fields=fields,
+                                             attendee_ids=attendee_ids, by=request.user)
+        except DomainError as error:
+            field = {"future_attendance": "attendees", "foreign_attendee": "attendees",
+                     "departed_attendee": "attendees", "foreign_place": "place"}
+            form.add_error(field.get(error.code), error.message)
+        else:
+            messages.success(request, _("La rencontre « %(title)s » est enregistrée.")
+                             % {"title": meeting.title})
+            return redirect("projects:community_meetings", cluster_pk=cluster.pk)
+    return render(request, "projects/community_meeting_form.html", {
+        "cluster": cluster, "form": form, "meeting": meeting, "today": timezone.localdate(),
+    }, status=400 if request.method == "POST" else 200)

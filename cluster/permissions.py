@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from knox.models import AuthToken
 
-from cluster.models import Cluster, Membership
+from cluster.models import Cluster, Collective, Membership
 
 
 def get_api_token_for(user, digest):
@@ -58,3 +58,43 @@ def require_steering(user, cluster):
 def can_measure(user, cluster):
     """Every member of the collective records measurements."""
     return role_in(user, cluster) is not None
+
+
+# Collectives ------------------------------------------------------------------------------
+# A collective is read by its members and by staff; its facilitators (and staff) invite,
+# remove and name people, and choose its member actors. Anyone else gets a 404.
+
+def visible_collectives(user):
+    if not user.is_authenticated or not user.is_active:
+        return Collective.objects.none()
+    if user.is_staff:
+        return Collective.objects.all()
+    return Collective.objects.filter(memberships__user=user)
+
+
+def get_collective_for_reading(user, slug):
+    collective = visible_collectives(user).filter(slug=slug).first()
+    if collective is None:
+        raise Http404("Collectif introuvable.")
+    return collective
+
+
+def collective_role(user, collective):
+    """Return "staff", "facilitator", "member" or None for the person and the collective."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_staff:
+        return "staff"
+    membership = collective.memberships.filter(user=user).first()
+    return membership.role if membership else None
+
+
+def can_manage_collective(user, collective):
+    """Facilitators of the collective and staff manage its people and member actors."""
+    return collective_role(user, collective) in ("staff", Membership.Role.FACILITATOR)
+
+
+def require_collective_management(user, collective):
+    if not can_manage_collective(user, collective):
+        raise PermissionDenied("Seuls les animateur·rices du collectif gèrent ses membres, ses "
+                               "invitations et ses acteurs.")

@@ -7,6 +7,7 @@ from cluster.models import (
     Challenge,
     Cluster,
     Collective,
+    CollectiveActor,
     Measurement,
     Membership,
     Milestone,
@@ -16,6 +17,7 @@ from cluster.models import (
 )
 from cluster.roadmap import add_months
 from cluster.services import cluster_create
+from territories.models import Actor
 
 FRENCH_IMPACT_2019 = Path(__file__).resolve().parent / "data" / "french_impact_2019.json"
 
@@ -120,3 +122,28 @@ def load_objectives(labelled, clusters, *, today, by):
                     for index, value in enumerate(spec["values"]))
                 if measured_on <= today
             )
+
+
+# Collectives ----
+
+def load_collective_actor_links(labelled, collectives, territories):
+    """Make the actors of each press-kit collective its member actors, with their family.
+
+    The actors are those territories.demo.load_collective_actors created on the
+    territory; running it again changes nothing. Return the number of links.
+    """
+    count = 0
+    for item in labelled:
+        collective, territory = collectives[item["slug"]], territories[item["slug"]]
+        actors = {actor.name: actor for actor in Actor.objects.filter(territory=territory)}
+        for member in item["collective"]["actors"]:
+            actor = actors.get(member["name"])
+            if actor is None:
+                continue
+            family = member["family"]
+            if family not in CollectiveActor.Family.values:
+                family = CollectiveActor.Family.OTHER
+            CollectiveActor.objects.update_or_create(collective=collective, actor=actor,
+                                                     defaults={"family": family})
+            count += 1
+    return count

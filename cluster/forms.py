@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
 from django.template import loader
@@ -8,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from cluster.models import (
     Challenge,
     Collective,
+    CollectiveActor,
     Measurement,
+    Membership,
     Milestone,
     Objective,
     RoadmapStep,
@@ -16,7 +19,7 @@ from cluster.models import (
 )
 from cluster.services import API_TOKEN_LIFETIMES_DAYS
 from cluster.tasks import send_email_task
-from territories.models import Territory
+from territories.models import Actor, Territory
 
 
 class LoginForm(AuthenticationForm):
@@ -173,3 +176,81 @@ class DeliverableForm(forms.Form):
               "CSV ou texte ; {max} Mo au plus."), max=max_mb)
         self.fields["file"].widget.attrs["accept"] = (
             ".pdf,.odt,.ods,.odp,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.csv,.txt")
+
+
+# Collectives: invitations, roles, member actors ----------------------------------------------
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail de la personne"), max_length=254,
+        error_messages={"invalid": _("Saisissez une adresse e-mail valide, par exemple "
+                                     "prenom.nom@exemple.fr."),
+                        "required": _("Saisissez l'adresse e-mail de la personne à inviter.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
+        help_text=_("Les animateur·rices gèrent le collectif : invitations, rôles, acteurs, "
+                    "feuille de route et défis."),
+    )
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)
+
+
+class InvitationSignupForm(forms.Form):
+    """A new account for the invited address: the address itself is fixed by the invitation."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Mot de passe"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Saisissez le même mot de passe une seconde fois."),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+            else:
+                # The validators compare the password with the person's name and address.
+                user = User(email=self.email, first_name=cleaned.get("first_name", ""),
+                            last_name=cleaned.get("last_name", ""))
+                try:
+                    password_validation.validate_password(password2, user)
+                except forms.ValidationError as error:
+                    self.add_error("password2", error)
+        return cleaned
+
+
+class CollectiveActorForm(forms.Form):
+    actor = forms.ModelChoiceField(
+        label=_("Acteur"), queryset=Actor.objects.none(),
+        empty_label=_("— choisir un acteur du territoire —"),
+        error_messages={"invalid_choice": _("Choisissez un acteur d'un territoire du "
+                                            "collectif.")},
+    )
+    family = forms.ChoiceField(
+        label=_("Famille"), choices=[("", _("— choisir une famille —")),
+                                     *CollectiveActor.Family.choices],
+        help_text=_("Le label demande un collectif multi-acteurs : collectivités, ESS, "
+                    "entreprises engagées, accompagnement, recherche, citoyens."),
+    )
+
+    def __init__(self, *args, actors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = actors
+        self.fields["actor"].label_from_instance = (
+            lambda actor: f"{actor.name} ({actor.territory.name})")

@@ -130,3 +130,43 @@ def ical_token_user(token, cluster_pk):
     if token_cluster_pk != cluster_pk or not isinstance(user_pk, int):
         return None
     return User.objects.filter(pk=user_pk, is_active=True).first()
+
+
+# Collectives ------------------------------------------------------------------------------
+# A collective is read by its members and by staff; its facilitators (and staff) invite,
+# remove and name people, and choose its member actors. Anyone else gets a 404.
+
+def visible_collectives(user):
+    if not user.is_authenticated or not user.is_active:
+        return Collective.objects.none()
+    if user.is_staff:
+        return Collective.objects.all()
+    return Collective.objects.filter(memberships__user=user)
+
+
+def get_collective_for_reading(user, slug):
+    collective = visible_collectives(user).filter(slug=slug).first()
+    if collective is None:
+        raise Http404("Collectif introuvable.")
+    return collective
+
+
+def collective_role(user, collective):
+    """Return "staff", "facilitator", "member" or None for the person and the collective."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_staff:
+        return "staff"
+    membership = collective.memberships.filter(user=user).first()
+    return membership.role if membership else None
+
+
+def can_manage_collective(user, collective):
+    """Facilitators of the collective and staff manage its people and member actors."""
+    return collective_role(user, collective) in ("staff", Membership.Role.FACILITATOR)
+
+
+def require_collective_management(user, collective):
+    if not can_manage_collective(user, collective):
+        raise PermissionDenied("Seuls les animateur·rices du collectif gèrent ses membres, ses "
+                               "invitations et ses acteurs.")

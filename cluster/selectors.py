@@ -1,8 +1,19 @@
 """Queries used by more than one page or endpoint of the cluster app."""
 
+import hashlib
+
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
-from cluster.models import Measurement, Milestone, Objective, RoadmapStep
+from cluster.models import (
+    CollectiveActor,
+    Invitation,
+    Measurement,
+    Membership,
+    Milestone,
+    Objective,
+    RoadmapStep,
+)
+from territories.models import Actor
 
 
 def memberships_of(user):
@@ -84,3 +95,60 @@ def next_actions(cluster, challenges, late, current):
     if current is not None and current.kind == RoadmapStep.Kind.MAP:
         actions.append("Importer les acteurs du territoire pour compléter la cartographie.")
     return actions[:6]
+
+
+# Collectives ------------------------------------------------------------------------------
+
+def invitation_token_hash(token):
+    """Return the hash stored for an invitation's secret: the secret itself is never stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_for_token(token):
+    """Return the invitation whose secret is `token`, or None: found by its hash only."""
+    return Invitation.objects.select_related("collective", "invited_by").filter(
+        token_hash=invitation_token_hash(token)).first()
+
+
+def collective_people(collective):
+    """Return the collective's memberships with their person, facilitators first."""
+    # "facilitator" sorts before "member".
+    return collective.memberships.select_related("user").order_by(
+        "role", "user__last_name", "user__first_name", "user__email")
+
+
+def actors_by_family(links):
+    """Group member actors by family, in the order of the families: [(label, [links])]."""
+    order = {value: index for index, value in enumerate(CollectiveActor.Family.values)}
+    groups = {}
+    for link in sorted(links, key=lambda link: (order.get(link.family, len(order)),
+                                                 link.actor.name.lower())):
+        groups.setdefault(link.family, (link.get_family_display(), []))[1].append(link)
+    return list(groups.values())
+
+
+def collective_actor_links(collective):
+    return collective.actor_links.select_related("actor__territory")
+
+
+def open_invitations(collective):
+    """Return the invitations neither accepted nor cancelled, the expired ones included."""
+    return collective.invitations.filter(accepted_at=None, revoked_at=None) \
+        .select_related("invited_by").order_by("-created_at")
+
+
+def actors_available_to(collective):
+    """Return the actors of the collective's territories that are not yet member actors."""
+    return Actor.objects.filter(territory__in=collective.clusters.values("territory")) \
+        .exclude(collective_links__collective=collective) \
+        .select_related("territory").order_by("territory__name", "name")
+
+
+def with_people_and_actors(collectives):
+    """Prefetch each collective's people and member actors, in two queries for any number."""
+    return collectives.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by(
+            "role", "user__last_name", "user__first_name", "user__email")),
+        Prefetch("actor_links", queryset=CollectiveActor.objects.select_related("actor")
+                 .order_by("family", "actor__name")),
+    )

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cluster.api import views as api_views
 from cluster.forms import LoginForm, PasswordResetForm
-from cluster.views import accounts, clusters, roadmap
+from cluster.views import accounts, clusters, collectives, roadmap
 from territories import views as territory_views
 
 api_patterns = [
@@ -103,6 +103,26 @@ urlpatterns = [
          name="objective_detail"),
     path("clusters/<int:pk>/objectifs/<int:objective_pk>/modifier/", clusters.objective_edit,
          name="objective_update"),
+    # Collectives ----
+    path("collectifs/<slug:slug>/", collectives.collective_detail, name="collective_detail"),
+    path("collectifs/<slug:slug>/quitter/", collectives.collective_leave,
+         name="collective_leave"),
+    path("collectifs/<slug:slug>/invitations/nouvelle/", collectives.invitation_create_view,
+         name="invitation_create"),
+    path("collectifs/<slug:slug>/invitations/<int:pk>/renvoyer/",
+         collectives.invitation_resend_view, name="invitation_resend"),
+    path("collectifs/<slug:slug>/invitations/<int:pk>/annuler/",
+         collectives.invitation_revoke_view, name="invitation_revoke"),
+    path("collectifs/<slug:slug>/membres/<int:pk>/retirer/",
+         collectives.membership_remove_view, name="membership_remove"),
+    path("collectifs/<slug:slug>/membres/<int:pk>/role/", collectives.membership_role_view,
+         name="membership_role"),
+    path("collectifs/<slug:slug>/acteurs/ajouter/", collectives.collective_actor_add_view,
+         name="collective_actor_add"),
+    path("collectifs/<slug:slug>/acteurs/<int:pk>/retirer/",
+         collectives.collective_actor_remove_view, name="collective_actor_remove"),
+    path("invitations/<str:token>/", collectives.invitation_accept_view,
+         name="invitation_accept"),
     path("territoires/", include("territories.urls")),
     path("projets/", include("projects.urls")),
     path("financements/", include("funding.urls")),

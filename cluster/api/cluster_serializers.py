@@ -7,8 +7,11 @@ from cluster.models import (
     Challenge,
     Cluster,
     Collective,
+    CollectiveActor,
     Deliverable,
+    Invitation,
     Measurement,
+    Membership,
     Milestone,
     Objective,
     RoadmapStep,
@@ -35,10 +38,53 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().filter(**{lookup: clusters})
 
 
+# Collectives: people, member actors, invitations ----------------------------------------
+
+class CollectiveMemberSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField(help_text=_("Nom de la personne, ou son adresse "
+                                                         "e-mail si elle n'a pas de nom."))
+
+    class Meta:
+        model = Membership
+        fields = ["name", "role"]
+        read_only_fields = fields
+
+    def get_name(self, membership) -> str:
+        return str(membership.user)
+
+
+class CollectiveActorSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="actor.id", read_only=True)
+    name = serializers.CharField(source="actor.name", read_only=True)
+
+    class Meta:
+        model = CollectiveActor
+        fields = ["id", "name", "family"]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Membership.Role.choices,
+                                   default=Membership.Role.MEMBER)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation as its collective's facilitators see it; its secret is only in the e-mail."""
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "created_at", "expires_at"]
+        read_only_fields = fields
+
+
 class CollectiveSerializer(serializers.ModelSerializer):
+    members = CollectiveMemberSerializer(source="memberships", many=True, read_only=True)
+    actors = CollectiveActorSerializer(source="actor_links", many=True, read_only=True)
+
     class Meta:
         model = Collective
-        fields = ["id", "slug", "name", "description"]
+        fields = ["id", "slug", "name", "description", "members", "actors"]
         read_only_fields = fields
 
 

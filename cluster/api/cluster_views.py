@@ -15,6 +15,8 @@ from cluster.api.cluster_serializers import (
     ClusterSerializer,
     CollectiveSerializer,
     DeliverableSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
     MeasurementSerializer,
     MilestoneMoveSerializer,
     MilestoneSerializer,
@@ -23,7 +25,6 @@ from cluster.api.cluster_serializers import (
 )
 from cluster.models import (
     Challenge,
-    Collective,
     Deliverable,
     Measurement,
     Membership,
@@ -31,10 +32,17 @@ from cluster.models import (
     Objective,
     RoadmapStep,
 )
-from cluster.permissions import can_measure, can_steer, visible_clusters
-from cluster.selectors import objectives_with_latest
+from cluster.permissions import (
+    can_manage_collective,
+    can_measure,
+    can_steer,
+    visible_clusters,
+    visible_collectives,
+)
+from cluster.selectors import objectives_with_latest, with_people_and_actors
 from cluster.services import (
     cluster_create,
+    invitation_create,
     measurement_record,
     milestone_add,
     milestone_complete,
@@ -84,16 +92,35 @@ class ClusterScopedViewSet(viewsets.ModelViewSet):
 
 @extend_schema(tags=["collectifs"])
 class CollectiveViewSet(viewsets.ReadOnlyModelViewSet):
-    """The collectives the person belongs to (all of them for staff)."""
+    """The collectives the person belongs to (all of them for staff), with their people
+    and member actors."""
 
     serializer_class = CollectiveSerializer
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        collectives = Collective.objects.order_by("name")
-        if self.request.user.is_staff:
-            return collectives
-        return collectives.filter(memberships__user=self.request.user)
+        return with_people_and_actors(visible_collectives(self.request.user).order_by("name"))
+
+    @extend_schema(
+        summary="Inviter une personne par e-mail",
+        description=("Réservé aux animateur·rices du collectif et à l'équipe nationale. "
+                     "La personne reçoit un lien valable quelques jours ; le secret du lien "
+                     "n'est jamais renvoyé par l'API. 409 si elle fait déjà partie du collectif "
+                     "ou si une invitation est déjà en attente pour cette adresse."),
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="invitations")
+    def invitations(self, request, pk=None):
+        collective = self.get_object()
+        if not can_manage_collective(request.user, collective):
+            raise PermissionDenied(_("Seuls les animateur·rices du collectif invitent des "
+                                     "personnes."))
+        serializer = InvitationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation, _secret = invitation_create(collective=collective, by=request.user,
+                                                **serializer.validated_data)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["clusters"])

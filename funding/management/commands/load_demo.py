@@ -58,6 +58,7 @@ class Command(BaseCommand):
         territories = territories_demo.load_territories(labelled)
         actor_count = territories_demo.load_collective_actors(labelled, territories)
         collectives = cluster_demo.load_collectives(labelled)
+        cluster_demo.load_collective_actor_links(labelled, collectives, territories)
         # The label dates from 2019; the demo's clusters run now, five months in, so that
         # the dashboards show a live roadmap.
         today = timezone.localdate()

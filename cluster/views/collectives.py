@@ -1,0 +1,314 @@
+"""Pages of a collectif porteur: its people, invitations, member actors and clusters."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cluster.errors import DomainError
+from cluster.forms import (
+    CollectiveActorForm,
+    InvitationForm,
+    InvitationSignupForm,
+    MembershipRoleForm,
+)
+from cluster.models import CollectiveActor, Invitation, Membership, User
+from cluster.permissions import (
+    can_manage_collective,
+    get_collective_for_reading,
+    require_collective_management,
+)
+from cluster.selectors import (
+    actors_available_to,
+    actors_by_family,
+    collective_actor_links,
+    collective_people,
+    invitation_for_token,
+    open_invitations,
+)
+from cluster.services import (
+    collective_actor_add,
+    collective_actor_remove,
+    invitation_accept,
+    invitation_accept_with_new_account,
+    invitation_check,
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+    is_last_facilitator,
+    membership_leave,
+    membership_remove,
+    membership_set_role,
+)
+
+PEOPLE_PER_PAGE = 50
+
+
+def _managed_collective(request, slug):
+    """Return the collective if the person manages it: 404 if they may not read it, else 403."""
+    collective = get_collective_for_reading(request.user, slug)
+    require_collective_management(request.user, collective)
+    return collective
+
+
+# The collective's page -----------------------------------------------------------------------
+
+@login_required
+def collective_detail(request, slug):
+    collective = get_collective_for_reading(request.user, slug)
+    can_manage = can_manage_collective(request.user, collective)
+    people = Paginator(collective_people(collective), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page"))
+    families = actors_by_family(collective_actor_links(collective))
+    return render(request, "cluster/collective_detail.html", {
+        "collective": collective,
+        "can_manage": can_manage,
+        "my_membership": collective.memberships.filter(user=request.user).first(),
+        "page": people,
+        "facilitator_count": collective.memberships.filter(
+            role=Membership.Role.FACILITATOR).count(),
+        "families": families,
+        "actor_count": sum(len(links) for _label, links in families),
+        "clusters": collective.clusters.select_related("territory").order_by("territory__name"),
+        "invitations": open_invitations(collective) if can_manage else None,
+        "roles": Membership.Role.choices,
+        "now": timezone.now(),
+    })
+
+
+# Invitations -----------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create_view(request, slug):
+    collective = _managed_collective(request, slug)
+    form = InvitationForm(request.POST or None)
+    pending = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _secret = invitation_create(collective=collective, by=request.user,
+                                                    **form.cleaned_data)
+        except DomainError as error:
+            if error.code == "already_invited":
+                pending = open_invitations(collective).filter(
+                    email__iexact=form.cleaned_data["email"].strip()).first()
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, _("Invitation envoyée à %(email)s. Le lien est valable "
+                                        "jusqu'au %(date)s.") % {
+                "email": invitation.email,
+                "date": formats.date_format(timezone.localtime(invitation.expires_at),
+                                           "SHORT_DATE_FORMAT")})
+            return redirect("collective_detail", slug=collective.slug)
+    return render(request, "cluster/invitation_form.html", {
+        "collective": collective, "form": form, "pending": pending,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def invitation_resend_view(request, slug, pk):
+    collective = _managed_collective(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, collective=collective)
+    try:
+        invitation_resend(invitation=invitation, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Invitation renvoyée à %(email)s, avec un nouveau lien : "
+                                    "le précédent ne fonctionne plus.")
+                         % {"email": invitation.email})
+    return redirect("collective_detail", slug=collective.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_revoke_view(request, slug, pk):
+    collective = _managed_collective(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, collective=collective)
+    error = None
+    if request.method == "POST":
+        try:
+            invitation_revoke(invitation=invitation, by=request.user)
+        except DomainError as refusal:
+            error = refusal
+        else:
+            messages.success(request, _("L'invitation de %(email)s est annulée : son lien ne "
+                                        "fonctionne plus.") % {"email": invitation.email})
+            return redirect("collective_detail", slug=collective.slug)
+    return render(request, "cluster/invitation_revoke.html", {
+        "collective": collective, "invitation": invitation,
+        "error": error.message if error else None,
+    }, status=error.status if error else 200)
+
+
+def _invitation_page(request, token, invitation, *, form=None, error=None, status=200):
+    user = request.user
+    return render(request, "cluster/invitation_accept.html", {
+        "token": token, "invitation": invitation, "collective": invitation.collective,
+        "form": form, "error": error,
+        "already_member": user.is_authenticated
+        and invitation.collective.memberships.filter(user=user).exists(),
+        "other_address": user.is_authenticated and user.email != invitation.email,
+        "account_exists": not user.is_authenticated
+        and User.objects.filter(email__iexact=invitation.email).exists(),
+    }, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request, token):
+    """Show an invitation to whoever holds its link; accept it, with a new account if need be."""
+    invitation = invitation_for_token(token)
+    try:
+        invitation_check(invitation)
+    except DomainError as error:
+        return render(request, "cluster/invitation_invalid.html", {
+            "error": error.message, "code": error.code,
+            # The holder of a used, expired or cancelled link may see which collective it was
+            # for; an unknown link says nothing.
+            "invitation": invitation,
+            "is_member": invitation is not None and request.user.is_authenticated
+            and invitation.collective.memberships.filter(user=request.user).exists(),
+        }, status=error.status)
+    if request.method == "GET":
+        form = None if request.user.is_authenticated else InvitationSignupForm(
+            email=invitation.email)
+        return _invitation_page(request, token, invitation, form=form)
+    if request.user.is_authenticated:
+        try:
+            membership = invitation_accept(token=token, user=request.user)
+        except DomainError as error:
+            return _invitation_page(request, token, invitation, error=error.message,
+                                    status=error.status)
+    else:
+        form = InvitationSignupForm(request.POST, email=invitation.email)
+        if not form.is_valid():
+            return _invitation_page(request, token, invitation, form=form, status=400)
+        try:
+            membership = invitation_accept_with_new_account(
+                token=token, first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"])
+        except DomainError as error:
+            return _invitation_page(request, token, invitation, form=form,
+                                    error=error.message, status=error.status)
+        login(request, membership.user)
+    messages.success(request, _("Bienvenue ! Vous avez rejoint %(name)s avec le rôle "
+                                "« %(role)s ».") % {"name": invitation.collective.name,
+                                                "role": membership.get_role_display()})
+    return redirect("collective_detail", slug=invitation.collective.slug)
+
+
+# People: leaving, removal, roles ---------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collective_leave(request, slug):
+    collective = get_collective_for_reading(request.user, slug)
+    membership = get_object_or_404(Membership, collective=collective, user=request.user)
+    error = None
+    if request.method == "POST":
+        try:
+            membership_leave(membership=membership)
+        except DomainError as refusal:
+            error = refusal
+        else:
+            messages.success(request, _("Vous avez quitté %(name)s.")
+                             % {"name": collective.name})
+            return redirect("home")
+    return render(request, "cluster/collective_leave.html", {
+        "collective": collective, "membership": membership,
+        "last_facilitator": is_last_facilitator(membership),
+        "error": error.message if error else None,
+    }, status=error.status if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_remove_view(request, slug, pk):
+    collective = _managed_collective(request, slug)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
+                                   collective=collective)
+    error = None
+    if request.method == "POST":
+        try:
+            membership_remove(membership=membership, by=request.user)
+        except DomainError as refusal:
+            error = refusal
+        else:
+            messages.success(request, _("%(person)s ne fait plus partie du collectif.")
+                             % {"person": membership.user})
+            if membership.user == request.user and not request.user.is_staff:
+                return redirect("home")
+            return redirect("collective_detail", slug=collective.slug)
+    return render(request, "cluster/collective_member_remove.html", {
+        "collective": collective, "membership": membership,
+        "last_facilitator": is_last_facilitator(membership),
+        "error": error.message if error else None,
+    }, status=error.status if error else 200)
+
+
+@login_required
+@require_POST
+def membership_role_view(request, slug, pk):
+    collective = _managed_collective(request, slug)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
+                                   collective=collective)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Rôle inconnu : choisissez animateur·rice ou membre."))
+        return redirect("collective_detail", slug=collective.slug)
+    try:
+        membership = membership_set_role(membership=membership, role=form.cleaned_data["role"],
+                                         by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(person)s est maintenant %(role)s.") % {
+            "person": membership.user, "role": membership.get_role_display()})
+    return redirect("collective_detail", slug=collective.slug)
+
+
+# Member actors -----------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collective_actor_add_view(request, slug):
+    collective = _managed_collective(request, slug)
+    actors = actors_available_to(collective)
+    form = CollectiveActorForm(request.POST or None, actors=actors)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = collective_actor_add(collective=collective, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(actor)s fait maintenant partie du collectif.")
+                             % {"actor": link.actor.name})
+            return redirect("collective_detail", slug=collective.slug)
+    return render(request, "cluster/collective_actor_form.html", {
+        "collective": collective, "form": form, "has_actors": bool(form.errors) or actors.exists(),
+        "clusters": collective.clusters.select_related("territory"),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collective_actor_remove_view(request, slug, pk):
+    collective = _managed_collective(request, slug)
+    link = get_object_or_404(CollectiveActor.objects.select_related("actor"), pk=pk,
+                             collective=collective)
+    if request.method == "POST":
+        collective_actor_remove(link=link)
+        messages.success(request, _("%(actor)s ne fait plus partie du collectif.")
+                         % {"actor": link.actor.name})
+        return redirect("collective_detail", slug=collective.slug)
+    return render(request, "cluster/collective_actor_remove.html", {
+        "collective": collective, "link": link,
+    })

@@ -58,3 +58,18 @@ def require_steering(user, cluster):
 def can_measure(user, cluster):
     """Every member of the collective records measurements."""
     return role_in(user, cluster) is not None
+
+
+# Engaged companies, comité de pilotage, measurements in bulk ------------------------------
+# Members of the collective read them; facilitators and staff change the engagements and
+# the comité de pilotage (can_steer); every member records measurements (can_measure).
+
+def require_steering_commitments(user, cluster):
+    if not can_steer(user, cluster):
+        raise PermissionDenied("Seuls les animateur·rices du collectif modifient les "
+                               "entreprises engagées et le comité de pilotage.")
+
+
+def require_measuring(user, cluster):
+    if not can_measure(user, cluster):
+        raise PermissionDenied("Seuls les membres du collectif enregistrent des mesures.")

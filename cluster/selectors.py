@@ -1,6 +1,6 @@
 """Queries used by more than one page or endpoint of the cluster app."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 
 from cluster.models import Measurement, Milestone, Objective, RoadmapStep
 
@@ -65,6 +65,7 @@ def dashboard(cluster, today):
         "actor_count": territory.actors.count(),
         "place_count": territory.places.count(),
         "next_actions": next_actions(cluster, challenges, late, current),
+        **commitments_summary(cluster, today),
     }
 
 
@@ -84,3 +85,22 @@ def next_actions(cluster, challenges, late, current):
     if current is not None and current.kind == RoadmapStep.Kind.MAP:
         actions.append("Importer les acteurs du territoire pour compléter la cartographie.")
     return actions[:6]
+
+
+# Engaged companies, comité de pilotage, cooperation territories ----------------------------
+
+def commitments_summary(cluster, today):
+    """Return the engaged companies' count and value, the last and next comités de pilotage
+    with their number of decisions, and the territory's priority cooperation territories,
+    in four queries."""
+    engagements = cluster.engagements.aggregate(count=Count("pk"), total=Sum("value"))
+    meetings = cluster.steering_meetings.annotate(decision_count=Count("decisions"))
+    return {
+        "engagement_count": engagements["count"],
+        "engagement_total": engagements["total"] or 0,
+        "last_meeting": meetings.filter(held_on__lte=today).order_by("-held_on", "-pk").first(),
+        "next_meeting": meetings.filter(held_on__gt=today).order_by("held_on", "pk").first(),
+        "cooperation_territories": list(
+            cluster.territory.cooperation_territories.order_by("name").only(
+                "pk", "name", "slug", "is_published")),
+    }

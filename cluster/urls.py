@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cluster.api import views as api_views
 from cluster.forms import LoginForm, PasswordResetForm
-from cluster.views import accounts, clusters
+from cluster.views import accounts, clusters, commitments
 from territories import views as territory_views
 
 api_patterns = [
@@ -79,6 +79,28 @@ urlpatterns = [
     path("clusters/<int:pk>/etapes/<int:step_pk>/", clusters.step_edit, name="step_edit"),
     path("clusters/<int:pk>/jalons/<int:milestone_pk>/atteint/", clusters.milestone_done,
          name="milestone_done"),
+    # Engaged companies, comité de pilotage, measurements in bulk ----------------------------
+    path("clusters/<int:pk>/entreprises/", commitments.engagement_list, name="engagement_list"),
+    path("clusters/<int:pk>/entreprises/nouvelle/", commitments.engagement_edit,
+         name="engagement_create"),
+    path("clusters/<int:pk>/entreprises/<int:engagement_pk>/", commitments.engagement_edit,
+         name="engagement_update"),
+    path("clusters/<int:pk>/entreprises/<int:engagement_pk>/supprimer/",
+         commitments.engagement_delete_view, name="engagement_delete"),
+    path("clusters/<int:pk>/comites/", commitments.steering_list, name="steering_list"),
+    path("clusters/<int:pk>/comites/nouveau/", commitments.steering_edit,
+         name="steering_create"),
+    path("clusters/<int:pk>/comites/<int:meeting_pk>/", commitments.steering_detail,
+         name="steering_detail"),
+    path("clusters/<int:pk>/comites/<int:meeting_pk>/modifier/", commitments.steering_edit,
+         name="steering_update"),
+    path("clusters/<int:pk>/comites/<int:meeting_pk>/supprimer/", commitments.steering_delete,
+         name="steering_delete"),
+    path("clusters/<int:pk>/objectifs/<int:objective_pk>/mesures/import/",
+         commitments.measurement_import, name="measurement_import"),
+    path("clusters/<int:pk>/objectifs/<int:objective_pk>/mesures/import/confirmer/",
+         commitments.measurement_import_confirm, name="measurement_import_confirm"),
+    # ----------------------------------------------------------------------------------------
     path("territoires/", include("territories.urls")),
     path("recherche/", territory_views.search_view, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),

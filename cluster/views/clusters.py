@@ -18,6 +18,7 @@ from cluster.forms import (
     ObjectiveForm,
     StepForm,
 )
+from cluster.history import history_entries
 from cluster.models import Challenge, Milestone, Objective, RoadmapStep
 from cluster.permissions import (
     can_measure,
@@ -73,6 +74,7 @@ def challenge_edit(request, pk, challenge_pk=None):
         return redirect("cluster_dashboard", pk=cluster.pk)
     return render(request, "cluster/challenge_form.html", {
         "cluster": cluster, "form": form, "challenge": challenge,
+        "history": history_entries(challenge),
     }, status=400 if form.errors else 200)
 
 
@@ -123,7 +125,7 @@ def objective_detail(request, pk, objective_pk):
                 return redirect("objective_detail", pk=cluster.pk, objective_pk=objective.pk)
         status = 400
     measurements = list(objective.measurements.select_related("created_by"))
-    history = objective.history.select_related("history_user")[:20]
+    history = history_entries(objective, limit=20)
     return render(request, "cluster/objective_detail.html", {
         "cluster": cluster, "objective": objective, "form": form,
         "measurements": measurements, "history": history,
@@ -166,7 +168,7 @@ def step_edit(request, pk, step_pk):
             return redirect("cluster_dashboard", pk=cluster.pk)
     return render(request, "cluster/step_form.html", {
         "cluster": cluster, "step": step, "form": form, "milestone_form": milestone_form,
-        "milestones": step.milestones.all(), "history": step.history.all()[:10],
+        "milestones": step.milestones.all(), "history": history_entries(step),
     }, status=400 if request.method == "POST" else 200)
 
 

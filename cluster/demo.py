@@ -8,16 +8,18 @@ from cluster.models import (
     Cluster,
     Collective,
     CollectiveActor,
+    Engagement,
     Measurement,
     Membership,
     Milestone,
     Objective,
     RoadmapStep,
+    SteeringMeeting,
     User,
 )
 from cluster.roadmap import add_months
-from cluster.services import cluster_create
-from territories.models import Actor
+from cluster.services import cluster_create, engagement_save, steering_meeting_save
+from territories.models import Actor, Commune
 
 FRENCH_IMPACT_2019 = Path(__file__).resolve().parent / "data" / "french_impact_2019.json"
 
@@ -147,3 +149,71 @@ def load_collective_actor_links(labelled, collectives, territories):
                                                      defaults={"family": family})
             count += 1
     return count
+
+
+# Engaged companies and the comité de pilotage -----------------------------------------------
+
+# Invented companies and commitments, plausible for the Aix-Marseille-Provence cluster:
+# (name, actor kind, INSEE code of its commune, engagement kind, value in €, months after the
+# cluster's start, description).
+DEMO_ENGAGEMENTS = [
+    ("Les Paniers de l'Huveaune", Actor.Kind.PME, "13005", Engagement.Kind.PURCHASING, 18000,
+     1, "Achète chaque saison la production des jardins urbains du défi « Cultiver Marseille » "
+        "pour ses paniers en circuits courts, et forme deux maraîchers en insertion."),
+    ("Groupe Phocéen d'Ingénierie et de Services", Actor.Kind.LARGE_COMPANY, "13055",
+     Engagement.Kind.SKILLS_PATRONAGE, 24000, 2,
+     "Mécénat de compétences : douze ingénieur·es volontaires, quarante jours par an, pour "
+     "concevoir les jardins partagés et les locaux de l'accueil de nuit."),
+    ("Atelier Numérique des Calanques", Actor.Kind.TPE, "13055", Engagement.Kind.MENTORING,
+     None, 3, "Accompagne bénévolement le réseau de contributeurs citoyens du défi « changer "
+              "d'air » dans le partage de ses données."),
+]
+
+DEMO_MEETING = {
+    "title": "Comité de pilotage — bilan de la cartographie et choix des défis",
+    "participants": "Métropole Aix-Marseille-Provence\nCRESS PACA\nMouves PACA\n"
+                    "Marseille Solutions\nLes Paniers de l'Huveaune",
+    "minutes": "La cartographie des acteurs est présentée : les structures de l'ESS, les "
+               "collectivités et trois entreprises engagées y figurent. Le comité valide les "
+               "défis et leurs indicateurs, et prépare l'appel à prototypes.\n\n"
+               "Compte rendu de démonstration.",
+    "decisions": [
+        "Retenir les trois défis « Cultiver Marseille », « 0 personne à la rue » et « changer "
+        "d'air », chacun mesuré chaque trimestre.",
+        "Confier à Marseille Solutions l'animation de la communauté de projets jusqu'au "
+        "prochain comité.",
+        "Lancer un appel à prototypes sur l'agriculture urbaine avant la fin du trimestre.",
+    ],
+}
+
+
+def load_commitments(cluster, *, today, by):
+    """Give the cluster invented engaged companies and one past comité de pilotage.
+
+    The companies are created as actors of the cluster's territory when missing;
+    nothing is duplicated when the demo is loaded again.
+    """
+    communes = set(Commune.objects.filter(
+        code__in=[item[2] for item in DEMO_ENGAGEMENTS]).values_list("code", flat=True))
+    for name, kind, commune, engagement_kind, value, months, description in DEMO_ENGAGEMENTS:
+        company, _ = Actor.objects.update_or_create(
+            territory=cluster.territory, name=name,
+            defaults={"kind": kind, "is_published": True,
+                      "commune_id": commune if commune in communes else None,
+                      "description": "Entreprise fictive (données de démonstration)."})
+        if cluster.engagements.filter(company=company, kind=engagement_kind).exists():
+            continue
+        start = add_months(cluster.start_date, months)
+        engagement_save(engagement=Engagement(cluster=cluster), by=by, fields={
+            "company": company, "kind": engagement_kind,
+            "value": value, "description": description,
+            "start_date": start if start <= today else None,
+        })
+    if not cluster.steering_meetings.filter(title=DEMO_MEETING["title"]).exists():
+        held_on = min(add_months(cluster.start_date, 3), today)
+        steering_meeting_save(
+            meeting=SteeringMeeting(cluster=cluster), by=by, today=today,
+            data={"held_on": held_on, "title": DEMO_MEETING["title"],
+                  "participants": DEMO_MEETING["participants"],
+                  "minutes": DEMO_MEETING["minutes"]},
+            decisions=[{"id": None, "text": text} for text in DEMO_MEETING["decisions"]])

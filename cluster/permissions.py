@@ -170,3 +170,18 @@ def require_collective_management(user, collective):
     if not can_manage_collective(user, collective):
         raise PermissionDenied("Seuls les animateur·rices du collectif gèrent ses membres, ses "
                                "invitations et ses acteurs.")
+
+
+# Engaged companies, comité de pilotage, measurements in bulk ------------------------------
+# Members of the collective read them; facilitators and staff change the engagements and
+# the comité de pilotage (can_steer); every member records measurements (can_measure).
+
+def require_steering_commitments(user, cluster):
+    if not can_steer(user, cluster):
+        raise PermissionDenied("Seuls les animateur·rices du collectif modifient les "
+                               "entreprises engagées et le comité de pilotage.")
+
+
+def require_measuring(user, cluster):
+    if not can_measure(user, cluster):
+        raise PermissionDenied("Seuls les membres du collectif enregistrent des mesures.")

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 
 from cluster.models import (
     CollectiveActor,
@@ -76,6 +76,7 @@ def dashboard(cluster, today):
         "actor_count": territory.actors.count(),
         "place_count": territory.places.count(),
         "next_actions": next_actions(cluster, challenges, late, current),
+        **commitments_summary(cluster, today),
     }
 
 
@@ -152,3 +153,22 @@ def with_people_and_actors(collectives):
         Prefetch("actor_links", queryset=CollectiveActor.objects.select_related("actor")
                  .order_by("family", "actor__name")),
     )
+
+
+# Engaged companies, comité de pilotage, cooperation territories ----------------------------
+
+def commitments_summary(cluster, today):
+    """Return the engaged companies' count and value, the last and next comités de pilotage
+    with their number of decisions, and the territory's priority cooperation territories,
+    in four queries."""
+    engagements = cluster.engagements.aggregate(count=Count("pk"), total=Sum("value"))
+    meetings = cluster.steering_meetings.annotate(decision_count=Count("decisions"))
+    return {
+        "engagement_count": engagements["count"],
+        "engagement_total": engagements["total"] or 0,
+        "last_meeting": meetings.filter(held_on__lte=today).order_by("-held_on", "-pk").first(),
+        "next_meeting": meetings.filter(held_on__gt=today).order_by("held_on", "pk").first(),
+        "cooperation_territories": list(
+            cluster.territory.cooperation_territories.order_by("name").only(
+                "pk", "name", "slug", "is_published")),
+    }

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cluster.api import views as api_views
 from cluster.forms import LoginForm, PasswordResetForm
-from cluster.views import accounts, clusters, collectives, roadmap
+from cluster.views import accounts, clusters, collectives, commitments, roadmap
 from territories import views as territory_views
 
 api_patterns = [
@@ -123,6 +123,28 @@ urlpatterns = [
          collectives.collective_actor_remove_view, name="collective_actor_remove"),
     path("invitations/<str:token>/", collectives.invitation_accept_view,
          name="invitation_accept"),
+    # Engaged companies, comité de pilotage, measurements in bulk ----------------------------
+    path("clusters/<int:pk>/entreprises/", commitments.engagement_list, name="engagement_list"),
+    path("clusters/<int:pk>/entreprises/nouvelle/", commitments.engagement_edit,
+         name="engagement_create"),
+    path("clusters/<int:pk>/entreprises/<int:engagement_pk>/", commitments.engagement_edit,
+         name="engagement_update"),
+    path("clusters/<int:pk>/entreprises/<int:engagement_pk>/supprimer/",
+         commitments.engagement_delete_view, name="engagement_delete"),
+    path("clusters/<int:pk>/comites/", commitments.steering_list, name="steering_list"),
+    path("clusters/<int:pk>/comites/nouveau/", commitments.steering_edit,
+         name="steering_create"),
+    path("clusters/<int:pk>/comites/<int:meeting_pk>/", commitments.steering_detail,
+         name="steering_detail"),
+    path("clusters/<int:pk>/comites/<int:meeting_pk>/modifier/", commitments.steering_edit,
+         name="steering_update"),
+    path("clusters/<int:pk>/comites/<int:meeting_pk>/supprimer/", commitments.steering_delete,
+         name="steering_delete"),
+    path("clusters/<int:pk>/objectifs/<int:objective_pk>/mesures/import/",
+         commitments.measurement_import, name="measurement_import"),
+    path("clusters/<int:pk>/objectifs/<int:objective_pk>/mesures/import/confirmer/",
+         commitments.measurement_import_confirm, name="measurement_import_confirm"),
+    # ----------------------------------------------------------------------------------------
     path("territoires/", include("territories.urls")),
     path("projets/", include("projects.urls")),
     path("financements/", include("funding.urls")),

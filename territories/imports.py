@@ -6,22 +6,29 @@ commas, French headers. `plan_import` reads and checks every row without
 writing anything (the preview); `apply_import` writes the plan in one
 transaction. A row whose SIRET (or, without SIRET, whose name and commune)
 matches an actor of the territory updates it, so importing the same file
-twice changes nothing.
+twice changes nothing. Reading the file itself is shared with the other imports
+of the platform, in `territories.csvfiles`.
 """
 
-import csv
 import functools
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from territories.csvfiles import (
+    ImportFileError,
+    decode,
+    match_columns,
+    parse_number,
+    read_headers,
+    read_rows,
+    simplify,
+)
 from territories.models import Actor, Commune, Theme
 from territories.validators import normalize_siret, validate_siret
 
@@ -72,23 +79,6 @@ FIELDS = ["name", "kind", "siret", "commune_id", "address", "latitude", "longitu
           "website", "email", "description"]
 
 
-NON_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
-SAINT = re.compile(r"(^| )st (?=\w)")
-
-
-@functools.lru_cache(maxsize=65536)
-def simplify(text):
-    """Return the text lower-cased, unaccented, single-spaced: 'St-Étienne' → 'saint etienne'."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    text = NON_ALPHANUMERIC.sub(" ", text).strip()
-    return SAINT.sub(r"\1saint ", text)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why, in French."""
-
-
 @dataclass
 class RowResult:
     line: int
@@ -126,46 +116,13 @@ class ImportPlan:
         }
 
 
-def decode(raw):
-    """Return the text of a file in UTF-8 (BOM or not) or, failing that, Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError("Encodage du fichier non reconnu : enregistrez-le en UTF-8.")
-
-
-def read_rows(text):
-    """Yield (line number, header, row) for each record; the line is where the record starts."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
-        delimiter = "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError("Le fichier est vide.") from None
-    line = reader.line_num + 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            yield line, header, row
-        line = reader.line_num + 1
-
-
 def map_columns(header):
     """Return {field: column index} for the headers recognised."""
-    lookup = {simplify(alias): name for name, aliases in HEADERS.items() for alias in aliases}
-    columns = {}
-    for index, title in enumerate(header):
-        name = lookup.get(simplify(title))
-        if name and name not in columns:
-            columns[name] = index
+    columns = match_columns(header, HEADERS)
     if "name" not in columns:
         raise ImportFileError(
             "Colonne du nom introuvable : ajoutez une colonne « Nom » ou « Nom de la "
-            "structure ». En-têtes lus : " + ", ".join(h.strip() for h in header if h.strip())
+            "structure ». En-têtes lus : " + read_headers(header)
         )
     return columns
 
@@ -215,16 +172,15 @@ class CommuneIndex:
 
 
 def parse_decimal(value, label, low, high, errors):
-    value = value.strip().replace("\u00a0", "").replace(" ", "")
-    if not value:
-        return None
     try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
-        errors.append(f"{label} illisible : « {value} »")
+        number = parse_number(value)
+    except ValueError:
+        errors.append(f"{label} illisible : « {value.strip()} »")
+        return None
+    if number is None:
         return None
     if not low <= number <= high:
-        errors.append(f"{label} hors limites ({low} à {high}) : {value}")
+        errors.append(f"{label} hors limites ({low} à {high}) : {value.strip()}")
         return None
     return number.quantize(Decimal("0.000001"))
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,16 +11,19 @@ from cluster.models import (
     Collective,
     CollectiveActor,
     Deliverable,
+    Engagement,
     Invitation,
     Measurement,
     Membership,
     Milestone,
     Objective,
     RoadmapStep,
+    SteeringDecision,
+    SteeringMeeting,
 )
 from cluster.permissions import visible_clusters
 from cluster.services import DELIVERABLE_TYPES, deliverable_extension
-from territories.models import Territory, Theme
+from territories.models import Actor, Territory, Theme
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
@@ -216,3 +221,55 @@ class MeasurementSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
         # measurement_record checks the one-per-day rule and answers 409, as for the pages.
         validators = []
+
+
+# Engaged companies, comité de pilotage ------------------------------------------------------
+
+class EngagementSerializer(serializers.ModelSerializer):
+    company = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.all(),
+        help_text=_("Identifiant d'un acteur du territoire du cluster."))
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    size = serializers.ChoiceField(
+        choices=Engagement.Size.choices, required=False, allow_blank=True,
+        help_text=_("Taille de l'entreprise ; absente, elle reprend celle de l'acteur quand il "
+                    "est répertorié comme entreprise (TPE, PME, ETI, grand groupe)."))
+    value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True,
+        help_text=_("Valeur en euros, positive ou nulle."),
+        error_messages={"min_value": _("La valeur ne peut pas être négative."),
+                        "invalid": _("Saisissez un montant en euros, en chiffres.")})
+
+    class Meta:
+        model = Engagement
+        fields = ["id", "cluster", "company", "company_name", "size", "kind", "value",
+                  "description", "start_date"]
+        read_only_fields = ["id"]
+
+
+class SteeringDecisionSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        required=False,
+        help_text=_("Absent pour une nouvelle décision ; l'identifiant d'une décision du comité "
+                    "pour la garder ou la modifier."))
+    text = serializers.CharField(max_length=2000)
+
+    class Meta:
+        model = SteeringDecision
+        fields = ["id", "text", "position"]
+        read_only_fields = ["position"]
+
+
+class SteeringMeetingSerializer(serializers.ModelSerializer):
+    decisions = SteeringDecisionSerializer(
+        many=True, required=False,
+        help_text=_("La liste complète des décisions, dans l'ordre : celles du comité qui n'y "
+                    "figurent plus sont supprimées ; absente, les décisions restent telles "
+                    "quelles. Un comité à venir n'a pas encore de décisions."))
+    created_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = SteeringMeeting
+        fields = ["id", "cluster", "held_on", "title", "participants", "minutes", "created_by",
+                  "decisions"]
+        read_only_fields = ["id", "created_by"]

@@ -4,7 +4,8 @@ import django_filters
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from cluster.api.cluster_serializers import (
     ClusterSerializer,
     CollectiveSerializer,
     DeliverableSerializer,
+    EngagementSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
     MeasurementSerializer,
@@ -22,15 +24,18 @@ from cluster.api.cluster_serializers import (
     MilestoneSerializer,
     ObjectiveSerializer,
     RoadmapStepSerializer,
+    SteeringMeetingSerializer,
 )
 from cluster.models import (
     Challenge,
     Deliverable,
+    Engagement,
     Measurement,
     Membership,
     Milestone,
     Objective,
     RoadmapStep,
+    SteeringMeeting,
 )
 from cluster.permissions import (
     can_manage_collective,
@@ -42,6 +47,8 @@ from cluster.permissions import (
 from cluster.selectors import objectives_with_latest, with_people_and_actors
 from cluster.services import (
     cluster_create,
+    engagement_delete,
+    engagement_save,
     invitation_create,
     measurement_record,
     milestone_add,
@@ -51,6 +58,8 @@ from cluster.services import (
     milestone_reopen,
     milestone_update,
     objective_save,
+    steering_meeting_delete,
+    steering_meeting_save,
     step_set_status,
 )
 
@@ -341,3 +350,128 @@ class MeasurementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         measurement = measurement_record(objective=objective, by=request.user,
                                          **serializer.validated_data)
         return Response(self.get_serializer(measurement).data, status=status.HTTP_201_CREATED)
+
+
+# Engaged companies, comité de pilotage ------------------------------------------------------
+
+class CommitmentsPermission(ClusterRolePermission):
+    message = gettext_lazy("Seuls les animateur·rices du collectif modifient les entreprises "
+                           "engagées et le comité de pilotage.")
+
+
+class CommitmentsViewSet(ClusterScopedViewSet):
+    """Read by the members of the cluster's collective; changed by its facilitators and staff."""
+
+    permission_classes = [CommitmentsPermission]
+
+    def check_cluster(self, cluster):
+        if not self.write_rule(self.request.user, cluster):
+            raise PermissionDenied(CommitmentsPermission.message)
+
+    def kept_cluster(self, serializer):
+        """Return the object's cluster; moving an object to another cluster is refused."""
+        cluster = serializer.validated_data.pop("cluster", serializer.instance.cluster)
+        if cluster != serializer.instance.cluster:
+            raise serializers.ValidationError(
+                {"cluster": [_("On ne déplace pas un élément vers un autre cluster.")]})
+        return cluster
+
+
+class EngagementFilter(django_filters.FilterSet):
+    class Meta:
+        model = Engagement
+        fields = ["cluster", "company", "kind", "size"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Lister les entreprises engagées"),
+    retrieve=extend_schema(summary="Lire un engagement"),
+    create=extend_schema(summary="Ajouter l'engagement d'une entreprise"),
+    update=extend_schema(summary="Modifier un engagement"),
+    partial_update=extend_schema(summary="Modifier une partie d'un engagement"),
+    destroy=extend_schema(summary="Supprimer un engagement"),
+)
+@extend_schema(tags=["entreprises engagées"])
+class EngagementViewSet(CommitmentsViewSet):
+    """Engaged companies: mécénat, partnerships, responsible purchasing… of each cluster.
+
+    The company is an actor of the cluster's territory; a negative value is refused.
+    """
+
+    serializer_class = EngagementSerializer
+    filterset_class = EngagementFilter
+
+    def get_queryset(self):
+        return self.scoped(Engagement.objects.select_related("company")
+                           .order_by("cluster", "company__name", "pk"))
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        cluster = fields.pop("cluster")
+        self.check_cluster(cluster)
+        serializer.instance = engagement_save(engagement=Engagement(cluster=cluster),
+                                              fields=fields, by=self.request.user)
+
+    def perform_update(self, serializer):
+        self.kept_cluster(serializer)
+        serializer.instance = engagement_save(engagement=serializer.instance,
+                                              fields=serializer.validated_data,
+                                              by=self.request.user)
+
+    def perform_destroy(self, instance):
+        engagement_delete(engagement=instance, by=self.request.user)
+
+
+class SteeringMeetingFilter(django_filters.FilterSet):
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte",
+                                           label="Tenu à partir du")
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte",
+                                            label="Tenu jusqu'au")
+
+    class Meta:
+        model = SteeringMeeting
+        fields = ["cluster", "held_after", "held_before"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Lister les comités de pilotage, du plus récent au plus ancien"),
+    retrieve=extend_schema(summary="Lire un comité de pilotage et ses décisions"),
+    create=extend_schema(summary="Enregistrer un comité de pilotage et ses décisions"),
+    update=extend_schema(summary="Modifier un comité et remplacer ses décisions"),
+    partial_update=extend_schema(summary="Modifier une partie d'un comité"),
+    destroy=extend_schema(summary="Supprimer un comité et ses décisions"),
+)
+@extend_schema(tags=["comités de pilotage"])
+class SteeringMeetingViewSet(CommitmentsViewSet):
+    """Comités de pilotage with their decisions, written together in one transaction.
+
+    A meeting may be planned in the future; its decisions are refused until it was held.
+    """
+
+    serializer_class = SteeringMeetingSerializer
+    filterset_class = SteeringMeetingFilter
+
+    def get_queryset(self):
+        return self.scoped(SteeringMeeting.objects.select_related("created_by")
+                           .prefetch_related("decisions").order_by("-held_on", "-pk"))
+
+    def _save(self, serializer, meeting, decisions):
+        data = dict(serializer.validated_data)
+        data.pop("decisions", None)
+        data.pop("cluster", None)
+        meeting = steering_meeting_save(meeting=meeting, data=data, decisions=decisions,
+                                        by=self.request.user)
+        serializer.instance = self.get_queryset().get(pk=meeting.pk)
+
+    def perform_create(self, serializer):
+        cluster = serializer.validated_data["cluster"]
+        self.check_cluster(cluster)
+        self._save(serializer, SteeringMeeting(cluster=cluster),
+                   serializer.validated_data.get("decisions", []))
+
+    def perform_update(self, serializer):
+        self.kept_cluster(serializer)
+        self._save(serializer, serializer.instance, serializer.validated_data.get("decisions"))
+
+    def perform_destroy(self, instance):
+        steering_meeting_delete(meeting=instance, by=self.request.user)

@@ -12,6 +12,9 @@ router.register("livrables", cluster_views.DeliverableViewSet, basename="deliver
 router.register("defis", cluster_views.ChallengeViewSet, basename="challenge")
 router.register("objectifs", cluster_views.ObjectiveViewSet, basename="objective")
 router.register("mesures", cluster_views.MeasurementViewSet, basename="measurement")
+# Engaged companies, comité de pilotage ----
+router.register("engagements", cluster_views.EngagementViewSet, basename="engagement")
+router.register("comites", cluster_views.SteeringMeetingViewSet, basename="steering-meeting")
 
 urlpatterns = [
     path("me/", views.me, name="me"),

@@ -13,6 +13,7 @@ from cluster.forms import (
     MeasurementForm,
     ObjectiveForm,
 )
+from cluster.history import history_entries
 from cluster.models import Challenge, Objective
 from cluster.permissions import (
     can_measure,
@@ -66,6 +67,7 @@ def challenge_edit(request, pk, challenge_pk=None):
         return redirect("cluster_dashboard", pk=cluster.pk)
     return render(request, "cluster/challenge_form.html", {
         "cluster": cluster, "form": form, "challenge": challenge,
+        "history": history_entries(challenge),
     }, status=400 if form.errors else 200)
 
 
@@ -116,7 +118,7 @@ def objective_detail(request, pk, objective_pk):
                 return redirect("objective_detail", pk=cluster.pk, objective_pk=objective.pk)
         status = 400
     measurements = list(objective.measurements.select_related("created_by"))
-    history = objective.history.select_related("history_user")[:20]
+    history = history_entries(objective, limit=20)
     return render(request, "cluster/objective_detail.html", {
         "cluster": cluster, "objective": objective, "form": form,
         "measurements": measurements, "history": history,

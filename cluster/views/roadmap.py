@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 
 from cluster.errors import DomainError
 from cluster.forms import ClusterCreateForm, DeliverableForm, MilestoneForm, StepForm
+from cluster.history import history_entries
 from cluster.models import Milestone, RoadmapStep
 from cluster.permissions import (
     can_steer,
@@ -97,7 +98,7 @@ def _step_page(request, cluster, step, *, milestone_form=None, deliverable_form=
         "cluster": cluster, "step": step, "today": today,
         "milestones": milestones, "late_count": sum(m.late for m in milestones),
         "page": deliverables, "deliverables": deliverables.object_list,
-        "history": step.history.select_related("history_user")[:10],
+        "history": history_entries(step),
         "can_steer": steer, "can_upload": upload,
         "milestone_form": milestone_form if steer else None,
         "deliverable_form": deliverable_form if upload else None,

@@ -91,6 +91,8 @@ class Command(BaseCommand):
         funding_demo.ensure_reviewer(user=users["reviewer"], funder=funders["le-french-impact"])
         cluster_demo.load_objectives(labelled, clusters, today=today, by=users["facilitator"])
         projects = projects_demo.load_projects(clusters, today=today, by=users["facilitator"])
+        cluster_demo.load_commitments(clusters["aix-marseille-provence"], today=today,
+                                      by=users["facilitator"])
 
         self.stdout.write(
             self.style.SUCCESS(

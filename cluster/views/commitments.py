@@ -1,0 +1,261 @@
+"""Engaged companies, the comité de pilotage, and measurements imported in bulk.
+
+Members of the collective read; facilitators and staff change the engagements
+and the comité; every member imports measurements, like they record them.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cluster.errors import DomainError
+from cluster.forms import (
+    EngagementForm,
+    MeasurementImportForm,
+    SteeringDecisionFormSet,
+    SteeringMeetingForm,
+)
+from cluster.history import history_entries
+from cluster.measurement_import import plan_measurements, sign_rows, unsign_rows
+from cluster.models import Engagement, Objective, SteeringMeeting
+from cluster.permissions import (
+    can_steer,
+    get_cluster_for_reading,
+    require_measuring,
+    require_steering_commitments,
+)
+from cluster.services import (
+    engagement_delete,
+    engagement_save,
+    measurements_import,
+    steering_meeting_delete,
+    steering_meeting_save,
+)
+from territories.csvfiles import ImportFileError
+
+PAGE_SIZE = 20
+# Where each refusal of engagement_save is shown in the form.
+ENGAGEMENT_ERROR_FIELDS = {"company_required": "company", "company_outside_territory": "company",
+                           "size_required": "size", "negative_value": "value"}
+PREVIEW_ROWS = 100
+
+
+# Engaged companies ------------------------------------------------------------------------
+
+@login_required
+def engagement_list(request, pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    engagements = cluster.engagements.select_related("company").order_by("company__name", "pk")
+    page = Paginator(engagements, PAGE_SIZE).get_page(request.GET.get("page"))
+    kinds = dict(Engagement.Kind.choices)
+    by_kind = [
+        {"label": kinds.get(row["kind"], row["kind"]), "count": row["count"],
+         "total": row["total"]}
+        for row in cluster.engagements.values("kind").annotate(
+            count=Count("pk"), total=Sum("value")).order_by("kind")
+    ]
+    sizes = dict(Engagement.Size.choices)
+    size_counts = {row["size"]: row["count"] for row in cluster.engagements.values("size")
+                   .annotate(count=Count("pk")).order_by()}
+    by_size = [{"label": label, "count": size_counts.get(value, 0)}
+               for value, label in sizes.items()]
+    return render(request, "cluster/engagement_list.html", {
+        "cluster": cluster, "page": page, "by_kind": by_kind, "by_size": by_size,
+        "total_count": page.paginator.count,
+        "total_value": sum((row["total"] or 0) for row in by_kind),
+        "can_steer": can_steer(request.user, cluster),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_edit(request, pk, engagement_pk=None):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering_commitments(request.user, cluster)
+    engagement = (get_object_or_404(Engagement.objects.select_related("company"),
+                                    pk=engagement_pk, cluster=cluster)
+                  if engagement_pk else Engagement(cluster=cluster))
+    engagement.cluster = cluster
+    form = EngagementForm(request.POST or None, instance=engagement,
+                          territory=cluster.territory)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_save(engagement=engagement, fields=form.cleaned_data, by=request.user)
+        except DomainError as error:
+            form.add_error(ENGAGEMENT_ERROR_FIELDS.get(error.code), error.message)
+        else:
+            messages.success(request, _("L'engagement de « %(company)s » est enregistré.")
+                             % {"company": engagement.company.name})
+            return redirect("engagement_list", pk=cluster.pk)
+    return render(request, "cluster/engagement_form.html", {
+        "cluster": cluster, "form": form, "engagement": engagement,
+        "history": history_entries(engagement),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_delete_view(request, pk, engagement_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering_commitments(request.user, cluster)
+    engagement = get_object_or_404(Engagement.objects.select_related("company"),
+                                   pk=engagement_pk, cluster=cluster)
+    if request.method == "POST":
+        engagement_delete(engagement=engagement, by=request.user)
+        messages.success(request, _("L'engagement de « %(company)s » est supprimé.")
+                         % {"company": engagement.company.name})
+        return redirect("engagement_list", pk=cluster.pk)
+    return render(request, "cluster/confirm_delete.html", {
+        "cluster": cluster,
+        "title": _("Supprimer l'engagement de « %(company)s » ?")
+        % {"company": engagement.company.name},
+        "text": _("L'engagement (%(kind)s) disparaîtra de la liste des entreprises engagées et "
+                  "des totaux du cluster. Son historique reste conservé.")
+        % {"kind": engagement.get_kind_display()},
+        "parent_label": _("Entreprises engagées"),
+        "parent_url": reverse("engagement_list", args=[cluster.pk]),
+        "cancel_url": reverse("engagement_update", args=[cluster.pk, engagement.pk]),
+    })
+
+
+# Comité de pilotage ------------------------------------------------------------------------
+
+@login_required
+def steering_list(request, pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    meetings = cluster.steering_meetings.annotate(decision_count=Count("decisions")) \
+        .order_by("-held_on", "-pk")
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cluster/steering_list.html", {
+        "cluster": cluster, "page": page, "today": timezone.localdate(),
+        "can_steer": can_steer(request.user, cluster),
+    })
+
+
+@login_required
+def steering_detail(request, pk, meeting_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    meeting = get_object_or_404(SteeringMeeting.objects.select_related("created_by"),
+                                pk=meeting_pk, cluster=cluster)
+    return render(request, "cluster/steering_detail.html", {
+        "cluster": cluster, "meeting": meeting, "decisions": list(meeting.decisions.all()),
+        "participants": [line.strip() for line in meeting.participants.splitlines()
+                         if line.strip()],
+        "history": history_entries(meeting), "today": timezone.localdate(),
+        "can_steer": can_steer(request.user, cluster),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def steering_edit(request, pk, meeting_pk=None):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering_commitments(request.user, cluster)
+    meeting = (get_object_or_404(SteeringMeeting, pk=meeting_pk, cluster=cluster)
+               if meeting_pk else SteeringMeeting(cluster=cluster))
+    form = SteeringMeetingForm(request.POST or None, instance=meeting)
+    decisions = SteeringDecisionFormSet(request.POST or None, instance=meeting,
+                                        prefix="decisions")
+    if request.method == "POST" and form.is_valid() and decisions.is_valid():
+        kept = [{"id": decision.instance.pk, "text": decision.cleaned_data["text"]}
+                for decision in decisions.forms
+                if decision.cleaned_data.get("text")
+                and not decision.cleaned_data.get("DELETE")]
+        try:
+            meeting = steering_meeting_save(meeting=meeting, data=form.cleaned_data,
+                                            decisions=kept, by=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Le comité de pilotage est enregistré."))
+            return redirect("steering_detail", pk=cluster.pk, meeting_pk=meeting.pk)
+    return render(request, "cluster/steering_form.html", {
+        "cluster": cluster, "form": form, "decisions": decisions, "meeting": meeting,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def steering_delete(request, pk, meeting_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    require_steering_commitments(request.user, cluster)
+    meeting = get_object_or_404(SteeringMeeting, pk=meeting_pk, cluster=cluster)
+    if request.method == "POST":
+        steering_meeting_delete(meeting=meeting, by=request.user)
+        messages.success(request, _("Le comité « %(title)s » est supprimé.")
+                         % {"title": meeting.title})
+        return redirect("steering_list", pk=cluster.pk)
+    return render(request, "cluster/confirm_delete.html", {
+        "cluster": cluster,
+        "title": _("Supprimer le comité « %(title)s » ?") % {"title": meeting.title},
+        "text": _("Le comité et ses %(count)s décision(s) disparaîtront. Cette action est "
+                  "définitive.") % {"count": meeting.decisions.count()},
+        "parent_label": _("Comité de pilotage"),
+        "parent_url": reverse("steering_list", args=[cluster.pk]),
+        "cancel_url": reverse("steering_detail", args=[cluster.pk, meeting.pk]),
+    })
+
+
+# Measurements in bulk ------------------------------------------------------------------------
+
+def _objective_for_import(request, pk, objective_pk):
+    cluster = get_cluster_for_reading(request.user, pk)
+    objective = get_object_or_404(Objective.objects.select_related("challenge"),
+                                  pk=objective_pk, challenge__cluster=cluster)
+    require_measuring(request.user, cluster)
+    return cluster, objective
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measurement_import(request, pk, objective_pk):
+    """Upload a CSV file of measurements and preview what it adds; nothing is written yet."""
+    cluster, objective = _objective_for_import(request, pk, objective_pk)
+    posted = request.method == "POST"
+    form = MeasurementImportForm(request.POST if posted else None,
+                                 request.FILES if posted else None)
+    context = {"cluster": cluster, "objective": objective, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_measurements(objective=objective, raw=form.cleaned_data["file"].read(),
+                                     today=timezone.localdate())
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            to_add = plan.to_add
+            return render(request, "cluster/measurement_import_preview.html", {
+                **context, "plan": plan, "to_add": to_add[:PREVIEW_ROWS],
+                "to_add_count": len(to_add), "hidden_count": max(0, len(to_add) - PREVIEW_ROWS),
+                "rejected": plan.rejected, "file_name": form.cleaned_data["file"].name,
+                "payload": sign_rows(to_add, objective=objective, user=request.user)
+                if to_add else "",
+            })
+    return render(request, "cluster/measurement_import.html", context,
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def measurement_import_confirm(request, pk, objective_pk):
+    """Write the rows of the preview, signed in its form, in one transaction."""
+    cluster, objective = _objective_for_import(request, pk, objective_pk)
+    try:
+        rows = unsign_rows(request.POST.get("payload", ""), objective=objective,
+                           user=request.user)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect("measurement_import", pk=cluster.pk, objective_pk=objective.pk)
+    added, skipped = measurements_import(objective=objective, rows=rows, by=request.user)
+    message = (_("%(added)s mesure(s) ajoutée(s).") % {"added": added} if added
+               else _("Aucune mesure ajoutée."))
+    if skipped:
+        message += " " + _("%(skipped)s ligne(s) ignorée(s) : une mesure existait déjà à leur "
+                           "date.") % {"skipped": skipped}
+    messages.success(request, message)
+    return redirect("objective_detail", pk=cluster.pk, objective_pk=objective.pk)

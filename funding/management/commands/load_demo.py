@@ -12,6 +12,7 @@ from cluster import demo as cluster_demo
 from cluster.models import Membership
 from cluster.roadmap import add_months
 from funding import demo as funding_demo
+from projects import demo as projects_demo
 from territories import demo as territories_demo
 from territories.geography import import_geography
 from territories.models import Commune
@@ -87,6 +88,8 @@ class Command(BaseCommand):
         )
         funding_demo.ensure_reviewer(user=users["reviewer"], funder=funders["le-french-impact"])
         cluster_demo.load_objectives(labelled, clusters, today=today, by=users["facilitator"])
+        # Events --------------------------------------------------------------------------
+        projects_demo.load_events(clusters, today)
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from cluster.roadmap import add_months
-from projects.models import CommunityMeeting, CommunityMember, Project, Replication
+from projects.models import CommunityMeeting, CommunityMember, Project, Registration, Replication
 
 # Projects --------------------------------------------------------------------------------
 
@@ -155,3 +155,37 @@ def community_overview(cluster, *, today):
         held_count=Count("pk", filter=Q(held_on__lte=today)),
         next_meeting_on=Min("held_on", filter=Q(held_on__gt=today)),
     )
+
+
+# Events -----------------------------------------------------------------------------------
+
+
+def events_with_counts(events):
+    """Annotate events with their confirmed and waiting registrations, in the same query."""
+    return events.annotate(
+        confirmed_count=Count("registrations", distinct=True,
+                              filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+        waiting_count=Count("registrations", distinct=True,
+                            filter=Q(registrations__status=Registration.Status.WAITING)),
+    )
+
+
+def upcoming_first(events, now):
+    """Order events still to come by date, then those already over, latest first."""
+    return events.annotate(
+        is_over=Case(When(ends_at__lt=now, then=Value(True)), default=Value(False),
+                     output_field=BooleanField()),
+    ).order_by(
+        "is_over",
+        Case(When(ends_at__gte=now, then=F("starts_at"))).asc(nulls_last=True),
+        "-starts_at", "pk",
+    )
+
+
+def waiting_position(registration):
+    """Return the person's place in the waiting list, 1 for the next to get a place."""
+    return registration.event.registrations.filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, pk__lte=registration.pk),
+        status=Registration.Status.WAITING,
+    ).count()

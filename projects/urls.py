@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import community, projects
+from projects.views import community, events, projects
 
 app_name = "projects"
 
@@ -34,4 +34,16 @@ urlpatterns = [
     path("clusters/<int:cluster_pk>/communaute/rencontres/<int:meeting_pk>/modifier/",
          community.community_meeting_edit_view, name="community_meeting_update"),
     # Events ------------------------------------------------------------------------------
+    path("clusters/<int:cluster_pk>/evenements/", events.event_list, name="event_list"),
+    path("clusters/<int:cluster_pk>/evenements/nouveau/", events.event_create_view,
+         name="event_create"),
+    path("clusters/<int:cluster_pk>/evenements/<int:pk>/", events.event_manage,
+         name="event_manage"),
+    path("clusters/<int:cluster_pk>/evenements/<int:pk>/modifier/", events.event_update_view,
+         name="event_update"),
+    path("clusters/<int:cluster_pk>/evenements/<int:pk>/supprimer/", events.event_delete_view,
+         name="event_delete"),
+    path("evenements/<slug:slug>/", events.event_public, name="event_public"),
+    path("inscriptions/<str:token>/annuler/", events.registration_cancel_view,
+         name="registration_cancel"),
 ]

@@ -6,5 +6,6 @@ router = SimpleRouter()
 # Projects ---------------------------------------------------------------------------------
 router.register("projets", views.ProjectViewSet, basename="project")
 # Events -----------------------------------------------------------------------------------
+router.register("evenements", views.EventViewSet, basename="event")
 
 urlpatterns = router.urls

@@ -93,6 +93,8 @@ class Command(BaseCommand):
         projects = projects_demo.load_projects(clusters, today=today, by=users["facilitator"])
         cluster_demo.load_commitments(clusters["aix-marseille-provence"], today=today,
                                       by=users["facilitator"])
+        # Events --------------------------------------------------------------------------
+        projects_demo.load_events(clusters, today)
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -11,5 +11,16 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster.settings")
 
 app = Celery("cluster")
+
+
+@app.on_configure.connect
+def _load_settings(sender, **kwargs):
+    # Before Celery reads its options from them: a bad variable stops the worker with
+    # one line, as manage.py does.
+    from cluster.startup import load_settings
+
+    load_settings()
+
+
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -1,7 +1,6 @@
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster.settings")
+from cluster.startup import load_settings
 
+load_settings()
 application = get_wsgi_application()

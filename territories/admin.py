@@ -1,6 +1,22 @@
 from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from territories.models import Commune, Department, Epci, Region, Territory
+from territories.models import (
+    Actor,
+    ActorImport,
+    Commune,
+    Department,
+    Epci,
+    KeyFigure,
+    LocalPolicy,
+    Place,
+    Region,
+    Resource,
+    Territory,
+    Theme,
+)
 
 
 @admin.register(Region)
@@ -32,10 +48,103 @@ class CommuneAdmin(admin.ModelAdmin):
     raw_id_fields = ["epci", "parent"]
 
 
+class KeyFigureInline(admin.TabularInline):
+    model = KeyFigure
+    extra = 0
+
+
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "is_published"]
     list_filter = ["kind", "is_published"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["communes"]
+    autocomplete_fields = ["communes", "cooperation_territories"]
+    inlines = [KeyFigureInline]
+
+
+# The step-1 map: staff manage every territory's actors, places, resources and policies ---
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+class MappedItemAdmin(admin.ModelAdmin):
+    """What the four kinds of map items share: found by name or territory, filtered by
+    publication, related rows (35,000 communes, every actor) picked by autocomplete."""
+
+    search_fields = ["name", "description", "territory__name"]
+    list_select_related = ["territory"]
+    autocomplete_fields = ["territory"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as on the pages
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description=_("Publier les éléments sélectionnés"))
+    def publish(self, request, queryset):
+        count = queryset.update(is_published=True)
+        self.message_user(request, ngettext("%(count)d élément publié.",
+                                            "%(count)d éléments publiés.", count)
+                          % {"count": count})
+
+    @admin.action(description=_("Dépublier les éléments sélectionnés"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(is_published=False)
+        self.message_user(request, ngettext("%(count)d élément dépublié.",
+                                            "%(count)d éléments dépubliés.", count)
+                          % {"count": count})
+
+
+@admin.register(Actor)
+class ActorAdmin(MappedItemAdmin):
+    list_display = ["name", "kind", "territory", "commune", "siret", "is_published",
+                    "updated_at"]
+    list_filter = ["is_published", "kind", "themes", "territory"]
+    search_fields = ["name", "siret", "description", "territory__name", "commune__name"]
+    list_select_related = ["territory", "commune"]
+    autocomplete_fields = ["territory", "commune", "themes"]
+
+
+@admin.register(Place)
+class PlaceAdmin(MappedItemAdmin):
+    list_display = ["name", "kind", "status", "territory", "commune", "operator",
+                    "is_published"]
+    list_filter = ["is_published", "kind", "status", "territory"]
+    search_fields = ["name", "description", "territory__name", "commune__name"]
+    list_select_related = ["territory", "commune", "operator"]
+    autocomplete_fields = ["territory", "commune", "operator"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(MappedItemAdmin):
+    list_display = ["name", "kind", "territory", "provider", "is_published"]
+    list_filter = ["is_published", "kind", "territory"]
+    list_select_related = ["territory", "provider"]
+    autocomplete_fields = ["territory", "provider"]
+
+
+@admin.register(LocalPolicy)
+class LocalPolicyAdmin(MappedItemAdmin):
+    list_display = ["name", "level", "territory", "is_published"]
+    list_filter = ["is_published", "level", "territory"]
+
+
+@admin.register(ActorImport)
+class ActorImportAdmin(admin.ModelAdmin):
+    """Imports are made on the territory's pages; here staff follow them and their reports."""
+
+    list_display = ["original_name", "territory", "status", "total_rows", "created_by",
+                    "created_at"]
+    list_filter = ["status"]
+    search_fields = ["original_name", "territory__name"]
+    list_select_related = ["territory", "created_by"]
+    readonly_fields = [field.name for field in ActorImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

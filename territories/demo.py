@@ -1,6 +1,9 @@
 """Demo data of territories: the 20 territories labelled in 2019 with their real perimeters."""
 
-from territories.models import Actor, Territory
+import math
+from decimal import Decimal
+
+from territories.models import Actor, Territory, Theme
 from territories.services import territory_set_perimeter
 
 
@@ -32,18 +35,85 @@ FAMILY_KINDS = {
     "autre": Actor.Kind.OTHER,
 }
 
+# Approximate demo positions, not survey data: the town centre (about the hôtel de ville) of
+# the most populous commune of each labelled territory, by INSEE code. The official dataset
+# of territories/data/geography has no coordinates (Etalab's decoupage-administratif carries
+# none), so the demo places its actors around these points to give every map something to
+# show. Real actors get their coordinates from an import or from their form.
+TOWN_CENTRES = {
+    "06069": (Decimal("43.6589"), Decimal("6.9237")),   # Grasse
+    "13055": (Decimal("43.2965"), Decimal("5.3698")),   # Marseille
+    "26362": (Decimal("44.9334"), Decimal("4.8924")),   # Valence
+    "33063": (Decimal("44.8378"), Decimal("-0.5792")),  # Bordeaux
+    "35238": (Decimal("48.1113"), Decimal("-1.6800")),  # Rennes
+    "39300": (Decimal("46.6744"), Decimal("5.5550")),   # Lons-le-Saunier
+    "44109": (Decimal("47.2184"), Decimal("-1.5536")),  # Nantes
+    "46102": (Decimal("44.6086"), Decimal("2.0317")),   # Figeac
+    "59512": (Decimal("50.6942"), Decimal("3.1746")),   # Roubaix
+    "62108": (Decimal("50.4080"), Decimal("1.5930")),   # Berck
+    "63113": (Decimal("45.7772"), Decimal("3.0870")),   # Clermont-Ferrand
+    "67482": (Decimal("48.5734"), Decimal("7.7521")),   # Strasbourg
+    "69123": (Decimal("45.7676"), Decimal("4.8363")),   # Lyon
+    "72181": (Decimal("48.0061"), Decimal("0.1996")),   # Le Mans
+    "76351": (Decimal("49.4944"), Decimal("0.1079")),   # Le Havre
+    "77108": (Decimal("48.8811"), Decimal("2.5906")),   # Chelles
+    "93048": (Decimal("48.8638"), Decimal("2.4485")),   # Montreuil
+    "93066": (Decimal("48.9362"), Decimal("2.3574")),   # Saint-Denis
+    "95585": (Decimal("48.9973"), Decimal("2.3780")),   # Sarcelles
+    "97611": (Decimal("-12.7806"), Decimal("45.2279")),  # Mamoudzou
+}
+
+# Step between neighbouring demo actors, in degrees of latitude (about 400 m): enough for
+# their markers not to overlap once the map is zoomed on the town.
+SPREAD = 0.0036
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def demo_position(centre, index):
+    """Return the (latitude, longitude) of the index-th demo actor around a town centre.
+
+    The points follow a sunflower spiral: evenly spaced, none on top of another, and the
+    same on every run.
+    """
+    latitude, longitude = centre
+    radius = SPREAD * math.sqrt(index)
+    angle = index * GOLDEN_ANGLE
+    north = radius * math.sin(angle)
+    east = radius * math.cos(angle) / math.cos(math.radians(float(latitude)))
+    step = Decimal("0.000001")
+    return ((latitude + Decimal(north)).quantize(step),
+            (longitude + Decimal(east)).quantize(step))
+
 
 def load_collective_actors(labelled, territories):
-    """Create the members of each collectif porteur as published actors of its territory."""
+    """Create the members of each collectif porteur as published actors of its territory.
+
+    Each one gets the territory's most populous commune, a demo position around its town
+    centre, and the themes of the défis its collective carries. Running it again changes
+    nothing, and keeps a location or themes someone has since set.
+    """
     count = 0
     for item in labelled:
         territory = territories[item["slug"]]
-        for member in item["collective"]["actors"]:
-            Actor.objects.update_or_create(
-                territory=territory, name=member["name"],
-                defaults={"kind": FAMILY_KINDS.get(member["family"], Actor.Kind.OTHER),
-                          "is_published": True,
-                          "description": "Membre du collectif porteur (dossier de presse 2019)."},
-            )
+        commune = territory.communes.order_by("-population", "code").first()
+        centre = TOWN_CENTRES.get(commune.code) if commune else None
+        themes = list(Theme.objects.filter(
+            slug__in={challenge["theme"] for challenge in item.get("challenges", [])}))
+        for index, member in enumerate(item["collective"]["actors"]):
+            actor, _ = Actor.objects.get_or_create(territory=territory, name=member["name"])
+            wanted = {"kind": FAMILY_KINDS.get(member["family"], Actor.Kind.OTHER),
+                      "is_published": True,
+                      "description": "Membre du collectif porteur (dossier de presse 2019)."}
+            if actor.commune_id is None and actor.latitude is None:
+                wanted["commune"] = commune
+                if centre:
+                    wanted["latitude"], wanted["longitude"] = demo_position(centre, index)
+            changed = [name for name, value in wanted.items() if getattr(actor, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(actor, name, wanted[name])
+                actor.save(update_fields=[*changed, "updated_at"])
+            if themes and not actor.themes.exists():
+                actor.themes.set(themes)
             count += 1
     return count

@@ -265,10 +265,13 @@ def territory_map(request, slug):
     territory = get_territory_for_reading(request.user, slug)
     actors = visible_items(request.user, territory.actors.all()).select_related("commune")
     places = visible_items(request.user, territory.places.all()).select_related("commune")
+    located = {"latitude__isnull": False, "longitude__isnull": False}
     return render(request, "territories/territory_map.html", {
         "territory": territory,
         "actors": actors.order_by("name")[:500],
         "places": places.order_by("name")[:500],
+        "located_count": actors.filter(**located).count() + places.filter(**located).count(),
+        "can_edit": can_edit_territory(request.user, territory),
         "actor_kinds": Actor.Kind.choices,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,

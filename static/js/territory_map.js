@@ -5,13 +5,14 @@
   var element = document.getElementById("map");
   if (!element || !window.L) { return; }
   var status = document.getElementById("map-status");
+  var tilesFailed = false;
   var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18 }).setView([46.6, 2.4], 6);
   if (element.dataset.tiles) {
     var tiles = L.tileLayer(element.dataset.tiles, {
       maxZoom: 18, attribution: element.dataset.attribution
     });
     tiles.on("tileerror", function () {
-      status.textContent = "Le fond de carte ne se charge pas ; les points restent affichés.";
+      if (!tilesFailed) { tilesFailed = true; status.textContent += " " + element.dataset.tilesError; }
     });
     tiles.addTo(map);
   }
@@ -24,6 +25,17 @@
     var div = document.createElement("div");
     div.textContent = text == null ? "" : String(text);
     return div.innerHTML;
+  }
+
+  // The page gives the sentence in its language for none, one and several items (rendered
+  // by Django for 0, 1 and 2); the language's plural rule picks one, then the number goes in.
+  var plurals = window.Intl && Intl.PluralRules ?
+    new Intl.PluralRules(document.documentElement.lang || "fr") : null;
+  function countText(count) {
+    if (count === 0) { return element.dataset.countNone; }
+    var form = plurals ? plurals.select(count) : (count > 1 ? "other" : "one");
+    var sentence = form === "one" ? element.dataset.countOne : element.dataset.countOther;
+    return sentence.replace(/\d+/, String(count));
   }
 
   function render() {
@@ -48,12 +60,13 @@
     });
     cluster.addLayers(markers);
     if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 13, padding: [20, 20] }); }
-    status.textContent = markers.length + " élément(s) localisé(s) sur la carte.";
+    status.textContent = countText(markers.length) +
+      (tilesFailed ? " " + element.dataset.tilesError : "");
   }
 
   fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
     .then(function (response) { return response.json(); })
     .then(function (data) { features = data.features || []; render(); })
-    .catch(function () { status.textContent = "Les points n'ont pas pu être chargés."; });
+    .catch(function () { status.textContent = element.dataset.loadError; });
   document.getElementById("map-filters").addEventListener("change", render);
 })();

@@ -28,7 +28,9 @@ def report(name, value, unit, budget=None):
     RESULTS.append((name, value, unit, budget))
     verdict = "" if budget is None else (" ok" if value <= budget else " AU-DELÀ DU BUDGET")
     limit = "" if budget is None else f" (budget {budget} {unit})"
-    print(f"{name:55} {value:10.2f} {unit}{limit}{verdict}")
+    # Counts (queries, rows) are whole numbers: "3", not "3.00".
+    shown = f"{value:10d}" if isinstance(value, int) else f"{value:10.2f}"
+    print(f"{name:55} {shown} {unit}{limit}{verdict}".rstrip())
 
 
 def siret(first13):

@@ -38,7 +38,7 @@ def test_facilitator_imports_a_csv_and_sees_the_actors_on_the_map(
     expect(page.get_by_text("Import terminé.")).to_be_visible()
     page.get_by_role("link", name="Voir la carte").click()
 
-    expect(page.locator("#map-status")).to_have_text("2 élément(s) localisé(s) sur la carte.")
+    expect(page.locator("#map-status")).to_have_text("2 éléments localisés sur la carte.")
     expect(page.locator("#map .leaflet-marker-icon, #map path.leaflet-interactive")
            ).not_to_have_count(0)
     expect(page.get_by_role("link", name="Cultiver Marseille")).to_be_visible()

@@ -21,5 +21,6 @@ def test_facilitator_signs_in_and_sees_the_home_page(live_server, page, facilita
     expect(page.get_by_role("heading", name="Bonjour Camille Martin")).to_be_visible()
     expect(page.get_by_text("Collectif porteur Aix-Marseille-Provence")).to_be_visible()
 
+    page.get_by_role("button", name="Camille Martin").click()  # the account menu
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()

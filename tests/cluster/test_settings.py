@@ -80,3 +80,22 @@ def test_env_helpers(monkeypatch):
     monkeypatch.setenv("COUNT", "douze")
     with pytest.raises(ImproperlyConfigured, match="n'est pas un nombre entier"):
         env_int("COUNT", 0)
+
+
+def test_bad_configuration_prints_one_line_without_a_traceback():
+    result = run_check(DEBUG="maybe")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Configuration invalide : DEBUG='maybe' n'est pas un booléen : utilisez true ou false "
+        "(ou 1/0, yes/no, on/off).\n"
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+    for entry_point in ("import cluster.wsgi", "import cluster.asgi",
+                        "from cluster import celery_app; celery_app.conf.broker_url"):
+        started = subprocess.run(  # noqa: S603 - fixed arguments
+            [sys.executable, "-c", entry_point], cwd=ROOT,
+            env={**os.environ, "DEBUG": "maybe"}, capture_output=True, text=True, timeout=60,
+        )
+        assert started.returncode == 1, entry_point
+        assert started.stderr.startswith("Configuration invalide : DEBUG='maybe'"), entry_point
+        assert "Traceback" not in started.stderr, entry_point

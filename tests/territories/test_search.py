@@ -2,8 +2,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from territories.models import Actor, Place
+from territories.models import Actor, Place, Theme
 from territories.search import search
+from tests.helpers import page_text
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,61 @@ def test_name_matches_rank_above_description_matches(territory_a, anonymous):
     Actor.objects.create(territory=territory_a, name="Compost Collectif", is_published=True)
     assert names(search(user=anonymous, query="compost"))["actors"] == [
         "Compost Collectif", "Atelier"]
+
+
+# Accents, case and themes, on every database ------------------------------------------
+
+@pytest.mark.parametrize("query", ["metropole", "Métropole", "MÉTROPOLE", "métropole aix",
+                                   "METROPOLE  AIX"])
+def test_accents_and_case_do_not_matter(territory_a, anonymous, query):
+    Actor.objects.create(territory=territory_a, name="Métropole Aix-Marseille-Provence",
+                         is_published=True)
+    Actor.objects.create(territory=territory_a, name="Cœur de Ville", is_published=True,
+                         description="Commerces À CÔTÉ de la gare.")
+    assert names(search(user=anonymous, query=query))["actors"] == [
+        "Métropole Aix-Marseille-Provence"]
+
+
+def test_ligatures_and_accents_in_descriptions_are_found(territory_a, anonymous):
+    Actor.objects.create(territory=territory_a, name="Cœur de Ville", is_published=True,
+                         description="Commerces À CÔTÉ de la gare.")
+    assert names(search(user=anonymous, query="coeur"))["actors"] == ["Cœur de Ville"]
+    assert names(search(user=anonymous, query="a cote"))["actors"] == ["Cœur de Ville"]
+
+
+def test_actors_are_found_by_the_names_of_their_themes(client, territory_a, anonymous):
+    food = Actor.objects.create(territory=territory_a, name="Les Paniers du Vallon",
+                                is_published=True, description="Paniers de légumes.")
+    food.themes.set(Theme.objects.filter(slug__in=["alimentation-durable", "mobilite-douce"]))
+    Actor.objects.create(territory=territory_a, name="Atelier Vélo", is_published=True)
+    assert names(search(user=anonymous, query="alimentation"))["actors"] == [
+        "Les Paniers du Vallon"]
+    # One result per actor, however many of its themes match.
+    assert names(search(user=anonymous, query="durable douce"))["actors"] == [
+        "Les Paniers du Vallon"]
+    assert "Les Paniers du Vallon" in client.get(reverse("search"),
+                                                 {"q": "ALIMENTATION"}).text
+
+
+def test_a_name_match_ranks_above_a_theme_match(territory_a, anonymous):
+    themed = Actor.objects.create(territory=territory_a, name="Le Grenier", is_published=True)
+    themed.themes.set(Theme.objects.filter(slug="alimentation-durable"))
+    Actor.objects.create(territory=territory_a, name="Alimentation Solidaire",
+                         is_published=True)
+    assert names(search(user=anonymous, query="alimentation"))["actors"] == [
+        "Alimentation Solidaire", "Le Grenier"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="fonction SQLite de l'application")
+def test_sqlite_connections_know_unaccent():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT unaccent(%s), unaccent(NULL)", ["Œuvre à Évry"])
+        assert cursor.fetchone() == ("OEuvre a Evry", None)
+
+
+def test_no_result_page_suggests_what_to_try(client, territory_a):
+    text = page_text(client.get(reverse("search"), {"q": "zzzz yyyy"}))
+    assert "Aucun résultat pour « zzzz yyyy »." in text
+    assert "moins de mots" in text
+    assert "accents et majuscules ne comptent pas" in text
+    assert f'href="{reverse("territories:list")}"' in text

@@ -1,6 +1,7 @@
 """Demo data of the cluster app: the collectifs porteurs of the 20 territories labelled in 2019."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from cluster.models import (
@@ -83,10 +84,14 @@ def load_clusters(labelled, collectives, territories, *, start_date, today):
                 elif step.start_date <= today:
                     step.status = RoadmapStep.Status.DOING
                 step.save(update_fields=["status"])
-            # One milestone of the steps already done was missed: visible as late.
-            late = Milestone.objects.filter(step__cluster=cluster, due_date__lt=today).last()
-            if late is not None:
-                Milestone.objects.filter(pk=late.pk).update(done_on=None)
+            # The step in progress has one milestone already overdue: visible as late,
+            # while the steps marked done have all their milestones reached.
+            current = cluster.steps.filter(status=RoadmapStep.Status.DOING).first()
+            if current is not None:
+                Milestone.objects.create(
+                    step=current, title="Compte rendu de l'atelier partagé avec le comité",
+                    due_date=max(current.start_date, today - timedelta(days=10)),
+                    position=current.milestones.count())
         for position, challenge in enumerate(item["challenges"]):
             Challenge.objects.update_or_create(
                 cluster=cluster, title=challenge["title"][:200],

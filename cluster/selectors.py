@@ -3,6 +3,8 @@
 import hashlib
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cluster.models import (
     CollectiveActor,
@@ -76,25 +78,43 @@ def dashboard(cluster, today):
         "actor_count": territory.actors.count(),
         "place_count": territory.places.count(),
         "next_actions": next_actions(cluster, challenges, late, current),
+        **projects_by_stage(cluster),
         **commitments_summary(cluster, today),
     }
+
+
+def projects_by_stage(cluster):
+    """Count the cluster's projects at each stage, in one query.
+
+    Projects sit above this app: they are reached through the reverse relation, and
+    the stages through the related model, never by importing the projects app.
+    """
+    stages = cluster.projects.model.Stage
+    counts = dict(cluster.projects.order_by().values_list("stage").annotate(n=Count("pk")))
+    rows = [(stage.label, counts.get(stage.value, 0)) for stage in stages]
+    return {"projects_by_stage": rows, "project_total": sum(n for _label, n in rows)}
 
 
 def next_actions(cluster, challenges, late, current):
     """What to do next, in the words of the method."""
     actions = []
     if len(challenges) < 3:
-        actions.append(f"Définir au moins trois défis ({len(challenges)} pour l'instant).")
+        actions.append(_("Définir au moins trois défis (%(count)s pour l'instant).")
+                       % {"count": len(challenges)})
     for challenge in challenges:
         if not challenge.objectives.all():
-            actions.append(f"Donner un objectif mesurable au défi « {challenge.title} ».")
+            actions.append(_("Donner un objectif mesurable au défi « %(title)s ».")
+                           % {"title": challenge.title})
         for objective in challenge.objectives.all():
             if objective.latest_value is None:
-                actions.append(f"Enregistrer une première mesure pour « {objective.title} ».")
+                actions.append(_("Enregistrer une première mesure pour « %(title)s ».")
+                               % {"title": objective.title})
     if late:
-        actions.append(f"Traiter {len(late)} jalon(s) en retard.")
+        actions.append(ngettext("Traiter le jalon en retard.",
+                                "Traiter les %(count)s jalons en retard.", len(late))
+                       % {"count": len(late)})
     if current is not None and current.kind == RoadmapStep.Kind.MAP:
-        actions.append("Importer les acteurs du territoire pour compléter la cartographie.")
+        actions.append(_("Importer les acteurs du territoire pour compléter la cartographie."))
     return actions[:6]
 
 

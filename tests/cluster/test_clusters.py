@@ -228,3 +228,33 @@ def test_dashboard_query_count_does_not_grow(client, staff, fresh_cluster,
     with django_assert_max_num_queries(12) as listing:
         client.get(reverse("cluster_list"))
     assert len(listing.captured_queries) <= 12
+
+
+def test_dashboard_counts_projects_by_stage_and_speaks_plainly(client, facilitator, cluster):
+    from tests.projects.factories import ProjectFactory
+
+    for stage in ["idee", "idee", "prototype"]:
+        ProjectFactory(cluster=cluster, stage=stage)
+    step = cluster.steps.get(number=1)
+    for title in ("A", "B"):
+        Milestone.objects.create(step=step, title=title, due_date=date(2020, 1, 1))
+    client.force_login(facilitator)
+    response = client.get(reverse("cluster_dashboard", args=[cluster.pk]))
+    assert response.context["projects_by_stage"][:2] == [("idée", 2), ("prototype", 1)]
+    text = page_text(response)
+    assert "Traiter les " in text and "jalons en retard." in text
+    assert "(s)" not in text
+
+
+def test_demo_steps_marked_done_have_no_late_milestone(settings):
+    from django.core.management import call_command
+
+    from cluster.models import RoadmapStep
+
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    today = timezone.localdate()
+    done = Milestone.objects.filter(step__status=RoadmapStep.Status.DONE)
+    assert not [m for m in done if m.is_late(today)]
+    assert Milestone.objects.filter(step__status=RoadmapStep.Status.DOING, done_on=None,
+                                    due_date__lt=today).exists()

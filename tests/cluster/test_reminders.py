@@ -280,7 +280,10 @@ def test_beat_runs_reminders_daily_at_seven_and_the_digest_on_mondays_at_eight(s
     assert settings.CELERY_TIMEZONE == "Europe/Paris"
 
 
-def test_the_database_scheduler_picks_the_schedule_up(db):
+# The scheduler closes database connections that are not in autocommit mode, as a test
+# transaction is: this test runs outside one.
+@pytest.mark.django_db(transaction=True)
+def test_the_database_scheduler_picks_the_schedule_up():
     from django_celery_beat.models import PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler
 

@@ -89,6 +89,7 @@ class Command(BaseCommand):
         funding_demo.ensure_reviewer(user=users["reviewer"], funder=funders["le-french-impact"])
         cluster_demo.load_objectives(labelled, clusters, today=today, by=users["facilitator"])
         projects = projects_demo.load_projects(clusters, today=today, by=users["facilitator"])
+        funding_demo.load_plan(clusters["aix-marseille-provence"], by=users["facilitator"])
 
         self.stdout.write(
             self.style.SUCCESS(

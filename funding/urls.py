@@ -1,10 +1,34 @@
 """Pages of the funding app, under /financements/."""
 
-from django.urls import path  # noqa: F401 - routes are added part by part
+from django.urls import path
+
+from funding.views import plans
 
 app_name = "funding"
 
 urlpatterns = [
     # Catalogue and funding plans ---------------------------------------------------------
+    path("catalogue/", plans.source_list, name="source_list"),
+    path("catalogue/<slug:slug>/", plans.source_detail, name="source_detail"),
+    path("clusters/<int:cluster_pk>/plans/", plans.plan_list, name="plan_list"),
+    path("clusters/<int:cluster_pk>/plans/nouveau/", plans.plan_edit, name="plan_create"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/", plans.plan_detail_view,
+         name="plan_detail"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/modifier/", plans.plan_edit,
+         name="plan_update"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/supprimer/", plans.plan_delete_view,
+         name="plan_delete"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/depenses/nouvelle/", plans.line_edit,
+         name="line_create"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/depenses/<int:line_pk>/",
+         plans.line_edit, name="line_update"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/depenses/<int:line_pk>/supprimer/",
+         plans.line_delete, name="line_delete"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/contributions/nouvelle/",
+         plans.contribution_edit, name="contribution_create"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/contributions/<int:contribution_pk>/",
+         plans.contribution_edit, name="contribution_update"),
+    path("clusters/<int:cluster_pk>/plans/<int:plan_pk>/contributions/<int:contribution_pk>/"
+         "supprimer/", plans.contribution_delete_view, name="contribution_delete"),
     # Calls and dossiers ------------------------------------------------------------------
 ]

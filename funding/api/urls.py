@@ -1,7 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
+from funding.api import views
+
 router = SimpleRouter()
 # Catalogue and funding plans ---------------------------------------------------------------
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("plans", views.PlanViewSet, basename="plan")
 # Calls, dossiers, reviews, decisions -------------------------------------------------------
 
 urlpatterns = router.urls

@@ -95,6 +95,7 @@ class Command(BaseCommand):
                                       by=users["facilitator"])
         # Events --------------------------------------------------------------------------
         projects_demo.load_events(clusters, today)
+        funding_demo.load_plan(clusters["aix-marseille-provence"], by=users["facilitator"])
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,50 @@
+import django_filters
+from django.utils import timezone
+
+from funding.models import Funder, FundingPlan, FundingSource
+from funding.selectors import open_on, search_sources, with_theme
+
+# Catalogue and funding plans -------------------------------------------------------------
+
+
+class SourceApiFilter(django_filters.FilterSet):
+    """The catalogue page's filters, with identifiants (slugs) instead of lists."""
+
+    q = django_filters.CharFilter(method="filter_words",
+                                  label="Mots (dans le nom, la description ou le financeur)")
+    theme = django_filters.CharFilter(
+        method="filter_theme",
+        label="Thème (identifiant) ; les sources ouvertes à tous les thèmes en font partie")
+    funder = django_filters.CharFilter(field_name="funder__slug",
+                                       label="Financeur (identifiant)")
+    funder_kind = django_filters.ChoiceFilter(field_name="funder__kind",
+                                              choices=Funder.Kind.choices,
+                                              label="Type de financeur")
+    open_today = django_filters.BooleanFilter(method="filter_open_today",
+                                              label="Ouverte aujourd'hui")
+    open_on = django_filters.DateFilter(method="filter_open_on",
+                                        label="Ouverte à cette date (AAAA-MM-JJ)")
+
+    class Meta:
+        model = FundingSource
+        fields = ["q", "kind", "scope", "theme", "funder", "funder_kind", "open_today",
+                  "open_on"]
+
+    def filter_words(self, queryset, name, value):
+        return search_sources(queryset, value)
+
+    def filter_theme(self, queryset, name, value):
+        # A theme's identifiant is its primary key.
+        return with_theme(queryset, value)
+
+    def filter_open_today(self, queryset, name, value):
+        return open_on(queryset, timezone.localdate()) if value else queryset
+
+    def filter_open_on(self, queryset, name, value):
+        return open_on(queryset, value)
+
+
+class PlanApiFilter(django_filters.FilterSet):
+    class Meta:
+        model = FundingPlan
+        fields = ["cluster", "project"]

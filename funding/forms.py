@@ -1,0 +1,158 @@
+import re
+from decimal import Decimal
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import BudgetLine, Contribution, FundingPlan, FundingSource
+
+# Catalogue and funding plans -------------------------------------------------------------
+
+SPACES = re.compile(r"[\s\u00a0\u202f€]")
+
+
+def normalize_amount(text):
+    """Read an amount as people type it: "12 500,50", "12 500 €", "12.500,50", "12500.50".
+
+    Spaces (including the non-breaking ones French formatting uses) and the euro sign
+    go; a comma is the decimal separator, and when a point comes with it the point
+    separates thousands.
+    """
+    text = SPACES.sub("", text)
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", ".")
+    return text
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in euros, more than zero, to the cent, typed the French way."""
+
+    default_error_messages = {
+        "invalid": _("Saisissez un montant en euros, par exemple 12 500,50."),
+        "min_value": _("Le montant doit être supérieur à zéro."),
+        "max_digits": _("Ce montant est trop élevé pour un plan de financement."),
+        "max_whole_digits": _("Ce montant est trop élevé pour un plan de financement."),
+        "max_decimal_places": _("Un montant s'arrête aux centimes : deux chiffres après la "
+                                "virgule au plus."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal",
+                                                           "autocomplete": "off"}))
+        kwargs.setdefault("localize", True)  # shown back as "20000,50"
+        super().__init__(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalize_amount(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        # A text input: no "step" or "min" that would make the browser refuse "12 500,50".
+        attrs = super().widget_attrs(widget)
+        for name in ("step", "min", "max"):
+            attrs.pop(name, None)
+        return attrs
+
+
+def year_choices(plan):
+    return [(year, str(year)) for year in range(plan.first_year, plan.last_year + 1)]
+
+
+class PlanYearField(forms.TypedChoiceField):
+    """One of the plan's years; any other is refused in words that say which ones fit."""
+
+    def __init__(self, *, plan, **kwargs):
+        super().__init__(coerce=int, choices=year_choices(plan), label=_("Année"), **kwargs)
+        self.error_messages["invalid_choice"] = _(
+            "L'année doit être l'une des années du plan, de %(first)s à %(last)s.") % {
+            "first": plan.first_year, "last": plan.last_year}
+
+
+class PlanForm(forms.ModelForm):
+    """A plan's title, its years and, for a project's plan, the project."""
+
+    class Meta:
+        model = FundingPlan
+        fields = ["title", "project", "first_year", "last_year"]
+        help_texts = {
+            "project": _("Laissez vide pour le plan d'ensemble du cluster."),
+            "first_year": _("Un plan couvre de 1 à 10 années."),
+        }
+
+    def __init__(self, *args, cluster, needs_project=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        projects = cluster.projects.filter(funding_plan__isnull=True)
+        if self.instance.project_id:
+            projects = cluster.projects.filter(funding_plan__isnull=True) | \
+                cluster.projects.filter(pk=self.instance.project_id)
+        field = self.fields["project"]
+        field.queryset = projects.order_by("title")
+        field.empty_label = _("— Plan d'ensemble du cluster —")
+        if needs_project:
+            # The cluster has its own plan already: a new one is a project's.
+            field.required, field.empty_label = True, None
+            field.help_text = _("Le cluster a déjà son plan d'ensemble : ce plan-ci est "
+                                "celui d'un de ses projets.")
+        for name in ("first_year", "last_year"):
+            self.fields[name].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
+            self.fields[name].error_messages["invalid"] = _("Saisissez une année, par exemple "
+                                                            "2026.")
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        if first and last and last < first:
+            self.add_error("last_year", _("La dernière année du plan doit suivre ou égaler la "
+                                          "première."))
+        return cleaned
+
+
+class BudgetLineForm(forms.ModelForm):
+    amount = MoneyField(label=_("Montant (€)"))
+
+    class Meta:
+        model = BudgetLine
+        fields = ["label", "year", "amount"]
+        help_texts = {"label": _("Par exemple : coordination du cluster (1 ETP), location du "
+                                 "tiers-lieu, évènement de valorisation.")}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"] = PlanYearField(plan=plan)
+
+
+class SourceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, source):
+        label = f"{source.name} — {source.funder.name}"
+        if source.closes_on:
+            return f"{label} ({_('clos le')} {date_format(source.closes_on, 'SHORT_DATE_FORMAT')})"
+        return label
+
+
+class ContributionForm(forms.ModelForm):
+    """A contribution; the source is chosen in the catalogue, filtered by typing."""
+
+    source = SourceChoiceField(
+        label=_("Source de financement"), queryset=FundingSource.objects.none(),
+        empty_label=_("— Choisissez dans le catalogue —"),
+        widget=forms.Select(attrs={"data-source-select": ""}))
+    amount = MoneyField(label=_("Montant (€)"))
+
+    class Meta:
+        model = Contribution
+        fields = ["source", "year", "amount", "status", "note"]
+        help_texts = {"note": _("Par exemple : le nom exact du financeur local, le dispositif, "
+                                "la date de la demande.")}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = FundingSource.objects.select_related(
+            "funder").order_by("name")
+        self.fields["year"] = PlanYearField(plan=plan)

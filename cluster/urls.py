@@ -1,9 +1,8 @@
 """The root URL configuration: the one file that looks at every app."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -159,10 +158,5 @@ admin.site.site_title = _("Administration")
 
 handler404 = "cluster.views.accounts.page_not_found"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    # Deliverables go out only through their permission-checked download view.
-    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}livrables/(?P<path>.*)$",
-                            roadmap.deliverables_are_not_public)]
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media files are never served by URL, even with DEBUG: deliverables, dossiers and
+# generated documents go out only through their permission-checked download views.

@@ -310,11 +310,6 @@ def deliverable_delete_view(request, pk, deliverable_pk):
     })
 
 
-def deliverables_are_not_public(request, path):
-    """Deliverables never go out through MEDIA_URL, even when DEBUG serves media files."""
-    raise Http404
-
-
 # Calendar feed --------------------------------------------------------------------------------
 
 def _ical_reader(request, pk):

@@ -583,15 +583,6 @@ def test_anonymous_cannot_download_and_media_url_serves_nothing(client, delivera
     assert client.get(deliverable.file.url).status_code == 404
 
 
-def test_the_debug_media_route_never_serves_deliverables(client, deliverable, rf):
-    from django.http import Http404
-
-    from cluster.views.roadmap import deliverables_are_not_public
-
-    with pytest.raises(Http404):
-        deliverables_are_not_public(rf.get("/media/livrables/x.pdf"), "x.pdf")
-
-
 def test_a_deliverable_of_another_cluster_is_not_found(client, facilitator, deliverable,
                                                        territory_b):
     other_cluster = territory_b.clusters.get()

@@ -241,6 +241,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cluster.api.exceptions.exception_handler",
+    # Public sign-ups to events, per client address (page and API alike).
+    "DEFAULT_THROTTLE_RATES": {"registrations": env_str("REGISTRATION_RATE", "30/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API des clusters locaux d'innovation responsable",

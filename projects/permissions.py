@@ -9,6 +9,8 @@ The public reads published projects and published events, nothing else.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from cluster.permissions import can_steer, role_in, visible_clusters
 from projects.models import Event, Project
@@ -61,3 +63,17 @@ def visible_events(user):
     if user.is_authenticated and user.is_active and user.is_staff:
         return Event.objects.all()
     return Event.objects.filter(Q(is_published=True) | Q(cluster__in=visible_clusters(user)))
+
+
+class RegistrationThrottle(SimpleRateThrottle):
+    """At most REGISTRATION_RATE public sign-ups per client address, for the page and the API
+    alike: anyone may register to a published event, so nobody may fill one with fake names."""
+
+    scope = "registrations"
+
+    def get_rate(self):
+        # Read at each request, not at import, so that the setting can change.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

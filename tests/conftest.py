@@ -28,6 +28,16 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Give each test an empty cache of its own: rate limits never leak between tests."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -22,7 +22,13 @@ from projects.api.serializers import (
     StageMoveSerializer,
 )
 from projects.models import Project
-from projects.permissions import can_manage_events, can_work_on, visible_events, visible_projects
+from projects.permissions import (
+    RegistrationThrottle,
+    can_manage_events,
+    can_work_on,
+    visible_events,
+    visible_projects,
+)
 from projects.selectors import events_with_counts
 from projects.services import (
     event_create,
@@ -243,6 +249,9 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     def registrations(self, request, pk=None):
         event = self.get_object()
         if request.method == "POST":
+            throttle = RegistrationThrottle()
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
             serializer = RegistrationCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             registration = registration_create(event=event, **serializer.validated_data)

@@ -15,7 +15,12 @@ from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading, role_in
 from projects.forms import AttendanceForm, EventDeleteForm, EventForm, RegistrationForm
 from projects.models import Event, Registration
-from projects.permissions import can_manage_events, require_event_management, visible_events
+from projects.permissions import (
+    RegistrationThrottle,
+    can_manage_events,
+    require_event_management,
+    visible_events,
+)
 from projects.selectors import events_with_counts, upcoming_first, waiting_position
 from projects.services import (
     EVENT_FIELDS,
@@ -181,7 +186,11 @@ def event_public(request, slug):
     if event is None:
         raise Http404(_("Évènement introuvable."))
     form = RegistrationForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() \
+            and not RegistrationThrottle().allow_request(request, None):
+        form.add_error(None, _("Trop d'inscriptions depuis votre connexion : réessayez dans "
+                               "une heure."))
+    elif request.method == "POST" and form.is_valid():
         try:
             registration = registration_create(event=event, **form.cleaned_data)
         except DomainError as error:

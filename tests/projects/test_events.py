@@ -827,3 +827,20 @@ def test_demo_gives_aix_marseille_an_upcoming_forum_and_a_past_meeting(settings)
     (past,) = Event.objects.filter(ends_at__lt=timezone.now())
     assert past.registrations.filter(attended=True).count() == 8
     assert Event.objects.count() == 2
+
+
+def test_public_sign_ups_are_rate_limited_on_the_page_and_the_api(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"registrations": "3/hour"}}
+    event = EventFactory(is_published=True, capacity=50)
+    url = reverse("projects:event_public", args=[event.slug])
+    for n in range(3):
+        client.post(url, {"name": f"Personne {n}", "email": f"p{n}@exemple.fr"})
+    response = client.post(url, {"name": "Robot", "email": "robot@exemple.fr"})
+    assert "Trop d'inscriptions depuis votre connexion" in page_text(response)
+    api = client.post(reverse("api:event-registrations", args=[event.pk]),
+                      {"name": "Robot", "email": "robot2@exemple.fr"},
+                      content_type="application/json")
+    assert api.status_code == 429
+    assert api.json()["code"] == "throttled"
+    assert Registration.objects.count() == 3

@@ -165,4 +165,7 @@ if settings.DEBUG:
     # Deliverables go out only through their permission-checked download view.
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}livrables/(?P<path>.*)$",
                             roadmap.deliverables_are_not_public)]
+    # Calls and dossiers ----: submitted dossiers' PDFs go out through their own view too.
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}dossiers/(?P<path>.*)$",
+                            roadmap.deliverables_are_not_public)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -95,6 +95,9 @@ class Command(BaseCommand):
                                       by=users["facilitator"])
         # Events --------------------------------------------------------------------------
         projects_demo.load_events(clusters, today)
+        # Calls and dossiers ----------------------------------------------------------------
+        funding_demo.load_label_dossier(clusters["aix-marseille-provence"],
+                                        by=users["facilitator"])
 
         self.stdout.write(
             self.style.SUCCESS(

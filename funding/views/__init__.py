@@ -1,0 +1,2 @@
+"""Pages of the funding app, one module per part: the catalogue and funding plans, calls and
+dossiers."""

@@ -270,7 +270,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Calls and dossiers ----: WeasyPrint narrates each step of a PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Map tiles: OpenStreetMap by default; "off" shows markers on a blank background

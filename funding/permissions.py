@@ -9,10 +9,13 @@ a 404: they must not learn the plan exists.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
-from cluster.permissions import can_steer, get_cluster_for_reading, visible_clusters
-from funding.models import FundingPlan
+from cluster.models import Collective
+from cluster.permissions import can_steer, get_cluster_for_reading, role_in, visible_clusters
+from funding.models import Call, Dossier, Funder, FunderMember, FundingPlan
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -42,3 +45,108 @@ def require_plan_changes(user, cluster):
     if not can_change_plans(user, cluster):
         raise PermissionDenied("Seuls les animateur·rices du collectif modifient ses plans de "
                                "financement.")
+
+
+# Calls and dossiers ------------------------------------------------------------------------
+
+# While a dossier is in one of these, its collective edits it; otherwise it is frozen.
+EDITABLE_STATUSES = (Dossier.Status.DRAFT, Dossier.Status.MORE_INFO)
+
+
+def visible_calls(user, now=None):
+    """Return the calls the person may read: opened ones for all, every one for staff."""
+    if user.is_authenticated and user.is_active and user.is_staff:
+        return Call.objects.all()
+    return Call.objects.filter(opens_at__lte=now or timezone.now())
+
+
+def get_call_for_reading(user, slug):
+    call = visible_calls(user).select_related("funder").filter(slug=slug).first()
+    if call is None:
+        raise Http404("Appel introuvable.")
+    return call
+
+
+def visible_dossiers(user):
+    """Return the dossiers the person may read.
+
+    Members of the collective read its dossiers in every state; reviewers read the
+    dossiers filed to their funder's calls, drafts excepted; staff read all.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Dossier.objects.none()
+    if user.is_staff:
+        return Dossier.objects.all()
+    own = Q(cluster__collective__in=Collective.objects.filter(memberships__user=user))
+    reviewed = Q(call__funder__in=Funder.objects.filter(members__user=user)) & ~Q(
+        status=Dossier.Status.DRAFT)
+    return Dossier.objects.filter(own | reviewed)
+
+
+def get_dossier_for_reading(user, pk):
+    dossier = visible_dossiers(user).select_related(
+        "call__funder", "cluster__collective", "cluster__territory").filter(pk=pk).first()
+    if dossier is None:
+        raise Http404("Dossier introuvable.")
+    return dossier
+
+
+def is_reviewer_of(user, funder):
+    """Return whether the person reviews dossiers on behalf of the funder."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return FunderMember.objects.filter(user=user, funder=funder).exists()
+
+
+def is_dossier_member(user, dossier):
+    """Members of the dossier's collective (facilitators included) and staff."""
+    return role_in(user, dossier.cluster) is not None
+
+
+def can_start_dossier(user, cluster):
+    """Facilitators of the cluster's collective and staff start its dossiers."""
+    return can_steer(user, cluster)
+
+
+def require_dossier_start(user, cluster):
+    if not can_start_dossier(user, cluster):
+        raise PermissionDenied("Seuls les animateur·rices du collectif préparent un nouveau "
+                               "dossier.")
+
+
+def can_edit_dossier(user, dossier):
+    """Every member of the collective edits the dossier while it is open to changes."""
+    return dossier.status in EDITABLE_STATUSES and is_dossier_member(user, dossier)
+
+
+def require_dossier_edit(user, dossier):
+    if not is_dossier_member(user, dossier):
+        raise PermissionDenied("Seuls les membres du collectif modifient son dossier.")
+
+
+def can_submit_dossier(user, dossier):
+    """Submitting commits the collective: its facilitators and staff do it."""
+    return dossier.status in EDITABLE_STATUSES and can_steer(user, dossier.cluster)
+
+
+def require_dossier_submit(user, dossier):
+    if not can_steer(user, dossier.cluster):
+        raise PermissionDenied("Seuls les animateur·rices du collectif déposent son dossier.")
+
+
+def can_review_dossier(user, dossier):
+    """Reviewers of the call's funder and staff move a submitted dossier through the review.
+
+    Conflict-of-interest declarations come on top of this rule.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if dossier.status == Dossier.Status.DRAFT:
+        return False
+    return user.is_staff or is_reviewer_of(user, dossier.call.funder)
+
+
+def require_dossier_review(user, dossier):
+    if not can_review_dossier(user, dossier):
+        raise PermissionDenied("Seuls les instructeur·rices du financeur de l'appel et "
+                               "l'équipe nationale instruisent ce dossier.")

@@ -1,13 +1,29 @@
 """Queries and computations used by more than one page or endpoint of the funding app."""
 
+import copy
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from funding.models import BudgetLine, Contribution, Funder, FundingPlan, FundingSource
+from cluster.models import Cluster, CollectiveActor, Membership
+from cluster.selectors import objectives_with_latest
+from funding.models import (
+    BudgetLine,
+    Call,
+    Contribution,
+    Dossier,
+    Funder,
+    FundingPlan,
+    FundingSource,
+)
+from territories.models import Department, Region
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -21,9 +37,9 @@ ZERO = Decimal("0.00")
 HHI_DIVERSIFIED_BELOW = Decimal(1500)
 HHI_CONCENTRATED_ABOVE = Decimal(2500)
 HHI_READINGS = {
-    "diversified": _("financement diversifié"),
-    "moderate": _("modérément concentré"),
-    "concentrated": _("très dépendant d'un financeur"),
+    "diversified": gettext_lazy("financement diversifié"),
+    "moderate": gettext_lazy("modérément concentré"),
+    "concentrated": gettext_lazy("très dépendant d'un financeur"),
 }
 
 
@@ -224,3 +240,404 @@ def plans_of(cluster):
     """Return the cluster's plans, the cluster's own first, with their totals."""
     return plans_with_totals(FundingPlan.objects.filter(cluster=cluster)).select_related(
         "project").order_by(Coalesce("project__title", Value("")), "pk")
+
+
+# Calls and dossiers ------------------------------------------------------------------------
+
+# What the label asks for, in numbers (press kit of 25 February 2019).
+LABEL_MIN_ACTORS = 3
+LABEL_MIN_FAMILIES = 2
+LABEL_MIN_CHALLENGES = 3
+# A multi-year strategic plan is more than a sentence. Once the schéma directeur is
+# written, it will stand in for this text.
+STRATEGIC_PLAN_MIN_CHARS = 300
+# Bumped when the shape of the frozen contents changes, so old snapshots stay readable.
+SNAPSHOT_VERSION = 1
+
+
+def calls_for_list(calls, *, now):
+    """Split the calls into open ones (closest deadline first) and closed ones (latest first).
+
+    Return two querysets, each with its funder and number of criteria.
+    """
+    calls = calls.select_related("funder").annotate(criterion_count=Count("criteria"))
+    return (calls.filter(deadline__gt=now).order_by("deadline", "pk"),
+            calls.filter(deadline__lte=now).order_by("-deadline", "pk"))
+
+
+def member_clusters_with_dossier(user, call):
+    """Return the clusters of the person's collectives, each with its dossier for the call.
+
+    `cluster.call_dossier` is the dossier or None; `cluster.role` the person's role.
+    Staff see only the clusters of the collectives they belong to: the call's page is
+    not the place to act for every collective.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    clusters = list(
+        Cluster.objects.filter(collective__memberships__user=user)
+        .select_related("territory", "collective")
+        .prefetch_related(Prefetch("dossiers", queryset=Dossier.objects.filter(call=call),
+                                   to_attr="call_dossiers"))
+        .annotate(role=_membership_role(user))
+        .order_by("territory__name", "pk"))
+    for cluster in clusters:
+        cluster.call_dossier = cluster.call_dossiers[0] if cluster.call_dossiers else None
+    return clusters
+
+
+def _membership_role(user):
+    return Subquery(Membership.objects.filter(collective=OuterRef("collective"), user=user)
+                    .values("role")[:1])
+
+
+def _money(value):
+    return None if value is None else str(value)
+
+
+def _day(value):
+    return None if value is None else value.isoformat()
+
+
+def _percent(share):
+    """Return a share from 0 to 1 as French people read it: "46 %"."""
+    return f"{formats.number_format(round(share * 100))}\u00a0%"
+
+
+def _person(user):
+    return None if user is None else str(user)
+
+
+def cluster_plan_summary(cluster):
+    """Return the totals per year of the cluster's own funding plan, or None if it has none.
+
+    Read straight from the rows (budget lines and contributions), so that what a
+    dossier freezes does not depend on how the plan pages present them. Three queries.
+    """
+    plan = FundingPlan.objects.filter(cluster=cluster, project__isnull=True).first()
+    if plan is None:
+        return None
+    expenses = dict(plan.lines.order_by().values_list("year").annotate(total=Sum("amount")))
+    contributions, secured = {}, {}
+    rows = plan.contributions.order_by().values_list("year", "status").annotate(
+        total=Sum("amount"))
+    for year, status, total in rows:
+        contributions[year] = contributions.get(year, Decimal(0)) + total
+        if status in (Contribution.Status.GRANTED, Contribution.Status.PAID):
+            secured[year] = secured.get(year, Decimal(0)) + total
+    years = sorted(set(range(plan.first_year, plan.last_year + 1)) | set(expenses)
+                   | set(contributions))
+    zero = Decimal("0.00")
+    return {
+        "title": plan.title,
+        "first_year": plan.first_year,
+        "last_year": plan.last_year,
+        "years": [{"year": year,
+                   "expenses": _money(expenses.get(year, zero)),
+                   "contributions": _money(contributions.get(year, zero)),
+                   "secured": _money(secured.get(year, zero))} for year in years],
+        "total_expenses": _money(sum(expenses.values(), zero)),
+        "total_contributions": _money(sum(contributions.values(), zero)),
+        "total_secured": _money(sum(secured.values(), zero)),
+    }
+
+
+def dossier_contents(dossier, *, now=None, by=None):
+    """Return everything the dossier shows, as JSON-ready data: what a submission freezes.
+
+    The dossier's texts and amount, the call and its grid, the collective, the
+    territory, the défis with their objectives and computed progress, the engaged
+    companies and the cluster's funding plan. Dates are ISO strings, amounts decimal
+    strings, labels already in words. A fixed number of queries (about fifteen),
+    whatever the size of the cluster; the dossier comes with its call, funder,
+    cluster, collective and territory.
+    """
+    call, cluster = dossier.call, dossier.cluster
+    collective, territory = cluster.collective, cluster.territory
+    links = list(collective.actor_links.select_related("actor").order_by("family",
+                                                                           "actor__name"))
+    figures = territory.communes.aggregate(population=Sum("population"),
+                                           communes=Count("pk"))
+    departments = [f"{name} ({code})" for code, name in Department.objects.filter(
+        communes__territories=territory).distinct().order_by("code").values_list("code",
+                                                                                   "name")]
+    regions = list(Region.objects.filter(departments__communes__territories=territory)
+                   .distinct().order_by("name").values_list("name", flat=True))
+    commune_count = figures["communes"] or 0
+    perimeter = [ngettext("%(count)s commune", "%(count)s communes", commune_count)
+                 % {"count": formats.number_format(commune_count, force_grouping=True)},
+                 *departments, *regions]
+    challenges = cluster.challenges.select_related("theme").prefetch_related(
+        Prefetch("objectives", queryset=objectives_with_latest().order_by("pk")))
+    engagements = cluster.engagements.select_related("company").order_by("company__name", "pk")
+    return {
+        "version": SNAPSHOT_VERSION,
+        "frozen_at": (now.isoformat() if now else None),
+        "submitted_by": _person(by),
+        "dossier": {
+            "id": dossier.pk,
+            "title": dossier.title,
+            "summary": dossier.summary,
+            "strategic_plan": dossier.strategic_plan,
+            "requested_amount": _money(dossier.requested_amount),
+        },
+        "call": {
+            "title": call.title,
+            "slug": call.slug,
+            "kind": call.kind,
+            "kind_label": call.get_kind_display(),
+            "funder": call.funder.name,
+            "opens_at": call.opens_at.isoformat(),
+            "deadline": call.deadline.isoformat(),
+            "max_amount": _money(call.max_amount),
+            "criteria": [{"label": criterion.label, "description": criterion.description,
+                          "weight": criterion.weight, "max_score": criterion.max_score}
+                         for criterion in call.criteria.order_by("position", "pk")],
+        },
+        "collective": {
+            "name": collective.name,
+            "members_count": collective.memberships.count(),
+            "actors": [{"name": link.actor.name, "family": link.family,
+                        "family_label": str(link.get_family_display()),
+                        "kind_label": str(link.actor.get_kind_display())} for link in links],
+        },
+        "territory": {
+            "name": territory.name,
+            "kind_label": str(territory.get_kind_display()),
+            "population": figures["population"] or 0,
+            "communes_count": commune_count,
+            "departments": departments,
+            "regions": regions,
+            "perimeter": " · ".join(perimeter),
+            "transitions": [str(label) for label in territory.get_transitions_display()],
+            "cooperation_territories": list(territory.cooperation_territories.order_by(
+                "name").values_list("name", flat=True)),
+        },
+        "challenges": [{
+            "title": challenge.title,
+            "kind_label": str(challenge.get_kind_display()),
+            "theme": challenge.theme.name if challenge.theme else None,
+            "summary": challenge.summary,
+            "objectives": [_objective_contents(objective)
+                           for objective in challenge.objectives.all()],
+        } for challenge in challenges],
+        "engagements": [{
+            "company": engagement.company.name,
+            "size_label": str(engagement.get_size_display()),
+            "kind_label": str(engagement.get_kind_display()),
+            "value": _money(engagement.value),
+            "start_date": _day(engagement.start_date),
+        } for engagement in engagements],
+        "funding_plan": cluster_plan_summary(cluster),
+    }
+
+
+def _objective_contents(objective):
+    share = objective.progress(objective.latest_value)
+    return {
+        "title": objective.title,
+        "unit": objective.unit,
+        "direction_label": str(objective.get_direction_display()),
+        "baseline": _money(objective.baseline),
+        "target": _money(objective.target),
+        "target_date": _day(objective.target_date),
+        "latest_value": _money(objective.latest_value),
+        "latest_on": _day(objective.latest_on),
+        "progress": None if share is None else _percent(share),
+    }
+
+
+def snapshot_display(contents):
+    """Return a copy of frozen contents with dates and times as objects, for templates.
+
+    Amounts stay decimal strings, which `floatformat` reads.
+    """
+    contents = copy.deepcopy(contents)
+    call = contents["call"]
+    for key in ("opens_at", "deadline"):
+        call[key] = datetime.fromisoformat(call[key])
+    if contents.get("frozen_at"):
+        contents["frozen_at"] = datetime.fromisoformat(contents["frozen_at"])
+    for challenge in contents["challenges"]:
+        for objective in challenge["objectives"]:
+            for key in ("target_date", "latest_on"):
+                if objective.get(key):
+                    objective[key] = date.fromisoformat(objective[key])
+    for engagement in contents["engagements"]:
+        if engagement.get("start_date"):
+            engagement["start_date"] = date.fromisoformat(engagement["start_date"])
+    contents["criteria_weight"] = sum(item["weight"] for item in call["criteria"])
+    return contents
+
+
+@dataclass
+class ChecklistItem:
+    """One condition of a complete dossier: met or not, and what to do about it."""
+
+    key: str
+    label: str
+    ok: bool
+    message: str
+    fix_url: str
+    fix_label: str
+
+
+def dossier_checklist(dossier, *, contents=None):
+    """Return what a complete dossier needs for its call, each item met or not.
+
+    A label dossier needs what the label asks for: a multi-actor collective, three
+    défis each with a measurable objective, a multi-year strategic plan, a priority
+    cooperation territory and an engaged company. A funding dossier needs a title, a
+    presentation, an amount within the call's maximum and at least one défi. Computed
+    from the dossier's contents (`dossier_contents`), so in a fixed number of queries.
+    """
+    contents = contents if contents is not None else dossier_contents(dossier)
+    if dossier.call.kind == Call.Kind.LABEL:
+        return _label_checklist(dossier, contents)
+    return _funding_checklist(dossier, contents)
+
+
+def _edit_url(dossier, field):
+    return reverse("funding:dossier_edit", args=[dossier.pk]) + f"#id_{field}"
+
+
+def _label_checklist(dossier, contents):
+    cluster = dossier.cluster
+    actors = contents["collective"]["actors"]
+    families = {actor["family"] for actor in actors}
+    family_labels = dict(CollectiveActor.Family.choices)
+    challenges = contents["challenges"]
+    unmeasured = [challenge["title"] for challenge in challenges if not challenge["objectives"]]
+    plan_length = len(contents["dossier"]["strategic_plan"].strip())
+    cooperation = contents["territory"]["cooperation_territories"]
+    companies = {engagement["company"] for engagement in contents["engagements"]}
+
+    enough_actors = len(actors) >= LABEL_MIN_ACTORS and len(families) >= LABEL_MIN_FAMILIES
+    actor_text = ngettext("%(count)s acteur", "%(count)s acteurs", len(actors)) % {
+        "count": len(actors)}
+    family_text = ngettext("%(count)s famille", "%(count)s familles", len(families)) % {
+        "count": len(families)}
+    if enough_actors:
+        actor_message = _("%(actors)s de %(families)s : %(names)s.") % {
+            "actors": actor_text, "families": family_text,
+            "names": ", ".join(str(label) for value, label in family_labels.items()
+                               if value in families)}
+    else:
+        counted = (_("Le collectif compte %(actors)s de %(families)s") % {
+            "actors": actor_text, "families": family_text} if actors else
+            _("Le collectif n'a encore aucun acteur membre"))
+        actor_message = _(
+            "%(counted)s : il en faut au moins trois, d'au moins deux familles (collectivité, "
+            "structure de l'ESS, entreprise engagée, accompagnement, recherche, citoyens). "
+            "Ajoutez des acteurs membres au collectif.") % {"counted": counted}
+
+    challenge_problems = []
+    if not challenges:
+        challenge_problems.append(_("Le cluster n'a encore aucun défi : il en faut au moins "
+                                    "trois."))
+    elif len(challenges) < LABEL_MIN_CHALLENGES:
+        challenge_problems.append(ngettext(
+            "Le cluster a %(count)s défi : il en faut au moins trois.",
+            "Le cluster a %(count)s défis : il en faut au moins trois.",
+            len(challenges)) % {"count": len(challenges)})
+    if unmeasured:
+        challenge_problems.append(
+            _("Sans objectif mesurable : %(titles)s.")
+            % {"titles": ", ".join(f"« {title} »" for title in unmeasured)})
+    challenge_message = " ".join(challenge_problems) or ngettext(
+        "%(count)s défi, avec au moins un objectif mesurable.",
+        "%(count)s défis, chacun avec au moins un objectif mesurable.",
+        len(challenges)) % {"count": len(challenges)}
+
+    return [
+        ChecklistItem(
+            key="multi_actor", label=_("Un collectif multi-acteurs"), ok=enough_actors,
+            message=actor_message,
+            fix_url=reverse("collective_detail", args=[cluster.collective.slug]),
+            fix_label=_("Gérer les acteurs du collectif")),
+        ChecklistItem(
+            key="challenges", label=_("Trois défis avec des objectifs mesurables"),
+            ok=not challenge_problems, message=challenge_message,
+            fix_url=reverse("cluster_dashboard", args=[cluster.pk]) + "#defis",
+            fix_label=_("Voir les défis du cluster")),
+        ChecklistItem(
+            key="strategic_plan", label=_("Un plan stratégique pluriannuel"),
+            ok=plan_length >= STRATEGIC_PLAN_MIN_CHARS,
+            message=(_("Plan stratégique rédigé (%(count)s caractères).")
+                     % {"count": formats.number_format(plan_length, force_grouping=True)}
+                     if plan_length >= STRATEGIC_PLAN_MIN_CHARS else
+                     _("Le plan stratégique fait %(count)s caractères : décrivez les "
+                       "orientations du territoire sur plusieurs années en %(min)s caractères "
+                       "au moins.") % {"count": plan_length,
+                                       "min": STRATEGIC_PLAN_MIN_CHARS}
+                     if plan_length else
+                     _("Le plan stratégique n'est pas encore rédigé : décrivez les "
+                       "orientations du territoire sur plusieurs années en %(min)s caractères "
+                       "au moins.") % {"min": STRATEGIC_PLAN_MIN_CHARS}),
+            fix_url=_edit_url(dossier, "strategic_plan"),
+            fix_label=_("Rédiger le plan stratégique")),
+        ChecklistItem(
+            key="cooperation", label=_("Un territoire de coopération prioritaire"),
+            ok=bool(cooperation),
+            message=(_("Territoires de coopération prioritaire : %(names)s.")
+                     % {"names": ", ".join(cooperation)} if cooperation else
+                     _("Aucun territoire de coopération prioritaire : indiquez-en au moins un "
+                       "sur la fiche du territoire (zone voisine ou interne qui rejoint la "
+                       "dynamique).")),
+            fix_url=reverse("territories:update", args=[cluster.territory.slug]),
+            fix_label=_("Modifier la fiche du territoire")),
+        ChecklistItem(
+            key="engaged_companies", label=_("Des entreprises engagées"), ok=bool(companies),
+            message=(ngettext("%(count)s entreprise engagée.", "%(count)s entreprises engagées.",
+                              len(companies)) % {"count": len(companies)} if companies else
+                     _("Aucune entreprise engagée : enregistrez au moins un engagement "
+                       "(mécénat, partenariat, achats responsables…).")),
+            fix_url=reverse("engagement_list", args=[cluster.pk]),
+            fix_label=_("Voir les entreprises engagées")),
+    ]
+
+
+def _funding_checklist(dossier, contents):
+    texts = contents["dossier"]
+    amount = texts["requested_amount"]
+    maximum = contents["call"]["max_amount"]
+    challenges = contents["challenges"]
+    if amount is None:
+        amount_ok, amount_message = False, _("Indiquez le montant demandé.")
+    elif maximum is not None and Decimal(amount) > Decimal(maximum):
+        amount_ok, amount_message = False, _(
+            "Le montant demandé (%(amount)s €) dépasse le maximum de l'appel (%(max)s €)."
+        ) % {"amount": _euros(amount), "max": _euros(maximum)}
+    else:
+        amount_ok, amount_message = True, _("%(amount)s € demandés.") % {
+            "amount": _euros(amount)}
+    return [
+        ChecklistItem(
+            key="title", label=_("Un intitulé"), ok=bool(texts["title"].strip()),
+            message=(texts["title"] if texts["title"].strip() else
+                     _("Donnez un intitulé au dossier.")),
+            fix_url=_edit_url(dossier, "title"), fix_label=_("Modifier l'intitulé")),
+        ChecklistItem(
+            key="summary", label=_("Une présentation du projet"),
+            ok=bool(texts["summary"].strip()),
+            message=(_("Présentation rédigée.") if texts["summary"].strip() else
+                     _("Présentez le projet : ce qu'il fait, pour qui, avec qui.")),
+            fix_url=_edit_url(dossier, "summary"), fix_label=_("Rédiger la présentation")),
+        ChecklistItem(
+            key="requested_amount", label=_("Un montant demandé dans les limites de l'appel"),
+            ok=amount_ok, message=amount_message,
+            fix_url=_edit_url(dossier, "requested_amount"),
+            fix_label=_("Modifier le montant")),
+        ChecklistItem(
+            key="challenges", label=_("Au moins un défi"), ok=bool(challenges),
+            message=(ngettext("%(count)s défi.", "%(count)s défis.", len(challenges))
+                     % {"count": len(challenges)} if challenges else
+                     _("Le cluster n'a encore aucun défi : définissez-en au moins un.")),
+            fix_url=reverse("cluster_dashboard", args=[dossier.cluster_id]) + "#defis",
+            fix_label=_("Voir les défis du cluster")),
+    ]
+
+
+def _euros(amount):
+    return formats.number_format(Decimal(amount), decimal_pos=2 if Decimal(amount) % 1 else 0,
+                                 force_grouping=True)

@@ -3,12 +3,21 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cluster.errors import DomainError
-from funding.models import Contribution, FundingPlan
+from cluster.tasks import send_email_task
+from funding.models import Contribution, Dossier, DossierEvent, FundingPlan
+from funding.permissions import EDITABLE_STATUSES, can_review_dossier
+from funding.selectors import dossier_checklist, dossier_contents
+from funding.tasks import generate_dossier_pdf_task
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -170,3 +179,274 @@ def contribution_delete(*, contribution, by):
     contribution._history_user = by
     contribution.delete()
 
+
+# Calls and dossiers ------------------------------------------------------------------------
+
+S = Dossier.Status
+
+# The life of a dossier: action → (the states it may start from, the state it leads to).
+# Accepting and refusing belong to the decision service, which goes through
+# `dossier_transition` like the others.
+DOSSIER_TRANSITIONS = {
+    "submit": ((S.DRAFT,), S.SUBMITTED),
+    "start_review": ((S.SUBMITTED,), S.UNDER_REVIEW),
+    "request_more_info": ((S.UNDER_REVIEW,), S.MORE_INFO),
+    "resubmit": ((S.MORE_INFO,), S.SUBMITTED),
+    "accept": ((S.UNDER_REVIEW,), S.ACCEPTED),
+    "refuse": ((S.UNDER_REVIEW,), S.REFUSED),
+}
+
+# What each action does, for the refusal "Ce dossier est … : impossible de …".
+ACTION_PHRASES = {
+    "submit": gettext_lazy("le déposer"),
+    "start_review": gettext_lazy("le mettre en instruction"),
+    "request_more_info": gettext_lazy("demander un complément"),
+    "resubmit": gettext_lazy("le déposer à nouveau"),
+    "accept": gettext_lazy("l'accepter"),
+    "refuse": gettext_lazy("le refuser"),
+}
+
+DOSSIER_FIELDS = ("title", "summary", "strategic_plan", "requested_amount")
+
+
+def _long_datetime(moment):
+    moment = timezone.localtime(moment)
+    return _("%(date)s à %(time)s") % {"date": formats.date_format(moment, "j F Y"),
+                                       "time": formats.time_format(moment, "H:i")}
+
+
+def _check_requested_amount(call, amount):
+    """Refuse a negative request, or one above the call's maximum."""
+    if amount is None:
+        return
+    if amount < 0:
+        raise DomainError(_("Le montant demandé ne peut pas être négatif."),
+                          code="negative_amount")
+    if call.max_amount is not None and amount > call.max_amount:
+        raise DomainError(
+            _("Le montant demandé dépasse le maximum de l'appel : %(max)s € au plus.")
+            % {"max": formats.number_format(call.max_amount, decimal_pos=0,
+                                            force_grouping=True)},
+            code="amount_above_max")
+
+
+@transaction.atomic
+def dossier_start(*, call, cluster, by, title=""):
+    """Start the cluster's draft dossier for the call; one per call and cluster.
+
+    A dossier is prepared before the call opens or while it is open, never once
+    its deadline has passed.
+    """
+    if call.deadline <= timezone.now():
+        raise DomainError(
+            _("Cet appel est clos depuis le %(deadline)s : il ne reçoit plus de dossiers.")
+            % {"deadline": _long_datetime(call.deadline)}, code="call_closed")
+    if Dossier.objects.filter(call=call, cluster=cluster).exists():
+        raise _duplicate_error()
+    title = (title or "").strip() or f"{call.title} — {cluster.territory.name}"[:200]
+    try:
+        with transaction.atomic():
+            return Dossier.objects.create(call=call, cluster=cluster, title=title,
+                                          created_by=by)
+    except IntegrityError:
+        raise _duplicate_error() from None
+
+
+def _duplicate_error():
+    return DomainError(_("Ce cluster a déjà un dossier pour cet appel."), code="duplicate",
+                       status=409)
+
+
+def _conflict_error():
+    return DomainError(
+        _("Quelqu'un a modifié ce dossier pendant que vous le modifiiez. Rechargez la page "
+          "pour voir sa version, puis refaites vos changements."),
+        code="edit_conflict", status=409)
+
+
+def _frozen_error(dossier):
+    return DomainError(
+        _("Ce dossier est %(status)s : il ne se modifie plus.")
+        % {"status": dossier.get_status_display()}, code="not_editable", status=409)
+
+
+def dossier_save(*, dossier, fields, version):
+    """Save the dossier's texts and amount as edited from `version`.
+
+    Refused if someone saved it in between (the check and the write are one UPDATE …
+    WHERE version = %s, so two people saving at once cannot both win), or once it
+    is submitted.
+    """
+    unknown = set(fields) - set(DOSSIER_FIELDS)
+    if unknown:
+        raise DomainError(_("Champ inconnu : %(names)s.") % {"names": ", ".join(sorted(unknown))},
+                          code="unknown_field")
+    if dossier.status not in EDITABLE_STATUSES:
+        raise _frozen_error(dossier)
+    _check_requested_amount(dossier.call,
+                            fields.get("requested_amount", dossier.requested_amount))
+    with transaction.atomic():
+        updated = Dossier.objects.filter(pk=dossier.pk, version=version,
+                                         status__in=EDITABLE_STATUSES).update(
+            version=version + 1)
+        if not updated:
+            current = Dossier.objects.filter(pk=dossier.pk).first()
+            if current is not None and current.status not in EDITABLE_STATUSES:
+                raise _frozen_error(current)
+            raise _conflict_error()
+        for name, value in fields.items():
+            setattr(dossier, name, value)
+        dossier.version = version + 1
+        try:
+            dossier.full_clean(exclude=["call", "cluster", "created_by"])
+        except ValidationError:
+            # Leave the instance as the database has it: the page shows the form again.
+            dossier.version = version
+            raise
+        dossier.save(update_fields=[*fields, "version", "updated_at"])
+    return dossier
+
+
+def _locked(dossier, action):
+    """Lock the dossier's row and check that `action` may start from its current state."""
+    dossier = Dossier.objects.select_for_update().select_related(
+        "call__funder", "cluster__collective", "cluster__territory").get(pk=dossier.pk)
+    sources, _target = DOSSIER_TRANSITIONS[action]
+    if dossier.status not in sources:
+        raise DomainError(
+            _("Ce dossier est %(status)s : impossible de %(action)s.")
+            % {"status": dossier.get_status_display(), "action": ACTION_PHRASES[action]},
+            code="invalid_transition", status=409)
+    return dossier
+
+
+def _record(dossier, action, *, by, comment="", fields=()):
+    """Move the locked dossier to the action's state, with its audit row and e-mail."""
+    from_status = dossier.status
+    dossier.status = DOSSIER_TRANSITIONS[action][1]
+    dossier.save(update_fields=["status", "updated_at", *fields])
+    event = DossierEvent.objects.create(dossier=dossier, from_status=from_status,
+                                        to_status=dossier.status, by=by, comment=comment)
+    _notify_members(dossier, event)
+    return dossier
+
+
+def dossier_transition(*, dossier, action, by, comment="", fields=None):
+    """Apply one action of DOSSIER_TRANSITIONS, checking the current state.
+
+    `fields` are set on the dossier with the status (e.g. the decision's own). Write
+    the change and its DossierEvent in one transaction; e-mail the collective's
+    members once it is committed. Return the dossier as saved.
+    """
+    with transaction.atomic():
+        dossier = _locked(dossier, action)
+        for name, value in (fields or {}).items():
+            setattr(dossier, name, value)
+        return _record(dossier, action, by=by, comment=comment, fields=tuple(fields or ()))
+
+
+def _submit(dossier, action, by, version):
+    now = timezone.now()
+    with transaction.atomic():
+        dossier = _locked(dossier, action)
+        if version is not None and version != dossier.version:
+            raise _conflict_error()
+        call = dossier.call
+        # The deadline is for the first submission; a complement answers the funder.
+        if action == "submit" and now < call.opens_at:
+            raise DomainError(
+                _("Cet appel ouvre le %(date)s : le dossier pourra être déposé à partir de "
+                  "cette date.") % {"date": _long_datetime(call.opens_at)},
+                code="call_not_open")
+        if action == "submit" and now > call.deadline:
+            raise DomainError(
+                _("La date limite de dépôt était le %(deadline)s : le dossier ne peut plus "
+                  "être déposé pour cet appel.") % {"deadline": _long_datetime(call.deadline)},
+                code="deadline_passed")
+        # Frozen in the site's language, whoever submits; the refusal in theirs.
+        with translation.override(settings.LANGUAGE_CODE):
+            contents = dossier_contents(dossier, now=now, by=by)
+        missing = [item for item in dossier_checklist(dossier, contents=contents)
+                   if not item.ok]
+        if missing:
+            raise DomainError(
+                _("Le dossier est incomplet. Il manque : %(items)s")
+                % {"items": " ".join(f"{item.label} — {item.message}" for item in missing)},
+                code="incomplete")
+        dossier.snapshot = contents
+        dossier.submitted_at = now
+        dossier.version += 1
+        # The previous rendering, if any, is of older contents: the task makes a new one.
+        dossier.pdf = ""
+        dossier = _record(dossier, action, by=by,
+                          fields=("snapshot", "submitted_at", "version", "pdf"))
+        pk = dossier.pk
+        transaction.on_commit(lambda: generate_dossier_pdf_task.delay(pk))
+    return dossier
+
+
+def dossier_submit(*, dossier, by, version=None):
+    """Submit a complete draft before the call's deadline; freeze what it shows.
+
+    The snapshot keeps the collective, territory, défis with their progress, engaged
+    companies, funding plan, texts and call as they are now; later edits to the
+    cluster never change it. Its PDF is rendered once committed. When `version` is
+    given, a dossier changed since is refused.
+    """
+    return _submit(dossier, "submit", by, version)
+
+
+def dossier_resubmit(*, dossier, by, version=None):
+    """Submit again a dossier the funder asked to complete, with a fresh snapshot and PDF."""
+    return _submit(dossier, "resubmit", by, version)
+
+
+def dossier_deposit(*, dossier, by, version=None):
+    """Submit a draft, or resubmit a dossier the funder asked to complete."""
+    if dossier.status == Dossier.Status.MORE_INFO:
+        return dossier_resubmit(dossier=dossier, by=by, version=version)
+    return dossier_submit(dossier=dossier, by=by, version=version)
+
+
+def _require_reviewer(dossier, by):
+    if not can_review_dossier(by, dossier):
+        raise DomainError(_("Seuls les instructeur·rices du financeur de l'appel et l'équipe "
+                            "nationale instruisent ce dossier."), code="not_reviewer",
+                          status=403)
+
+
+def dossier_start_review(*, dossier, by):
+    """Take a submitted dossier into review: for the call's funder's reviewers and staff."""
+    _require_reviewer(dossier, by)
+    return dossier_transition(dossier=dossier, action="start_review", by=by)
+
+
+def dossier_request_more_info(*, dossier, by, comment):
+    """Ask the collective to complete its dossier, saying what is missing."""
+    _require_reviewer(dossier, by)
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(_("Dites au collectif ce qu'il doit compléter."),
+                          code="comment_required")
+    return dossier_transition(dossier=dossier, action="request_more_info", by=by,
+                              comment=comment)
+
+
+def _notify_members(dossier, event):
+    """E-mail the change to every member of the collective, in one message, once committed."""
+    collective = dossier.cluster.collective
+    recipients = sorted(collective.memberships.filter(user__is_active=True)
+                        .values_list("user__email", flat=True))
+    if not recipients:
+        return
+    link = settings.SITE_URL.rstrip("/") + dossier.get_absolute_url()
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"dossier": dossier, "event": event, "call": dossier.call,
+                   "collective": collective, "territory": dossier.cluster.territory,
+                   "by": event.by, "status": dossier.get_status_display(), "link": link}
+        prefix = "funding/emails/dossier_event"
+        subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+        body = render_to_string(f"{prefix}.txt", context)
+        html_body = render_to_string(f"{prefix}.html", context)
+    transaction.on_commit(lambda: send_email_task.delay(subject=subject, body=body,
+                                                        to=recipients, html_body=html_body))

@@ -7,5 +7,7 @@ router = SimpleRouter()
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("plans", views.PlanViewSet, basename="plan")
 # Calls, dossiers, reviews, decisions -------------------------------------------------------
+router.register("appels", views.CallViewSet, basename="call")
+router.register("dossiers", views.DossierViewSet, basename="dossier")
 
 urlpatterns = router.urls

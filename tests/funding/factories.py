@@ -1,15 +1,24 @@
+from datetime import date, timedelta
+
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
+from cluster.models import Challenge, CollectiveActor, Engagement, Objective
 from funding.models import (
     BudgetLine,
+    Call,
     Contribution,
+    Criterion,
+    Dossier,
     Funder,
     FunderMember,
     FundingPlan,
     FundingSource,
 )
+from territories.models import Actor
 from tests.cluster.factories import UserFactory
+from tests.territories.factories import TerritoryFactory
 
 
 class FunderFactory(factory.django.DjangoModelFactory):
@@ -72,3 +81,66 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     year = factory.LazyAttribute(lambda contribution: contribution.plan.first_year)
     amount = 5_000
     status = Contribution.Status.ENVISAGED
+
+
+# Calls and dossiers ------------------------------------------------------------------------
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """An open funding call, closing in two months."""
+
+    class Meta:
+        model = Call
+
+    funder = factory.SubFactory(FunderFactory)
+    kind = Call.Kind.FUNDING
+    title = factory.Sequence(lambda n: f"Appel à projets n°{n}")
+    slug = factory.LazyAttribute(lambda call: slugify(call.title))
+    description = "Soutenir les projets d'innovation sociale du territoire."
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=60))
+    max_amount = 50_000
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    call = factory.SubFactory(CallFactory)
+    label = factory.Sequence(lambda n: f"Critère n°{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dossier
+
+    call = factory.SubFactory(CallFactory)
+    cluster = None  # required: DossierFactory(cluster=…)
+    title = factory.Sequence(lambda n: f"Dossier n°{n}")
+
+
+LONG_PLAN = ("Année 1 : cartographier les acteurs et installer le comité de pilotage. "
+             "Année 2 : lancer les prototypes des trois défis avec les incubateurs du "
+             "territoire et mesurer chaque trimestre. Année 3 : essaimer ce qui marche vers "
+             "les quartiers prioritaires et les territoires voisins, consolider un fonds "
+             "territorial hybride et rédiger le schéma directeur de l'innovation responsable.")
+
+
+def make_complete(cluster, *, challenges=3):
+    """Give the cluster what the label asks for: actors, défis, cooperation, a company."""
+    territory, collective = cluster.territory, cluster.collective
+    families = ["collectivite", "ess", "entreprise"]
+    for number, family in enumerate(families):
+        actor = Actor.objects.create(territory=territory, name=f"Acteur {number}",
+                                     kind="association")
+        CollectiveActor.objects.create(collective=collective, actor=actor, family=family)
+    for number in range(challenges):
+        challenge = Challenge.objects.create(cluster=cluster, title=f"Défi {number}",
+                                             kind="social", position=number)
+        Objective.objects.create(challenge=challenge, title=f"Objectif {number}",
+                                 unit="personnes", baseline=10, target=110,
+                                 target_date=date(2029, 1, 1))
+    territory.cooperation_territories.add(TerritoryFactory(name="Vallée de l'Huveaune"))
+    company = Actor.objects.create(territory=territory, name="Les Paniers", kind="pme")
+    Engagement.objects.create(cluster=cluster, company=company, size="pme",
+                              kind="partenariat")

@@ -96,6 +96,9 @@ class Command(BaseCommand):
         # Events --------------------------------------------------------------------------
         projects_demo.load_events(clusters, today)
         funding_demo.load_plan(clusters["aix-marseille-provence"], by=users["facilitator"])
+        # Calls and dossiers ----------------------------------------------------------------
+        funding_demo.load_label_dossier(clusters["aix-marseille-provence"],
+                                        by=users["facilitator"])
 
         self.stdout.write(
             self.style.SUCCESS(

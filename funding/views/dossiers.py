@@ -1,0 +1,288 @@
+"""Calls and dossiers: the public calls, and a collective's dossiers from draft to review.
+
+Calls are public once open. A dossier is read through `get_dossier_for_reading`
+(others get a 404); the pages then ask the permission helpers what the person may do.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cluster.errors import DomainError
+from cluster.permissions import get_cluster_for_reading
+from funding.forms import CallFilterForm, DossierForm, DossierStartForm, MoreInfoForm
+from funding.models import Dossier
+from funding.permissions import (
+    can_edit_dossier,
+    can_review_dossier,
+    can_start_dossier,
+    can_submit_dossier,
+    get_call_for_reading,
+    get_dossier_for_reading,
+    is_dossier_member,
+    require_dossier_edit,
+    require_dossier_review,
+    require_dossier_start,
+    require_dossier_submit,
+    visible_calls,
+)
+from funding.selectors import (
+    calls_for_list,
+    dossier_checklist,
+    dossier_contents,
+    member_clusters_with_dossier,
+    snapshot_display,
+)
+from funding.services import (
+    dossier_deposit,
+    dossier_request_more_info,
+    dossier_save,
+    dossier_start,
+    dossier_start_review,
+)
+
+PAGE_SIZE = 20
+
+# Calls and dossiers ------------------------------------------------------------------------
+
+
+@require_GET
+def call_list(request):
+    """Open calls (all of them: a handful at a time) then closed ones, page by page."""
+    form = CallFilterForm(request.GET or None)
+    calls = visible_calls(request.user)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    if kind:
+        calls = calls.filter(kind=kind)
+    open_calls, past_calls = calls_for_list(calls, now=timezone.now())
+    page = Paginator(past_calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "funding/call_list.html", {
+        "form": form, "open_calls": list(open_calls), "page": page,
+        "query": urlencode({"kind": kind}) if kind else "",
+    })
+
+
+@require_GET
+def call_detail(request, slug):
+    call = get_call_for_reading(request.user, slug)
+    now = timezone.now()
+    return render(request, "funding/call_detail.html", {
+        "call": call, "criteria": list(call.criteria.order_by("position", "pk")),
+        "is_open": call.opens_at <= now < call.deadline, "is_closed": call.deadline <= now,
+        "clusters": member_clusters_with_dossier(request.user, call),
+    })
+
+
+@login_required
+@require_GET
+def cluster_dossier_list(request, cluster_pk):
+    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    dossiers = cluster.dossiers.select_related("call__funder").order_by("-updated_at", "pk")
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    open_calls = visible_calls(request.user).filter(deadline__gt=timezone.now()).exclude(
+        pk__in=cluster.dossiers.values("call")).select_related("funder").order_by("deadline")
+    return render(request, "funding/dossier_list.html", {
+        "cluster": cluster, "page": page, "open_calls": list(open_calls[:PAGE_SIZE]),
+        "can_start": can_start_dossier(request.user, cluster),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_create(request, cluster_pk):
+    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    require_dossier_start(request.user, cluster)
+    call = get_call_for_reading(request.user, request.GET.get("appel", ""))
+    existing = cluster.dossiers.filter(call=call).first()
+    if existing is not None:
+        messages.info(request, _("Ce cluster a déjà un dossier pour cet appel : le voici."))
+        return redirect(existing)
+    form = DossierStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = dossier_start(call=call, cluster=cluster, by=request.user,
+                                    title=form.cleaned_data["title"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Le dossier est créé. Complétez-le avec le collectif : "
+                                        "chaque membre peut le modifier jusqu'au dépôt."))
+            return redirect("funding:dossier_edit", pk=dossier.pk)
+    return render(request, "funding/dossier_start.html", {
+        "cluster": cluster, "call": call, "form": form,
+        "is_closed": call.deadline <= timezone.now(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _contents_for(user, dossier):
+    """Return what the page shows: the live contents while the collective edits, else the
+    frozen ones. Reviewers only ever see what was submitted."""
+    if can_edit_dossier(user, dossier):
+        contents = dossier_contents(dossier)
+        return contents, dossier_checklist(dossier, contents=contents), True
+    if dossier.snapshot:
+        return dossier.snapshot, None, False
+    return None, None, False
+
+
+@login_required
+@require_GET
+def dossier_detail(request, pk):
+    dossier = get_dossier_for_reading(request.user, pk)
+    contents, checklist, live = _contents_for(request.user, dossier)
+    member = is_dossier_member(request.user, dossier)
+    events = list(dossier.events.select_related("by").order_by("at", "pk"))
+    more_info_request = (events[-1] if dossier.status == Dossier.Status.MORE_INFO and events
+                         else None)
+    return render(request, "funding/dossier_detail.html", {
+        "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call,
+        "s": snapshot_display(contents) if contents else None, "live": live,
+        "checklist": checklist,
+        "complete": checklist is not None and all(item.ok for item in checklist),
+        "events": events, "more_info_request": more_info_request,
+        "is_member": member,
+        "can_edit": can_edit_dossier(request.user, dossier),
+        "can_submit": can_submit_dossier(request.user, dossier),
+        "can_review": can_review_dossier(request.user, dossier),
+        "is_late": dossier.status == Dossier.Status.DRAFT
+        and dossier.call.deadline <= timezone.now(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_edit(request, pk):
+    dossier = get_dossier_for_reading(request.user, pk)
+    require_dossier_edit(request.user, dossier)
+    if not can_edit_dossier(request.user, dossier):
+        messages.error(request, _("Ce dossier est %(status)s : il ne se modifie plus.")
+                       % {"status": dossier.get_status_display()})
+        return redirect(dossier)
+    form = DossierForm(request.POST or None, instance=dossier)
+    if request.method == "POST" and form.is_valid():
+        current = Dossier.objects.select_related("call").get(pk=dossier.pk)
+        try:
+            dossier_save(dossier=current, fields=form.fields_to_save(),
+                         version=form.cleaned_data["version"])
+        except DomainError as error:
+            form.add_error("requested_amount" if error.code == "amount_above_max" else None,
+                           error.message)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Le dossier est enregistré."))
+            return redirect(dossier)
+    return render(request, "funding/dossier_form.html", {
+        "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_submit_view(request, pk):
+    """Show what is about to be submitted and its checklist; submit on POST."""
+    dossier = get_dossier_for_reading(request.user, pk)
+    require_dossier_submit(request.user, dossier)
+    if not can_submit_dossier(request.user, dossier):
+        messages.error(request, _("Ce dossier est %(status)s : il n'est pas à déposer.")
+                       % {"status": dossier.get_status_display()})
+        return redirect(dossier)
+    error = None
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            dossier_deposit(dossier=dossier, by=request.user,
+                            version=version if version is not None else -1)
+        except DomainError as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, _("Le dossier est déposé. Son PDF est en cours de "
+                                        "génération ; les membres du collectif sont prévenus "
+                                        "par e-mail."))
+            return redirect(dossier)
+    contents = dossier_contents(dossier)
+    checklist = dossier_checklist(dossier, contents=contents)
+    return render(request, "funding/dossier_submit.html", {
+        "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call,
+        "checklist": checklist, "complete": all(item.ok for item in checklist),
+        "error": error, "resubmission": dossier.status == Dossier.Status.MORE_INFO,
+        "can_submit": True,
+    }, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def dossier_pdf(request, pk):
+    """Send the submitted dossier's PDF to those who read the dossier, never to the public."""
+    dossier = get_dossier_for_reading(request.user, pk)
+    if not dossier.snapshot:
+        raise Http404(_("Ce dossier n'a pas encore été déposé."))
+    if not dossier.pdf:
+        messages.info(request, _("Le PDF est en cours de génération : réessayez dans un "
+                                 "instant."))
+        return redirect(dossier)
+    try:
+        handle = dossier.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Le PDF de ce dossier est introuvable.")) from None
+    response = FileResponse(handle, as_attachment=True, content_type="application/pdf",
+                            filename=f"{slugify(dossier.title)[:80] or 'dossier'}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def dossier_pdf_status(request, pk):
+    """The PDF's download link, or "en cours de génération": the page polls it with htmx."""
+    dossier = get_dossier_for_reading(request.user, pk)
+    return render(request, "funding/includes/dossier_pdf_status.html", {"dossier": dossier})
+
+
+@login_required
+@require_POST
+def dossier_start_review_view(request, pk):
+    dossier = get_dossier_for_reading(request.user, pk)
+    require_dossier_review(request.user, dossier)
+    try:
+        dossier_start_review(dossier=dossier, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Le dossier est en instruction ; le collectif est prévenu."))
+    return redirect(dossier)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_request_more_info_view(request, pk):
+    dossier = get_dossier_for_reading(request.user, pk)
+    require_dossier_review(request.user, dossier)
+    form = MoreInfoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier_request_more_info(dossier=dossier, by=request.user,
+                                      comment=form.cleaned_data["comment"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("La demande de complément est envoyée au collectif."))
+            return redirect(dossier)
+    return render(request, "funding/dossier_more_info.html", {
+        "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call, "form": form,
+    }, status=400 if request.method == "POST" else 200)

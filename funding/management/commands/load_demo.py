@@ -96,6 +96,9 @@ class Command(BaseCommand):
         # Events --------------------------------------------------------------------------
         projects_demo.load_events(clusters, today)
         funding_demo.load_plan(clusters["aix-marseille-provence"], by=users["facilitator"])
+        # Schéma directeur: last, once projects, events and the funding plan exist ----------
+        cluster_demo.load_master_plan(clusters["aix-marseille-provence"],
+                                      by=users["facilitator"])
 
         self.stdout.write(
             self.style.SUCCESS(

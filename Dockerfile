@@ -1,8 +1,10 @@
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint renders PDFs with Pango; gettext compiles the English translations.
+# WeasyPrint renders PDFs with Pango, in the DejaVu fonts the documents ask for; gettext
+# compiles the English translations.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 gettext \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

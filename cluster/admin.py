@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from cluster.models import Cluster, Collective, Membership, User
+from cluster.models import Cluster, Collective, MasterPlanVersion, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,3 +43,23 @@ class ClusterAdmin(admin.ModelAdmin):
     list_display = ["territory", "collective", "start_date", "duration_months"]
     list_select_related = ["territory", "collective"]
     autocomplete_fields = ["collective", "territory"]
+
+
+# Schéma directeur ----------------------------------------------------------------------------
+
+@admin.register(MasterPlanVersion)
+class MasterPlanVersionAdmin(admin.ModelAdmin):
+    """Versions are made and published from the site; the admin only reads them."""
+
+    list_display = ["plan", "number", "status", "is_adopted", "created_by", "created_at",
+                    "published_at"]
+    list_filter = ["status", "is_adopted"]
+    list_select_related = ["plan__cluster__territory", "plan__cluster__collective",
+                           "created_by"]
+    readonly_fields = ["plan", "number", "status", "created_by", "created_at", "queued_at",
+                       "rendered_at", "error", "is_adopted", "pdf", "pdf_size", "published_at",
+                       "published_by"]
+    exclude = ["snapshot", "summary", "html"]
+
+    def has_add_permission(self, request):
+        return False

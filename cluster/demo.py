@@ -4,12 +4,16 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+from django.utils.text import slugify
+
 from cluster.models import (
     Challenge,
     Cluster,
     Collective,
     CollectiveActor,
     Engagement,
+    MasterPlanSection,
+    MasterPlanVersion,
     Measurement,
     Membership,
     Milestone,
@@ -19,8 +23,17 @@ from cluster.models import (
     User,
 )
 from cluster.roadmap import add_months
-from cluster.services import cluster_create, engagement_save, steering_meeting_save
-from territories.models import Actor, Commune
+from cluster.services import (
+    cluster_create,
+    engagement_save,
+    master_plan_generate,
+    master_plan_publish,
+    master_plan_render,
+    master_plan_section_save,
+    master_plan_section_validate,
+    steering_meeting_save,
+)
+from territories.models import Actor, Commune, Place, Territory
 
 FRENCH_IMPACT_2019 = Path(__file__).resolve().parent / "data" / "french_impact_2019.json"
 
@@ -222,3 +235,150 @@ def load_commitments(cluster, *, today, by):
                   "participants": DEMO_MEETING["participants"],
                   "minutes": DEMO_MEETING["minutes"]},
             decisions=[{"id": None, "text": text} for text in DEMO_MEETING["decisions"]])
+
+
+# Schéma directeur ----------------------------------------------------------------------------
+
+# Places of the Aix-Marseille-Provence territory: (name, kind, status, INSEE code, description).
+DEMO_PLACES = [
+    ("Friche la Belle de Mai", Place.Kind.WASTELAND, Place.Status.OPEN, "13203",
+     "Ancienne manufacture des tabacs devenue lieu de création et de coopération : ateliers, "
+     "salles de réunion et toits-terrasses où se tiennent les rencontres de la communauté."),
+    ("Micro-ferme de la Cité de l'agriculture", Place.Kind.FARM, Place.Status.EMERGING, "13214",
+     "Friche maraîchère du 14e arrondissement : production, formation à l'agriculture urbaine "
+     "et accueil des écoles du quartier."),
+    ("Maison du cluster — Quartiers Nord", Place.Kind.THIRD_PLACE, Place.Status.PLANNED, "13215",
+     "Tiers-lieu ressource à ouvrir avec le centre social : permanence du cluster, fabrique "
+     "des projets citoyens et point d'accueil de l'hébergement d'urgence."),
+]
+DEMO_COOPERATION = ("Quartiers Nord de Marseille", ["13213", "13214", "13215", "13216"],
+                    "Les 13e à 16e arrondissements de Marseille, quartiers prioritaires où le "
+                    "cluster veut faire émerger une dynamique d'innovation sans écosystème mûr.")
+
+DEMO_MASTER_PLAN = {
+    "vision": """\
+Marseille et sa métropole concentrent à la fois une vitalité associative rare et des fractures \
+sociales profondes : plus de 200 000 ménages vivent sous le seuil de pauvreté, et l'accès à \
+l'alimentation, au logement et à un air sain y reste inégal.
+
+D'ici trois ans, le cluster veut faire de l'innovation responsable **la manière ordinaire de \
+répondre aux besoins du territoire** :
+
+- cultiver la ville pour nourrir et former ;
+- ne laisser personne à la rue, en coordonnant l'hébergement d'urgence ;
+- changer d'air en mettant en commun compétences, lieux et données.
+
+Cette ambition s'adresse d'abord aux habitant·es des quartiers Nord, premiers concernés et \
+premiers acteurs des solutions.""",
+    "gouvernance": """\
+Le **comité de pilotage** se réunit chaque trimestre. Il associe la Métropole, la CRESS PACA, \
+le Mouves, Marseille Solutions, les entreprises engagées et deux représentant·es de la \
+communauté de projets, renouvelé·es chaque année.
+
+Il valide les défis et leurs indicateurs, choisit les prototypes à expérimenter et adopte ce \
+schéma directeur. Un **bureau** de quatre personnes prépare ses décisions.
+
+Partenaires incontournables : villes et intercommunalité, CAF et centres sociaux, Agir contre \
+l'exclusion, PTCE, CRESS et acteurs de la politique de la ville. Le cluster s'inscrit dans le \
+**réseau national des territoires d'innovation responsable** : il partage ses méthodes et \
+accueille chaque année un territoire en découverte.""",
+    "defis": """\
+Les trois défis ont été retenus par le comité de pilotage à l'issue de la cartographie. Chacun \
+est mesuré chaque trimestre et revu chaque année.
+
+1. **Cultiver Marseille** : passer de 12 à 40 hectares cultivés en ville d'ici trois ans, en \
+formant chaque saison des maraîcher·es en insertion.
+2. **0 personne à la rue** : diviser par trois le nombre de personnes sans solution \
+d'hébergement le soir, grâce à une plateforme partagée par les maraudes et les accueils de jour.
+3. **Changer d'air** : réunir 1 000 contributeurs citoyens actifs qui mutualisent compétences, \
+espaces et données.""",
+    "portefeuille": """\
+Le portefeuille suit la démarche *de l'idée à l'impact*. La micro-ferme de la Cité de \
+l'agriculture est en expérimentation ; la plateforme de l'hébergement d'urgence est un \
+prototype ; le réseau des contributeurs citoyens est encore une idée.
+
+Pour passer à l'échelle, le collectif privilégie :
+
+- **l'essaimage** des projets qui ont fait leurs preuves vers les autres villes de la \
+métropole ;
+- **l'investissement sociétal** des entreprises engagées, en compétences autant qu'en \
+financement ;
+- des solutions frugales et des circuits courts.""",
+    "lieux": """\
+La Friche la Belle de Mai accueille les rencontres de la communauté depuis le lancement du \
+cluster. Le collectif veut **consolider un tiers-lieu ressource** dans les quartiers Nord, avec \
+le centre social : la « Maison du cluster » y tiendra une permanence et hébergera la fabrique \
+des projets citoyens. Une candidature aux Fabriques de territoire est prévue pour la troisième \
+année.""",
+    "financement": """\
+Le financement est **hybride par construction** : la Métropole et la Région portent la \
+coordination, la CAF soutient l'animation, les fondations et les entreprises engagées \
+financent les prototypes, et le French Impact l'ingénierie.
+
+Objectif : qu'aucun financeur ne dépasse un tiers du budget à partir de la deuxième année, \
+et que les financements acquis couvrent au moins 80 % du budget de l'année suivante avant \
+chaque comité de pilotage de décembre.""",
+    "feuille_de_route": """\
+Après les douze mois de la démarche, le cluster entre dans une phase de **consolidation de \
+trois ans** : un comité de pilotage par trimestre, un évènement public par an, et une revue \
+complète de ce schéma directeur chaque printemps.""",
+    "evaluation": """\
+Chaque objectif a un indicateur, une valeur de départ, une cible et une échéance. Les \
+mesures sont saisies chaque trimestre par les porteurs de projet sur la plateforme, avec \
+leur source ; l'avancement est calculé, jamais déclaré.
+
+Le comité de pilotage examine les indicateurs à chaque séance. Une **évaluation externe** à \
+mi-parcours, confiée à un laboratoire de recherche partenaire, mesurera aussi les effets \
+non prévus : liens créés entre acteurs, emplois, engagement des habitant·es.""",
+    "cooperation": """\
+Les **quartiers Nord de Marseille** sont le territoire de coopération prioritaire : la \
+dynamique y est forte mais l'écosystème d'accompagnement reste peu présent. Le cluster y \
+ouvrira la Maison du cluster, y tiendra une rencontre de la communauté sur deux, et y \
+essaimera en priorité les projets qui ont fait leurs preuves.""",
+}
+
+
+def load_places_and_cooperation(cluster):
+    """Give the demo territory its places and a priority cooperation territory, once."""
+    territory = cluster.territory
+    communes = set(Commune.objects.filter(
+        code__in=[item[3] for item in DEMO_PLACES] + DEMO_COOPERATION[1])
+        .values_list("code", flat=True))
+    for name, kind, status, commune, description in DEMO_PLACES:
+        Place.objects.get_or_create(territory=territory, name=name, defaults={
+            "kind": kind, "status": status, "is_published": True, "description": description,
+            "commune_id": commune if commune in communes else None})
+    name, codes, summary = DEMO_COOPERATION
+    other = Territory.objects.filter(name=name).first()
+    if other is None:
+        # Arrondissements are not offered as a perimeter in the form (communes_in leaves
+        # them out); the demo sets them directly.
+        other = Territory.objects.create(
+            name=name, slug=slugify(name), kind=Territory.Kind.PRIORITY_DISTRICT,
+            summary=summary, is_published=True, perimeter_codes=codes)
+        other.communes.set([code for code in codes if code in communes])
+    territory.cooperation_territories.add(other)
+
+
+def load_master_plan(cluster, *, by):
+    """Write the cluster's schéma directeur, validate it, and publish one version, once.
+
+    The version is rendered here rather than by the task: load_demo runs in one
+    transaction, whose on_commit callbacks would come too late to publish it (the
+    task, run then, finds the version ready and does nothing).
+    """
+    load_places_and_cooperation(cluster)
+    if MasterPlanVersion.objects.filter(plan__cluster=cluster,
+                                        published_at__isnull=False).exists():
+        return None
+    for key, text in DEMO_MASTER_PLAN.items():
+        section = MasterPlanSection.objects.filter(plan__cluster=cluster, key=key).first()
+        if section is None or not section.text:
+            section = master_plan_section_save(cluster=cluster, key=key, text=text,
+                                               version=section.version if section else 1,
+                                               by=by)
+        if section.validated_at is None:
+            master_plan_section_validate(section=section, by=by)
+    version = master_plan_generate(cluster=cluster, by=by)
+    version = master_plan_render(version=version)
+    return master_plan_publish(version=version, by=by)

@@ -26,6 +26,7 @@ from cluster.models import (
     SteeringMeeting,
     User,
 )
+from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
 from cluster.services import API_TOKEN_LIFETIMES_DAYS, COMPANY_SIZES
 from cluster.tasks import send_email_task
 from territories.csvfiles import parse_number
@@ -382,3 +383,34 @@ class MeasurementImportForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("Le fichier est vide."))
         return upload
+
+
+# Schéma directeur ----------------------------------------------------------------------------
+
+class MasterPlanSectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Texte de la section"), required=False, max_length=SECTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+        help_text=_("Mise en forme Markdown : **gras**, *italique*, listes commençant par « - », "
+                    "liens [texte](https://…). Le HTML n'est pas interprété."))
+    # The version the person started from: a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        # A hidden field's error would show nowhere: say it for the whole form.
+        if self.errors.pop("version", None):
+            raise forms.ValidationError(_(
+                "Le formulaire est incomplet : rechargez la page, puis refaites vos "
+                "changements."), code="version")
+        return super().clean()
+
+
+class MasterPlanCompareForm(forms.Form):
+    de = forms.TypedChoiceField(label=_("Version de départ"), coerce=int)
+    a = forms.TypedChoiceField(label=_("Version d'arrivée"), coerce=int)
+
+    def __init__(self, *args, numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(number, _("Version %(number)s") % {"number": number}) for number in numbers]
+        self.fields["de"].choices = choices
+        self.fields["a"].choices = choices

@@ -7,11 +7,20 @@ records measurements. Anyone else gets a 404: they must not learn it exists.
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from knox.models import AuthToken
 
-from cluster.models import Cluster, Collective, Deliverable, Membership, User
+from cluster.models import (
+    Cluster,
+    Collective,
+    Deliverable,
+    MasterPlanVersion,
+    Membership,
+    User,
+)
+from territories.permissions import get_territory_for_reading, visible_territories
 
 
 def get_api_token_for(user, digest):
@@ -185,3 +194,61 @@ def require_steering_commitments(user, cluster):
 def require_measuring(user, cluster):
     if not can_measure(user, cluster):
         raise PermissionDenied("Seuls les membres du collectif enregistrent des mesures.")
+
+
+# Schéma directeur --------------------------------------------------------------------------
+# The schéma directeur is the collective's: every member of the collective (and staff) reads
+# it, its versions and their PDFs, and writes its sections. The comité de pilotage adopts it:
+# its facilitators (and staff) validate sections, generate versions, publish one on the
+# territory's public page and withdraw it. A published version is public (read by anyone
+# who may read the territory); unpublished ones stay the collective's: 404 for others.
+
+def can_write_master_plan(user, cluster):
+    """Every member of the collective writes the sections."""
+    return role_in(user, cluster) is not None
+
+
+def require_master_plan_writer(user, cluster):
+    if not can_write_master_plan(user, cluster):
+        raise PermissionDenied("Seuls les membres du collectif rédigent le schéma directeur.")
+
+
+def can_adopt_master_plan(user, cluster):
+    """Facilitators and staff validate sections, generate and publish versions."""
+    return can_steer(user, cluster)
+
+
+def require_master_plan_adopter(user, cluster):
+    if not can_adopt_master_plan(user, cluster):
+        raise PermissionDenied("Seuls les animateur·rices du collectif valident les sections, "
+                               "génèrent et publient le schéma directeur.")
+
+
+def readable_master_plan_versions(user):
+    """Return the versions the person reads: all those of their clusters, and published ones
+    of the territories they may read (the public's)."""
+    return MasterPlanVersion.objects.filter(
+        Q(plan__cluster__in=visible_clusters(user))
+        | Q(published_at__isnull=False,
+            plan__cluster__territory__in=visible_territories(user)))
+
+
+def get_master_plan_version(cluster, number):
+    """Return the version `number` of a cluster, or 404; the caller checked the person reads
+    the cluster (get_cluster_for_reading)."""
+    return get_object_or_404(
+        MasterPlanVersion.objects.select_related("created_by", "published_by", "plan"),
+        plan__cluster=cluster, number=number)
+
+
+def get_published_master_plan(user, slug):
+    """Return the territory and its latest published version, or 404."""
+    territory = get_territory_for_reading(user, slug)
+    version = MasterPlanVersion.objects.filter(
+        plan__cluster__territory=territory, published_at__isnull=False,
+        status=MasterPlanVersion.Status.READY,
+    ).select_related("plan__cluster__collective", "created_by").order_by(
+        "-published_at", "-pk").first()
+    if version is None:
+        raise Http404("Aucun schéma directeur publié pour ce territoire.")
+    return territory, version

@@ -272,8 +272,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # Calls and dossiers ----: WeasyPrint narrates each step of a PDF at INFO.
-        "weasyprint.progress": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cluster.models import Milestone
+from cluster.models import MasterPlanVersion, Milestone
 from cluster.notifications import (
     RECENT_MEASUREMENT_DAYS,
     UPCOMING_DAYS,
@@ -93,3 +93,39 @@ def send_weekly_digest(today=None):
                              for item in digest.clusters],
             }, digest.user.email)
     return len(digests)
+
+
+# Schéma directeur ------------------------------------------------------------------------------
+
+class MasterPlanRenderTask(Task):
+    """Mark the version failed once every retry is spent, so the page stops waiting.
+
+    Run inline (no broker), the task behaves as on a worker: its retries happen and a
+    final failure is recorded on the version, never raised into the page that asked.
+    """
+
+    def apply(self, *args, throw=None, **kwargs):
+        return super().apply(*args, throw=False, **kwargs)
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from cluster.services import master_plan_render_failed
+
+        version_pk = args[0] if args else kwargs.get("version_pk")
+        master_plan_render_failed(version_pk=version_pk, error=exc)
+
+
+@shared_task(base=MasterPlanRenderTask, acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(Exception,), max_retries=3, retry_backoff=5, retry_backoff_max=120)
+def render_master_plan_version(version_pk):
+    """Render a version of the schéma directeur to PDF from its snapshot.
+
+    Acknowledged once done: a worker killed half-way leaves the version pending and
+    the message is delivered again; rendering is idempotent (see master_plan_render).
+    """
+    # Imported here: cluster.services imports this module.
+    from cluster.services import master_plan_render
+
+    version = MasterPlanVersion.objects.filter(pk=version_pk).first()
+    if version is None:
+        return None  # deleted with its cluster meanwhile
+    return master_plan_render(version=version).status

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cluster.api import views as api_views
 from cluster.forms import LoginForm, PasswordResetForm
-from cluster.views import accounts, clusters, collectives, commitments, roadmap
+from cluster.views import accounts, clusters, collectives, commitments, masterplan, roadmap
 from territories import views as territory_views
 
 api_patterns = [
@@ -144,6 +144,38 @@ urlpatterns = [
     path("clusters/<int:pk>/objectifs/<int:objective_pk>/mesures/import/confirmer/",
          commitments.measurement_import_confirm, name="measurement_import_confirm"),
     # ----------------------------------------------------------------------------------------
+    # Schéma directeur ----
+    path("clusters/<int:pk>/schema-directeur/", masterplan.master_plan_page, name="master_plan"),
+    path("clusters/<int:pk>/schema-directeur/sections/<str:key>/",
+         masterplan.master_plan_section_edit, name="master_plan_section_edit"),
+    path("clusters/<int:pk>/schema-directeur/sections/<str:key>/valider/",
+         masterplan.master_plan_section_validate_view, name="master_plan_section_validate"),
+    path("clusters/<int:pk>/schema-directeur/sections/<str:key>/retirer-la-validation/",
+         masterplan.master_plan_section_unvalidate_view, name="master_plan_section_unvalidate"),
+    path("clusters/<int:pk>/schema-directeur/apercu/", masterplan.master_plan_preview,
+         name="master_plan_preview"),
+    path("clusters/<int:pk>/schema-directeur/generer/", masterplan.master_plan_generate_view,
+         name="master_plan_generate"),
+    path("clusters/<int:pk>/schema-directeur/versions/", masterplan.master_plan_versions,
+         name="master_plan_versions"),
+    path("clusters/<int:pk>/schema-directeur/versions/<int:number>/",
+         masterplan.master_plan_version_detail, name="master_plan_version"),
+    path("clusters/<int:pk>/schema-directeur/versions/<int:number>/pdf/",
+         masterplan.master_plan_version_pdf, name="master_plan_version_pdf"),
+    path("clusters/<int:pk>/schema-directeur/versions/<int:number>/relancer/",
+         masterplan.master_plan_version_requeue, name="master_plan_version_requeue"),
+    path("clusters/<int:pk>/schema-directeur/versions/<int:number>/publier/",
+         masterplan.master_plan_version_publish, name="master_plan_version_publish"),
+    path("clusters/<int:pk>/schema-directeur/versions/<int:number>/retirer/",
+         masterplan.master_plan_version_unpublish, name="master_plan_version_unpublish"),
+    path("clusters/<int:pk>/schema-directeur/comparer/", masterplan.master_plan_compare,
+         name="master_plan_compare"),
+    # The territory's public page lives here: territories never imports cluster.
+    path("territoires/<slug:slug>/schema-directeur/", masterplan.territory_master_plan,
+         name="territory_master_plan"),
+    path("territoires/<slug:slug>/schema-directeur/pdf/", masterplan.territory_master_plan_pdf,
+         name="territory_master_plan_pdf"),
+    # ---- Schéma directeur
     path("territoires/", include("territories.urls")),
     path("projets/", include("projects.urls")),
     path("financements/", include("funding.urls")),

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = _("Financements et dossiers")
+
+    def ready(self):
+        # The schéma directeur (cluster) gathers this app's data through its registry:
+        # cluster never imports funding.
+        from cluster.masterplan import Key, register_section_provider
+        from funding.masterplan import funding_data
+
+        register_section_provider(Key.FUNDING, funding_data)

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projets")
+
+    def ready(self):
+        # The schéma directeur (cluster) gathers this app's data through its registry:
+        # cluster never imports projects.
+        from cluster.masterplan import Key, register_section_provider
+        from projects.masterplan import portfolio_data
+
+        register_section_provider(Key.PORTFOLIO, portfolio_data)

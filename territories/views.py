@@ -57,6 +57,10 @@ def territory_detail(request, slug):
         "can_edit": can_edit_territory(request.user, territory), **perimeter_of(territory),
         "key_figures": territory.key_figures.all(),
         "cooperation": visible_territories(request.user).filter(cooperating_with=territory),
+        # The schéma directeur belongs to cluster, above this app: reached through the
+        # reverse relations, linked by URL name only.
+        "has_master_plan": territory.clusters.filter(
+            master_plan__versions__published_at__isnull=False).exists(),
     })
 
 

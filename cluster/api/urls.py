@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from cluster.api import cluster_views, views
+from cluster.api import cluster_views, masterplan_views, views
 
 router = SimpleRouter()
 router.register("collectifs", cluster_views.CollectiveViewSet, basename="collective")
@@ -15,6 +15,9 @@ router.register("mesures", cluster_views.MeasurementViewSet, basename="measureme
 # Engaged companies, comité de pilotage ----
 router.register("engagements", cluster_views.EngagementViewSet, basename="engagement")
 router.register("comites", cluster_views.SteeringMeetingViewSet, basename="steering-meeting")
+# Schéma directeur ----
+router.register("schemas-directeurs", masterplan_views.MasterPlanVersionViewSet,
+                basename="master-plan-version")
 
 urlpatterns = [
     path("me/", views.me, name="me"),

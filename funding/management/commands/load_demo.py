@@ -99,6 +99,9 @@ class Command(BaseCommand):
         # Calls and dossiers ----------------------------------------------------------------
         funding_demo.load_label_dossier(clusters["aix-marseille-provence"],
                                         by=users["facilitator"])
+        # Schéma directeur: last, once projects, events and the funding plan exist ----------
+        cluster_demo.load_master_plan(clusters["aix-marseille-provence"],
+                                      by=users["facilitator"])
 
         self.stdout.write(
             self.style.SUCCESS(

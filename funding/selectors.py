@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from cluster.masterplan import has_adopted_master_plan
 from cluster.models import Cluster, CollectiveActor, Membership
 from cluster.selectors import objectives_with_latest
 from funding.models import (
@@ -248,8 +249,8 @@ def plans_of(cluster):
 LABEL_MIN_ACTORS = 3
 LABEL_MIN_FAMILIES = 2
 LABEL_MIN_CHALLENGES = 3
-# A multi-year strategic plan is more than a sentence. Once the schéma directeur is
-# written, it will stand in for this text.
+# A multi-year strategic plan is more than a sentence; a schéma directeur adopted by the
+# comité (every section validated) stands in for this text.
 STRATEGIC_PLAN_MIN_CHARS = 300
 # Bumped when the shape of the frozen contents changes, so old snapshots stay readable.
 SNAPSHOT_VERSION = 1
@@ -501,6 +502,32 @@ def _edit_url(dossier, field):
     return reverse("funding:dossier_edit", args=[dossier.pk]) + f"#id_{field}"
 
 
+def _strategic_plan_item(dossier, plan_length):
+    label = _("Un plan stratégique pluriannuel")
+    if has_adopted_master_plan(dossier.cluster):
+        return ChecklistItem(
+            key="strategic_plan", label=label, ok=True,
+            message=_("Le schéma directeur adopté par le comité de pilotage en tient lieu."),
+            fix_url=reverse("master_plan", args=[dossier.cluster_id]),
+            fix_label=_("Voir le schéma directeur"))
+    if plan_length >= STRATEGIC_PLAN_MIN_CHARS:
+        message = _("Plan stratégique rédigé (%(count)s caractères).") % {
+            "count": formats.number_format(plan_length, force_grouping=True)}
+    elif plan_length:
+        message = _("Le plan stratégique fait %(count)s caractères : décrivez les "
+                    "orientations du territoire sur plusieurs années en %(min)s caractères "
+                    "au moins, ou faites adopter le schéma directeur.") % {
+            "count": plan_length, "min": STRATEGIC_PLAN_MIN_CHARS}
+    else:
+        message = _("Le plan stratégique n'est pas encore rédigé : décrivez les orientations "
+                    "du territoire sur plusieurs années en %(min)s caractères au moins, ou "
+                    "faites adopter le schéma directeur.") % {"min": STRATEGIC_PLAN_MIN_CHARS}
+    return ChecklistItem(
+        key="strategic_plan", label=label, ok=plan_length >= STRATEGIC_PLAN_MIN_CHARS,
+        message=message, fix_url=_edit_url(dossier, "strategic_plan"),
+        fix_label=_("Rédiger le plan stratégique"))
+
+
 def _label_checklist(dossier, contents):
     cluster = dossier.cluster
     actors = contents["collective"]["actors"]
@@ -560,22 +587,7 @@ def _label_checklist(dossier, contents):
             ok=not challenge_problems, message=challenge_message,
             fix_url=reverse("cluster_dashboard", args=[cluster.pk]) + "#defis",
             fix_label=_("Voir les défis du cluster")),
-        ChecklistItem(
-            key="strategic_plan", label=_("Un plan stratégique pluriannuel"),
-            ok=plan_length >= STRATEGIC_PLAN_MIN_CHARS,
-            message=(_("Plan stratégique rédigé (%(count)s caractères).")
-                     % {"count": formats.number_format(plan_length, force_grouping=True)}
-                     if plan_length >= STRATEGIC_PLAN_MIN_CHARS else
-                     _("Le plan stratégique fait %(count)s caractères : décrivez les "
-                       "orientations du territoire sur plusieurs années en %(min)s caractères "
-                       "au moins.") % {"count": plan_length,
-                                       "min": STRATEGIC_PLAN_MIN_CHARS}
-                     if plan_length else
-                     _("Le plan stratégique n'est pas encore rédigé : décrivez les "
-                       "orientations du territoire sur plusieurs années en %(min)s caractères "
-                       "au moins.") % {"min": STRATEGIC_PLAN_MIN_CHARS}),
-            fix_url=_edit_url(dossier, "strategic_plan"),
-            fix_label=_("Rédiger le plan stratégique")),
+        _strategic_plan_item(dossier, plan_length),
         ChecklistItem(
             key="cooperation", label=_("Un territoire de coopération prioritaire"),
             ok=bool(cooperation),

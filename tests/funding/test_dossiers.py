@@ -393,10 +393,10 @@ def test_a_funding_dossier_needs_texts_an_amount_within_the_maximum_and_a_defi(
 def test_the_checklist_takes_a_fixed_number_of_queries(draft, cluster,
                                                        django_assert_max_num_queries):
     make_complete(cluster, challenges=3)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         checklist_of(draft)
     make_complete(cluster, challenges=12)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         checklist_of(draft)
 
 
@@ -415,10 +415,10 @@ def test_the_dossier_page_takes_a_fixed_number_of_queries(client, facilitator, d
                                                            django_assert_max_num_queries):
     client.force_login(facilitator)
     make_complete(cluster, challenges=3)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         client.get(draft.get_absolute_url())
     make_complete(cluster, challenges=10)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         assert client.get(draft.get_absolute_url()).status_code == 200
 
 
@@ -858,3 +858,18 @@ def test_the_demo_gives_marseille_a_draft_label_dossier_once(settings):
     assert items["strategic_plan"] and items["challenges"] and items["engaged_companies"]
     assert Membership.objects.filter(collective=dossier.cluster.collective).count() == 2
 
+
+
+def test_an_adopted_schema_directeur_stands_in_for_the_strategic_plan(draft, cluster):
+    from cluster.models import MasterPlan, MasterPlanVersion
+
+    plan = MasterPlan.objects.create(cluster=cluster)
+    version = MasterPlanVersion.objects.create(plan=plan, number=1, is_adopted=False,
+                                               status=MasterPlanVersion.Status.READY)
+    assert not checklist_of(draft)["strategic_plan"].ok  # a version not adopted is not enough
+    version.is_adopted = True
+    version.save()
+    item = checklist_of(draft)["strategic_plan"]
+    assert item.ok
+    assert item.message == "Le schéma directeur adopté par le comité de pilotage en tient lieu."
+    assert item.fix_url == reverse("master_plan", args=[cluster.pk])

@@ -22,6 +22,7 @@ from funding.models import Call, Dossier, DossierEvent
 from funding.selectors import dossier_checklist
 from funding.services import (
     DOSSIER_TRANSITIONS,
+    conflict_declare,
     dossier_request_more_info,
     dossier_resubmit,
     dossier_save,
@@ -178,6 +179,8 @@ def test_a_draft_is_read_by_its_collective_and_staff_only(client, cast, draft, r
     ("staff", 200)])
 def test_a_submitted_dossier_is_also_read_by_the_funders_reviewers(client, cast, submitted,
                                                                    role, expected):
+    # Reviewers declare their conflicts of interest first (tests/funding/test_reviews.py).
+    conflict_declare(dossier=submitted, reviewer=cast["reviewer"], has_conflict=False)
     login(client, cast, role)
     assert client.get(submitted.get_absolute_url()).status_code == expected
 
@@ -533,6 +536,7 @@ def test_later_edits_to_the_cluster_never_change_the_submitted_dossier(
     Engagement.objects.all().delete()
     submitted.refresh_from_db()
     assert submitted.snapshot == frozen
+    conflict_declare(dossier=submitted, reviewer=reviewer, has_conflict=False)
     client.force_login(reviewer)
     text = page_text(client.get(submitted.get_absolute_url()))
     assert "Défi 0" in text and "Défi renommé" not in text

@@ -41,6 +41,7 @@ from funding.permissions import (
     is_dossier_member,
     is_reviewer_of,
     must_declare,
+    require_declared,
     require_dossier_edit,
     require_dossier_review,
     require_dossier_start,
@@ -265,12 +266,18 @@ def dossier_submit_view(request, pk):
 def dossier_pdf(request, pk):
     """Send the submitted dossier's PDF to those who read the dossier, never to the public."""
     dossier = get_dossier_for_reading(request.user, pk)
-    if not dossier.snapshot:
-        raise Http404(_("Ce dossier n'a pas encore été déposé."))
-    if not dossier.pdf:
+    require_declared(request.user, dossier)
+    if dossier.snapshot and not dossier.pdf:
         messages.info(request, _("Le PDF est en cours de génération : réessayez dans un "
                                  "instant."))
         return redirect(dossier)
+    return dossier_pdf_response(dossier)
+
+
+def dossier_pdf_response(dossier):
+    """Send the submitted dossier's PDF, privately; 404 before submission."""
+    if not dossier.snapshot or not dossier.pdf:
+        raise Http404(_("Ce dossier n'a pas encore été déposé."))
     try:
         handle = dossier.pdf.open("rb")
     except FileNotFoundError:

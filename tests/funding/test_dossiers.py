@@ -709,6 +709,12 @@ def test_a_reviewers_token_lists_the_dossiers_submitted_to_their_funder(client, 
     DossierFactory(cluster=cluster, call=funding_call)  # a draft for the same funder
     response = api_as(client, cast, "reviewer").get(reverse("api:dossier-list"))
     assert [item["id"] for item in response.json()["results"]] == [submitted.pk]
+    # Until the reviewer declares their conflicts of interest, no contents.
+    assert response.json()["results"][0]["summary"] is None
+    refused = client.get(reverse("api:dossier-detail", args=[submitted.pk]))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "declaration_required"
+    conflict_declare(dossier=submitted, reviewer=cast["reviewer"], has_conflict=False)
     detail = client.get(reverse("api:dossier-detail", args=[submitted.pk])).json()
     assert detail["status"] == "depose"
     assert detail["snapshot"]["dossier"]["title"] == "Dossier du label pour Marseille"

@@ -259,7 +259,8 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(label=_("Commentaire"), max_length=10000,
                               widget=forms.Textarea(attrs={"rows": 5}))
     recommendation = forms.ChoiceField(label=_("Recommandation"),
-                                       choices=Review.Recommendation.choices,
+                                       choices=[("", _("— Choisir —")),
+                                                *Review.Recommendation.choices],
                                        widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, criteria, **kwargs):

@@ -268,3 +268,22 @@ def test_the_review_list_keeps_its_queries(client, reviewer, funder, django_asse
     assert page.status_code == 200
     page = client.get(reverse("funding:review_list") + "?status=depose&call=" + call.slug)
     assert page.status_code == 200 and page_text(page).count("Dossier n°") == 12
+
+
+# The demo ------------------------------------------------------------------------------------
+
+def test_the_demo_reviewer_finds_a_dossier_to_review(settings, client):
+    from django.core.management import call_command
+
+    from cluster.models import User
+
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    reviewer = User.objects.get(email="instructeur@demo.local")
+    dossiers = list(dossiers_for_reviewer(reviewer))
+    assert len(dossiers) == 1 and dossiers[0].status == Dossier.Status.SUBMITTED
+    assert dossiers[0].cluster.territory.slug != "aix-marseille-provence"
+    client.force_login(reviewer)
+    page = client.get(reverse("funding:review_list"))
+    assert dossiers[0].title in page_text(page)

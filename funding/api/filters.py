@@ -87,9 +87,9 @@ class InstructionDossierFilter(django_filters.FilterSet):
     """The funders' filters on the dossiers submitted to their calls."""
 
     call = django_filters.CharFilter(field_name="call__slug", label=_("Appel (identifiant)"))
-    status = django_filters.ChoiceFilter(
-        choices=[choice for choice in Dossier.Status.choices
-                 if choice[0] != Dossier.Status.DRAFT], label=_("État"))
+    # The model's choices, drafts included (they are never listed), so that the schema
+    # names one enum for the dossier's status.
+    status = django_filters.ChoiceFilter(choices=Dossier.Status.choices, label=_("État"))
     territory = django_filters.CharFilter(field_name="cluster__territory__slug",
                                           label=_("Territoire (identifiant)"))
     theme = django_filters.CharFilter(method="filter_theme",

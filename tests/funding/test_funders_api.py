@@ -434,3 +434,21 @@ def test_the_schema_documents_the_funders_api(client):
         assert path in paths, path
     avis = paths["/api/instruction/dossiers/{id}/avis/"]["post"]
     assert avis["requestBody"]["content"]["application/json"]["examples"]
+
+
+@pytest.mark.parametrize(("role", "declaration", "decision"), [
+    ("facilitator", 404, 404), ("member_a", 404, 404), ("member_b", 404, 404),
+    ("reviewer", 201, 201), ("staff", 403, 201)])
+def test_who_declares_and_decides_through_the_api(client, cast, under_review, role,
+                                                  declaration, decision):
+    ConflictDeclaration.objects.all().delete()
+    headers = token_for(cast[role])
+    response = client.post(url("declaration", under_review), {"has_conflict": False},
+                           content_type="application/json", **headers)
+    assert response.status_code == declaration
+    assert {"detail", "code"} <= set(response.json()) or declaration == 201
+    response = client.post(url("decision", under_review), {"outcome": "refuse",
+                                                           "comment": "Hors du champ."},
+                           content_type="application/json", **headers)
+    assert response.status_code == decision
+    assert Decision.objects.count() == (1 if decision == 201 else 0)

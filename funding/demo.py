@@ -3,6 +3,8 @@ the local funders of the Aix-Marseille-Provence cluster and its funding plan."""
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from funding.models import (
     BudgetLine,
     Call,
@@ -175,3 +177,89 @@ def load_label_dossier(cluster, *, by):
     dossier, _created = Dossier.objects.get_or_create(
         call=call, cluster=cluster, defaults={**DEMO_LABEL_DOSSIER, "created_by": by})
     return dossier
+
+
+# Reviews, conflicts of interest, decisions -------------------------------------------------
+
+# The second labelled territory whose dossier waits for the reviewer: the first of these
+# the demo has (the press kit's order), Aix-Marseille-Provence's being the collective's own.
+SUBMITTED_LABEL_TERRITORIES = ["grand-lyon", "lyon-metropole", "nantes", "lille"]
+
+SUBMITTED_STRATEGIC_PLAN = (
+    "Année 1 — Réunir : installer un comité de pilotage où siègent la collectivité, les "
+    "structures de l'économie sociale et solidaire et les entreprises engagées, cartographier "
+    "les ressources du territoire et choisir trois défis mesurables.\n\n"
+    "Année 2 — Expérimenter : lancer un prototype par défi avec les incubateurs et les "
+    "habitants, mesurer chaque trimestre et partager les résultats avec le territoire de "
+    "coopération prioritaire.\n\n"
+    "Année 3 — Essaimer : étendre ce qui marche, bâtir un fonds territorial hybride "
+    "(collectivités, mécénat, finance solidaire) et écrire le schéma directeur."
+)
+
+
+def _complete_for_label(cluster, *, cooperation):
+    """Give the cluster what the label asks for, adding only what it lacks."""
+    from datetime import date
+
+    from cluster.models import Challenge, CollectiveActor, Engagement, Objective
+    from territories.models import Actor
+
+    territory, collective = cluster.territory, cluster.collective
+    families = ["collectivite", "ess", "entreprise"]
+    links = collective.actor_links.count()
+    for number, family in enumerate(families[links:], start=links):
+        actor, _created = Actor.objects.get_or_create(
+            territory=territory, name=f"Acteur du collectif n°{number + 1}",
+            defaults={"kind": "association"})
+        CollectiveActor.objects.get_or_create(collective=collective, actor=actor,
+                                              defaults={"family": family})
+    if len({link.family for link in collective.actor_links.all()}) < 2:
+        actor, _created = Actor.objects.get_or_create(
+            territory=territory, name="Entreprise engagée du collectif",
+            defaults={"kind": "pme"})
+        CollectiveActor.objects.get_or_create(collective=collective, actor=actor,
+                                              defaults={"family": "entreprise"})
+    for number in range(cluster.challenges.count(), 3):
+        Challenge.objects.create(cluster=cluster, title=f"Défi du territoire n°{number + 1}",
+                                 kind="social", position=number)
+    for challenge in cluster.challenges.filter(objectives__isnull=True):
+        Objective.objects.create(challenge=challenge, title=f"Mesurer : {challenge.title}"[:200],
+                                 unit="personnes", baseline=0, target=100,
+                                 target_date=date(cluster.start_date.year + 3, 1, 1))
+    if cooperation is not None and not territory.cooperation_territories.exists():
+        territory.cooperation_territories.add(cooperation)
+    if not cluster.engagements.exists():
+        company, _created = Actor.objects.get_or_create(
+            territory=territory, name="Entreprise engagée du collectif",
+            defaults={"kind": "pme"})
+        Engagement.objects.create(cluster=cluster, company=company, size="pme",
+                                  kind="partenariat")
+
+
+def load_submitted_label_dossier(clusters, *, by):
+    """Submit a complete label dossier for another labelled territory, once; return it.
+
+    So that the reviewer of Le French Impact finds a dossier to review in the demo. A
+    dossier already submitted (or further along) is left as it is.
+    """
+    from funding.services import dossier_submit
+
+    call = Call.objects.filter(slug=LABEL_CALL_SLUG).first()
+    slug = next((slug for slug in SUBMITTED_LABEL_TERRITORIES if slug in clusters),
+                next((slug for slug in clusters if slug != "aix-marseille-provence"), None))
+    if call is None or slug is None or not call.opens_at <= timezone.now() < call.deadline:
+        return None
+    cluster = clusters[slug]
+    dossier = Dossier.objects.filter(call=call, cluster=cluster).first()
+    if dossier is not None and dossier.status != Dossier.Status.DRAFT:
+        return dossier
+    _complete_for_label(cluster, cooperation=clusters["aix-marseille-provence"].territory
+                        if "aix-marseille-provence" in clusters else None)
+    if dossier is None:
+        dossier = Dossier.objects.create(
+            call=call, cluster=cluster, created_by=by,
+            title=f"{call.title} — {cluster.territory.name}"[:200],
+            summary=(f"{cluster.collective.name} fédère les acteurs de "
+                     f"{cluster.territory.name} autour de trois défis mesurables."),
+            strategic_plan=SUBMITTED_STRATEGIC_PLAN)
+    return dossier_submit(dossier=dossier, by=by)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from cluster.errors import DomainError
-from funding.models import Dossier
+from funding.models import Call, Decision, Dossier
 from funding.selectors import snapshot_display
 
 # Calls and dossiers ------------------------------------------------------------------------
@@ -51,3 +51,35 @@ def dossier_render_pdf(*, dossier):
         storage.delete(previous)
     dossier.pdf.name = name
     return dossier
+
+
+# Reviews, conflicts of interest, decisions -------------------------------------------------
+
+
+def attestation_pdf_bytes(decision):
+    """Render the acceptance's attestation: a label certificate, or a funding attestation."""
+    dossier = decision.dossier
+    snapshot = dossier.snapshot or {}
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("funding/attestation_pdf.html", {
+            "decision": decision, "dossier": dossier, "call": dossier.call,
+            "funder": dossier.call.funder, "territory": dossier.cluster.territory,
+            "collective": dossier.cluster.collective,
+            "is_label": dossier.call.kind == Call.Kind.LABEL,
+            "challenges": (snapshot.get("challenges") or [])[:6],
+        })
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+
+
+def decision_render_attestation(*, decision):
+    """Render the accepted dossier's attestation and keep it in `decision.attestation`."""
+    content = attestation_pdf_bytes(decision)
+    storage = decision.attestation.storage
+    previous = decision.attestation.name
+    name = storage.save(f"attestations/attestation-{decision.dossier_id}.pdf",
+                        ContentFile(content))
+    Decision.objects.filter(pk=decision.pk).update(attestation=name)
+    if previous and previous != name:
+        storage.delete(previous)
+    decision.attestation.name = name
+    return decision

@@ -6,7 +6,16 @@ from django.utils import formats
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import BudgetLine, Call, Contribution, Dossier, FundingPlan, FundingSource
+from funding.models import (
+    BudgetLine,
+    Call,
+    Contribution,
+    Decision,
+    Dossier,
+    FundingPlan,
+    FundingSource,
+    Review,
+)
 from funding.selectors import STRATEGIC_PLAN_MIN_CHARS
 
 # Catalogue and funding plans -------------------------------------------------------------
@@ -227,3 +236,85 @@ class MoreInfoForm(forms.Form):
         label=_("Ce que le collectif doit compléter"), max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Dites au collectif ce qu'il doit compléter.")})
+
+
+# Reviews, conflicts of interest, decisions -------------------------------------------------
+
+class ConflictDeclarationForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Avez-vous un conflit d'intérêts avec ce dossier ?"),
+        choices=[("non", _("Non, aucun lien avec le collectif ni avec ses acteurs")),
+                 ("oui", _("Oui : je ne l'instruirai pas"))],
+        coerce=lambda value: value == "oui", widget=forms.RadioSelect,
+        help_text=_("Un lien personnel, professionnel ou financier avec le collectif, l'un de "
+                    "ses acteurs ou ses entreprises engagées. Un conflit déclaré vous retire "
+                    "ce dossier ; la déclaration est définitive."))
+    explanation = forms.CharField(label=_("Précision"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(forms.Form):
+    """One score field per criterion of the call's grid, then the comment and recommendation."""
+
+    comment = forms.CharField(label=_("Commentaire"), max_length=10000,
+                              widget=forms.Textarea(attrs={"rows": 5}))
+    recommendation = forms.ChoiceField(label=_("Recommandation"),
+                                       choices=[("", _("— Choisir —")),
+                                                *Review.Recommendation.choices],
+                                       widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        scores = {}
+        for criterion in self.criteria:
+            scores[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=criterion.label, min_value=0, max_value=criterion.max_score,
+                help_text=_("de 0 à %(max)s, poids %(weight)s")
+                % {"max": criterion.max_score, "weight": criterion.weight},
+                widget=forms.NumberInput(attrs={"class": "form-control", "style": "width:6rem"}))
+        self.fields = {**scores, **self.fields}
+
+    def score_fields(self):
+        return [self[f"score_{criterion.pk}"] for criterion in self.criteria]
+
+    def scores(self):
+        return {criterion.pk: self.cleaned_data[f"score_{criterion.pk}"]
+                for criterion in self.criteria}
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Décision"), choices=Decision.Outcome.choices,
+                                widget=forms.RadioSelect)
+    granted_amount = forms.CharField(
+        label=_("Montant accordé (€)"), required=False, max_length=30,
+        help_text=_("Pour un financement accepté ; vide pour un label."))
+    comment = forms.CharField(label=_("Motivation"), max_length=10000,
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("Le collectif la lira avec la décision."))
+
+    def clean_granted_amount(self):
+        text = self.cleaned_data["granted_amount"].strip()
+        if not text:
+            return None
+        try:
+            return Decimal(normalize_amount(text))
+        except (ArithmeticError, ValueError):
+            raise forms.ValidationError(_("Saisissez un montant en euros, par exemple "
+                                          "12 500,50.")) from None
+
+
+class ReviewFilterForm(forms.Form):
+    call = forms.ChoiceField(label=_("Appel"), required=False,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    status = forms.ChoiceField(
+        label=_("État"), required=False,
+        choices=[("", _("Tous"))] + [choice for choice in Dossier.Status.choices
+                                     if choice[0] != Dossier.Status.DRAFT],
+        widget=forms.Select(attrs={"class": "form-select"}))
+    todo = forms.BooleanField(label=_("Sans mon avis"), required=False)
+
+    def __init__(self, *args, calls, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].choices = [("", _("Tous"))] + [(call.slug, call.title)
+                                                          for call in calls]

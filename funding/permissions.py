@@ -9,13 +9,20 @@ a 404: they must not learn the plan exists.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from cluster.models import Collective
+from cluster.models import Collective, Membership
 from cluster.permissions import can_steer, get_cluster_for_reading, role_in, visible_clusters
-from funding.models import Call, Dossier, Funder, FunderMember, FundingPlan
+from funding.models import (
+    Call,
+    ConflictDeclaration,
+    Dossier,
+    Funder,
+    FunderMember,
+    FundingPlan,
+)
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -71,15 +78,16 @@ def visible_dossiers(user):
     """Return the dossiers the person may read.
 
     Members of the collective read its dossiers in every state; reviewers read the
-    dossiers filed to their funder's calls, drafts excepted; staff read all.
+    dossiers filed to their funder's calls, drafts and declared conflicts excepted
+    (see `dossiers_for_reviewer`); staff read all.
     """
     if not user.is_authenticated or not user.is_active:
         return Dossier.objects.none()
     if user.is_staff:
         return Dossier.objects.all()
     own = Q(cluster__collective__in=Collective.objects.filter(memberships__user=user))
-    reviewed = Q(call__funder__in=Funder.objects.filter(members__user=user)) & ~Q(
-        status=Dossier.Status.DRAFT)
+    # The reviewers' rule lives in one place: dossiers_for_reviewer.
+    reviewed = Q(pk__in=dossiers_for_reviewer(user).values("pk"))
     return Dossier.objects.filter(own | reviewed)
 
 
@@ -150,3 +158,89 @@ def require_dossier_review(user, dossier):
     if not can_review_dossier(user, dossier):
         raise PermissionDenied("Seuls les instructeur·rices du financeur de l'appel et "
                                "l'équipe nationale instruisent ce dossier.")
+
+
+# Reviews, conflicts of interest, decisions -----------------------------------------------
+#
+# A reviewer of the call's funder declares, before opening a submitted dossier, whether
+# they have a conflict of interest. Until then they see only its id, call, title, status
+# and submission date; a declared conflict hides the dossier from them entirely. Staff
+# and the collective's own members never declare.
+
+DECLARE_FIRST = ("Déclarez d'abord si vous avez un conflit d'intérêts avec ce dossier : "
+                 "son contenu s'ouvre ensuite.")
+
+
+def dossiers_for_reviewer(user):
+    """Return the dossiers submitted to the calls of the person's funders, drafts never,
+    those they declared a conflict with never; every submitted dossier for staff."""
+    if not user.is_authenticated or not user.is_active:
+        return Dossier.objects.none()
+    submitted = Dossier.objects.exclude(status=Dossier.Status.DRAFT)
+    if user.is_staff:
+        return submitted
+    return submitted.filter(call__funder__in=Funder.objects.filter(members__user=user)).exclude(
+        pk__in=ConflictDeclaration.objects.filter(reviewer=user, has_conflict=True)
+        .values("dossier"))
+
+
+def with_declaration_state(dossiers, user):
+    """Annotate `must_declare`: the person reviews the dossier and has not declared yet."""
+    if not user.is_authenticated or not user.is_active or user.is_staff:
+        return dossiers.annotate(must_declare=Value(False, output_field=BooleanField()))
+    member = Exists(Membership.objects.filter(collective=OuterRef("cluster__collective"),
+                                              user=user))
+    declared = Exists(ConflictDeclaration.objects.filter(dossier=OuterRef("pk"),
+                                                         reviewer=user))
+    return dossiers.annotate(must_declare=Case(When(member | declared, then=Value(False)),
+                                               default=Value(True),
+                                               output_field=BooleanField()))
+
+
+def must_declare(user, dossier):
+    """Return whether the person, a reviewer, must declare before opening the dossier."""
+    if not user.is_authenticated or not user.is_active or user.is_staff:
+        return False
+    if dossier.status == Dossier.Status.DRAFT or is_dossier_member(user, dossier):
+        return False
+    if not is_reviewer_of(user, dossier.call.funder):
+        return False
+    return not ConflictDeclaration.objects.filter(dossier=dossier, reviewer=user).exists()
+
+
+def require_declared(user, dossier):
+    if must_declare(user, dossier):
+        raise PermissionDenied(DECLARE_FIRST)
+
+
+def can_declare_conflict(user, dossier):
+    """Reviewers of the call's funder declare once per submitted dossier."""
+    return (dossier.status != Dossier.Status.DRAFT
+            and is_reviewer_of(user, dossier.call.funder)
+            and not ConflictDeclaration.objects.filter(dossier=dossier, reviewer=user).exists())
+
+
+def can_write_review(user, dossier):
+    """A reviewer of the call's funder without conflict, once, while the dossier is under
+    review."""
+    return (dossier.status == Dossier.Status.UNDER_REVIEW
+            and is_reviewer_of(user, dossier.call.funder)
+            and ConflictDeclaration.objects.filter(dossier=dossier, reviewer=user,
+                                                   has_conflict=False).exists()
+            and not dossier.reviews.filter(reviewer=user).exists())
+
+
+def can_decide(user, dossier):
+    """Reviewers of the call's funder (without conflict) and staff decide, once."""
+    if dossier.status != Dossier.Status.UNDER_REVIEW or not can_review_dossier(user, dossier):
+        return False
+    return user.is_staff or ConflictDeclaration.objects.filter(
+        dossier=dossier, reviewer=user, has_conflict=False).exists()
+
+
+def can_download_attestation(user, dossier):
+    """The collective's members, the funder's reviewers who opened the dossier, staff."""
+    if is_dossier_member(user, dossier) or (user.is_authenticated and user.is_staff):
+        return True
+    return dossiers_for_reviewer(user).filter(pk=dossier.pk).exists() and not must_declare(
+        user, dossier)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Avg, Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
@@ -23,6 +23,8 @@ from funding.models import (
     Funder,
     FundingPlan,
     FundingSource,
+    Review,
+    Score,
 )
 from territories.models import Department, Region
 
@@ -653,3 +655,30 @@ def _funding_checklist(dossier, contents):
 def _euros(amount):
     return formats.number_format(Decimal(amount), decimal_pos=2 if Decimal(amount) % 1 else 0,
                                  force_grouping=True)
+
+
+# Reviews, conflicts of interest, decisions -------------------------------------------------
+
+
+def with_review_figures(dossiers):
+    """Annotate each dossier's average weighted score and number of reviews.
+
+    Subqueries rather than a GROUP BY, so that filters on other relations never count
+    a review twice; the decision comes along, with the call, cluster and territory.
+    """
+    reviews = Review.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
+    return dossiers.select_related(
+        "call__funder", "cluster__territory", "cluster__collective", "decision",
+    ).annotate(
+        average_score=Subquery(reviews.annotate(value=Avg("weighted_score")).values("value")[:1],
+                               output_field=DecimalField(max_digits=5, decimal_places=2)),
+        review_count=Coalesce(Subquery(reviews.annotate(value=Count("pk")).values("value")[:1]),
+                              0),
+    )
+
+
+def dossier_reviews(dossier):
+    """Return the dossier's reviews with their reviewer and scores, in two queries."""
+    return list(dossier.reviews.select_related("reviewer").prefetch_related(
+        Prefetch("scores", queryset=Score.objects.select_related("criterion").order_by(
+            "criterion__position", "criterion__pk"))).order_by("submitted_at", "pk"))

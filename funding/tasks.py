@@ -16,3 +16,21 @@ def generate_dossier_pdf_task(dossier_pk):
         return None
     dossier_render_pdf(dossier=dossier)
     return dossier.pdf.name
+
+
+# Reviews, conflicts of interest, decisions -------------------------------------------------
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def generate_attestation_task(decision_pk):
+    """Render an acceptance's attestation; a decision deleted since is skipped."""
+    from funding.documents import decision_render_attestation
+    from funding.models import Decision
+
+    decision = Decision.objects.select_related(
+        "dossier__call__funder", "dossier__cluster__territory",
+        "dossier__cluster__collective").filter(pk=decision_pk).first()
+    if decision is None or decision.outcome != Decision.Outcome.ACCEPTED:
+        return None
+    decision_render_attestation(decision=decision)
+    return decision.attestation.name

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funding.views import dossiers, plans
+from funding.views import dossiers, plans, reviews
 
 app_name = "funding"
 
@@ -46,4 +46,11 @@ urlpatterns = [
          name="dossier_start_review"),
     path("dossiers/<int:pk>/complement/", dossiers.dossier_request_more_info_view,
          name="dossier_request_more_info"),
+    # Reviews, conflicts of interest, decisions -------------------------------------------
+    path("instruction/", reviews.review_list, name="review_list"),
+    path("dossiers/<int:pk>/declaration/", reviews.dossier_declare, name="dossier_declare"),
+    path("dossiers/<int:pk>/avis/", reviews.dossier_review, name="dossier_review"),
+    path("dossiers/<int:pk>/decision/", reviews.dossier_decide, name="dossier_decide"),
+    path("dossiers/<int:pk>/attestation/", reviews.dossier_attestation,
+         name="dossier_attestation"),
 ]

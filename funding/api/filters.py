@@ -2,6 +2,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cluster.models import Cluster
 from funding.models import Call, Dossier, Funder, FundingPlan, FundingSource
 from funding.selectors import open_on, search_sources, with_theme
 
@@ -77,3 +78,37 @@ class DossierApiFilter(django_filters.FilterSet):
     class Meta:
         model = Dossier
         fields = ["status", "call", "cluster"]
+
+
+# Reviews, conflicts of interest, decisions -------------------------------------------------
+
+
+class InstructionDossierFilter(django_filters.FilterSet):
+    """The funders' filters on the dossiers submitted to their calls."""
+
+    call = django_filters.CharFilter(field_name="call__slug", label=_("Appel (identifiant)"))
+    # The model's choices, drafts included (they are never listed), so that the schema
+    # names one enum for the dossier's status.
+    status = django_filters.ChoiceFilter(choices=Dossier.Status.choices, label=_("État"))
+    territory = django_filters.CharFilter(field_name="cluster__territory__slug",
+                                          label=_("Territoire (identifiant)"))
+    theme = django_filters.CharFilter(method="filter_theme",
+                                      label=_("Thème d'un des défis (identifiant)"))
+    submitted_after = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte",
+                                                label=_("Déposé le ou après (AAAA-MM-JJ)"))
+    submitted_before = django_filters.DateFilter(field_name="submitted_at",
+                                                 lookup_expr="date__lte",
+                                                 label=_("Déposé le ou avant (AAAA-MM-JJ)"))
+    score_min = django_filters.NumberFilter(field_name="average_score", lookup_expr="gte",
+                                            label=_("Note moyenne minimale (sur 100)"))
+    score_max = django_filters.NumberFilter(field_name="average_score", lookup_expr="lte",
+                                            label=_("Note moyenne maximale (sur 100)"))
+
+    class Meta:
+        model = Dossier
+        fields = ["call", "status", "territory", "theme", "submitted_after", "submitted_before",
+                  "score_min", "score_max"]
+
+    def filter_theme(self, queryset, name, value):
+        # Through a subquery: a cluster with two défis of the theme is still one row.
+        return queryset.filter(cluster__in=Cluster.objects.filter(challenges__theme=value))

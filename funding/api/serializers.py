@@ -196,6 +196,10 @@ class VisibleCallField(serializers.SlugRelatedField):
         return visible_calls(self.context["request"].user)
 
 
+# What a reviewer who has not declared their conflicts of interest reads of a dossier.
+UNDECLARED_FIELDS = ("id", "call", "call_title", "title", "status", "submitted_at")
+
+
 class DossierSerializer(serializers.ModelSerializer):
     """A dossier as its collective edits it; reviewers read the same fields."""
 
@@ -231,6 +235,14 @@ class DossierSerializer(serializers.ModelSerializer):
             return None
         return self.context["request"].build_absolute_uri(
             reverse("funding:dossier_pdf", args=[dossier.pk]))
+
+    def to_representation(self, dossier):
+        data = super().to_representation(dossier)
+        if getattr(dossier, "must_declare", False):
+            # A reviewer who has not declared their conflicts reads no contents yet.
+            data = {key: (value if key in UNDECLARED_FIELDS else None)
+                    for key, value in data.items()}
+        return data
 
 
 class DossierDetailSerializer(DossierSerializer):

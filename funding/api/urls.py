@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from funding.api import views
+from funding.api import instruction_views, views
 
 router = SimpleRouter()
 # Catalogue and funding plans ---------------------------------------------------------------
@@ -9,5 +9,7 @@ router.register("plans", views.PlanViewSet, basename="plan")
 # Calls, dossiers, reviews, decisions -------------------------------------------------------
 router.register("appels", views.CallViewSet, basename="call")
 router.register("dossiers", views.DossierViewSet, basename="dossier")
+router.register("instruction/dossiers", instruction_views.InstructionDossierViewSet,
+                basename="instruction-dossier")
 
 urlpatterns = router.urls

@@ -24,12 +24,15 @@ from funding.api.serializers import (
 )
 from funding.models import BudgetLine, Contribution, Criterion, DossierEvent, FundingPlan
 from funding.permissions import (
+    DECLARE_FIRST,
     can_change_plans,
     can_start_dossier,
     is_dossier_member,
+    must_declare,
     visible_calls,
     visible_dossiers,
     visible_plans,
+    with_declaration_state,
 )
 from funding.selectors import plan_detail, plans_with_totals, sources_for_catalogue
 from funding.services import (
@@ -245,6 +248,8 @@ class DossierPermission(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
+            if must_declare(request.user, obj):
+                raise PermissionDenied(DECLARE_FIRST, code="declaration_required")
             return True
         return is_dossier_member(request.user, obj)
 
@@ -278,9 +283,9 @@ class DossierViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         return DossierSerializer if self.action == "list" else DossierDetailSerializer
 
     def get_queryset(self):
-        dossiers = visible_dossiers(self.request.user).select_related(
+        dossiers = with_declaration_state(visible_dossiers(self.request.user).select_related(
             "call__funder", "cluster__territory", "cluster__collective",
-        ).order_by("-updated_at", "pk")
+        ), self.request.user).order_by("-updated_at", "pk")
         if self.action != "list":
             dossiers = dossiers.prefetch_related(Prefetch(
                 "events", queryset=DossierEvent.objects.select_related("by").order_by("at",

@@ -19,16 +19,29 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading
-from funding.forms import CallFilterForm, DossierForm, DossierStartForm, MoreInfoForm
-from funding.models import Dossier
+from funding.forms import (
+    CallFilterForm,
+    DecisionForm,
+    DossierForm,
+    DossierStartForm,
+    MoreInfoForm,
+    ReviewForm,
+)
+from funding.models import Decision, Dossier
 from funding.permissions import (
+    can_decide,
+    can_download_attestation,
     can_edit_dossier,
     can_review_dossier,
     can_start_dossier,
     can_submit_dossier,
+    can_write_review,
     get_call_for_reading,
     get_dossier_for_reading,
     is_dossier_member,
+    is_reviewer_of,
+    must_declare,
+    require_declared,
     require_dossier_edit,
     require_dossier_review,
     require_dossier_start,
@@ -39,6 +52,7 @@ from funding.selectors import (
     calls_for_list,
     dossier_checklist,
     dossier_contents,
+    dossier_reviews,
     member_clusters_with_dossier,
     snapshot_display,
 )
@@ -49,6 +63,7 @@ from funding.services import (
     dossier_start,
     dossier_start_review,
 )
+from funding.views.reviews import declaration_page
 
 PAGE_SIZE = 20
 
@@ -138,6 +153,8 @@ def _contents_for(user, dossier):
 @require_GET
 def dossier_detail(request, pk):
     dossier = get_dossier_for_reading(request.user, pk)
+    if must_declare(request.user, dossier):
+        return declaration_page(request, dossier)
     contents, checklist, live = _contents_for(request.user, dossier)
     member = is_dossier_member(request.user, dossier)
     events = list(dossier.events.select_related("by").order_by("at", "pk"))
@@ -155,7 +172,27 @@ def dossier_detail(request, pk):
         "can_review": can_review_dossier(request.user, dossier),
         "is_late": dossier.status == Dossier.Status.DRAFT
         and dossier.call.deadline <= timezone.now(),
+        **_review_context(request.user, dossier),
     })
+
+
+def _review_context(user, dossier):
+    """What the funder's side adds to the page: reviews, forms, decision, attestation."""
+    if dossier.status == Dossier.Status.DRAFT:
+        return {}
+    decision = Decision.objects.filter(dossier=dossier).select_related("decided_by").first()
+    reviewing = user.is_staff or is_reviewer_of(user, dossier.call.funder)
+    reviews = dossier_reviews(dossier) if reviewing else []
+    writable = can_write_review(user, dossier)
+    decidable = decision is None and can_decide(user, dossier)
+    return {
+        "decision": decision, "reviews": reviews,
+        "review_form": (ReviewForm(criteria=dossier.call.criteria.order_by("position", "pk"))
+                        if writable else None),
+        "decision_form": DecisionForm() if decidable else None,
+        "can_download_attestation": bool(decision and decision.attestation)
+        and can_download_attestation(user, dossier),
+    }
 
 
 @login_required
@@ -229,12 +266,18 @@ def dossier_submit_view(request, pk):
 def dossier_pdf(request, pk):
     """Send the submitted dossier's PDF to those who read the dossier, never to the public."""
     dossier = get_dossier_for_reading(request.user, pk)
-    if not dossier.snapshot:
-        raise Http404(_("Ce dossier n'a pas encore été déposé."))
-    if not dossier.pdf:
+    require_declared(request.user, dossier)
+    if dossier.snapshot and not dossier.pdf:
         messages.info(request, _("Le PDF est en cours de génération : réessayez dans un "
                                  "instant."))
         return redirect(dossier)
+    return dossier_pdf_response(dossier)
+
+
+def dossier_pdf_response(dossier):
+    """Send the submitted dossier's PDF, privately; 404 before submission."""
+    if not dossier.snapshot or not dossier.pdf:
+        raise Http404(_("Ce dossier n'a pas encore été déposé."))
     try:
         handle = dossier.pdf.open("rb")
     except FileNotFoundError:

@@ -93,7 +93,14 @@ def test_editing_the_cluster_changes_neither_the_snapshot_nor_the_pdf(submitted)
     ("staff", 200)])
 def test_the_pdf_goes_to_the_collective_and_the_funders_reviewers(client, cast, submitted,
                                                                   role, expected):
+    from funding.services import conflict_declare
+
     client.force_login(cast[role])
+    if role == "reviewer":
+        # Not before the reviewer declares their conflicts of interest.
+        url = reverse("funding:dossier_pdf", args=[submitted.pk])
+        assert client.get(url).status_code == 403
+        conflict_declare(dossier=submitted, reviewer=cast[role], has_conflict=False)
     response = client.get(reverse("funding:dossier_pdf", args=[submitted.pk]))
     assert response.status_code == expected
     if expected == 200:

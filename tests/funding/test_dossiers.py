@@ -22,6 +22,7 @@ from funding.models import Call, Dossier, DossierEvent
 from funding.selectors import dossier_checklist
 from funding.services import (
     DOSSIER_TRANSITIONS,
+    conflict_declare,
     dossier_request_more_info,
     dossier_resubmit,
     dossier_save,
@@ -178,6 +179,8 @@ def test_a_draft_is_read_by_its_collective_and_staff_only(client, cast, draft, r
     ("staff", 200)])
 def test_a_submitted_dossier_is_also_read_by_the_funders_reviewers(client, cast, submitted,
                                                                    role, expected):
+    # Reviewers declare their conflicts of interest first (tests/funding/test_reviews.py).
+    conflict_declare(dossier=submitted, reviewer=cast["reviewer"], has_conflict=False)
     login(client, cast, role)
     assert client.get(submitted.get_absolute_url()).status_code == expected
 
@@ -533,6 +536,7 @@ def test_later_edits_to_the_cluster_never_change_the_submitted_dossier(
     Engagement.objects.all().delete()
     submitted.refresh_from_db()
     assert submitted.snapshot == frozen
+    conflict_declare(dossier=submitted, reviewer=reviewer, has_conflict=False)
     client.force_login(reviewer)
     text = page_text(client.get(submitted.get_absolute_url()))
     assert "Défi 0" in text and "Défi renommé" not in text
@@ -705,6 +709,12 @@ def test_a_reviewers_token_lists_the_dossiers_submitted_to_their_funder(client, 
     DossierFactory(cluster=cluster, call=funding_call)  # a draft for the same funder
     response = api_as(client, cast, "reviewer").get(reverse("api:dossier-list"))
     assert [item["id"] for item in response.json()["results"]] == [submitted.pk]
+    # Until the reviewer declares their conflicts of interest, no contents.
+    assert response.json()["results"][0]["summary"] is None
+    refused = client.get(reverse("api:dossier-detail", args=[submitted.pk]))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "declaration_required"
+    conflict_declare(dossier=submitted, reviewer=cast["reviewer"], has_conflict=False)
     detail = client.get(reverse("api:dossier-detail", args=[submitted.pk])).json()
     assert detail["status"] == "depose"
     assert detail["snapshot"]["dossier"]["title"] == "Dossier du label pour Marseille"
@@ -849,7 +859,9 @@ def test_the_demo_gives_marseille_a_draft_label_dossier_once(settings):
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
-    dossier = Dossier.objects.get()
+    # The other one is submitted, for the reviewer (tests/funding/test_reviews.py).
+    dossier = Dossier.objects.get(status=Dossier.Status.DRAFT)
+    assert Dossier.objects.count() == 2
     assert dossier.call.slug == "territoire-french-impact"
     assert dossier.cluster.territory.slug == "aix-marseille-provence"
     assert dossier.status == Dossier.Status.DRAFT

@@ -99,6 +99,8 @@ class Command(BaseCommand):
         # Calls and dossiers ----------------------------------------------------------------
         funding_demo.load_label_dossier(clusters["aix-marseille-provence"],
                                         by=users["facilitator"])
+        # Reviews, conflicts of interest, decisions ---------------------------------------
+        funding_demo.load_submitted_label_dossier(clusters, by=users["staff"])
         # Schéma directeur: last, once projects, events and the funding plan exist ----------
         cluster_demo.load_master_plan(clusters["aix-marseille-provence"],
                                       by=users["facilitator"])

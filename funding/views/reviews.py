@@ -1,0 +1,192 @@
+"""The funder's side of a dossier: declare conflicts, review, decide, the attestation.
+
+A reviewer reaches the dossiers through `dossiers_for_reviewer` (a declared conflict
+hides a dossier: 404); until they declare, a dossier's page shows the declaration
+form only, with a 403.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cluster.errors import DomainError
+from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
+from funding.models import Call, Review
+from funding.permissions import (
+    can_download_attestation,
+    dossiers_for_reviewer,
+    get_dossier_for_reading,
+    is_dossier_member,
+    is_reviewer_of,
+    require_declared,
+    with_declaration_state,
+)
+from funding.selectors import with_review_figures
+from funding.services import conflict_declare, decision_record, review_submit
+
+PAGE_SIZE = 20
+
+# Reviews, conflicts of interest, decisions -------------------------------------------------
+
+
+@login_required
+@require_GET
+def review_list(request):
+    """The dossiers submitted to the calls of the person's funders, newest first."""
+    user = request.user
+    dossiers = dossiers_for_reviewer(user)
+    calls = Call.objects.filter(pk__in=dossiers.values("call")).order_by("-deadline", "pk")
+    form = ReviewFilterForm(request.GET or None, calls=calls)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if filters.get("call"):
+        dossiers = dossiers.filter(call__slug=filters["call"])
+    if filters.get("status"):
+        dossiers = dossiers.filter(status=filters["status"])
+    if filters.get("todo"):
+        dossiers = dossiers.exclude(reviews__reviewer=user)
+    dossiers = with_declaration_state(with_review_figures(dossiers), user).annotate(
+        reviewed_by_me=Exists(Review.objects.filter(dossier=OuterRef("pk"), reviewer=user)),
+    ).order_by("-submitted_at", "pk")
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {key: value for key, value in filters.items() if value}
+    return render(request, "funding/review_list.html", {
+        "form": form, "page": page, "query": urlencode(query),
+        "is_reviewer": user.is_staff or user.funder_memberships.exists(),
+    })
+
+
+def declaration_page(request, dossier, form=None, status=403):
+    """The dossier's page for a reviewer who has not declared yet: the declaration only."""
+    return render(request, "funding/dossier_declare.html", {
+        "dossier": dossier, "call": dossier.call,
+        "form": form or ConflictDeclarationForm(),
+    }, status=status)
+
+
+def _get_dossier_for_review(user, pk):
+    """Return the dossier for the call's funder's reviewers; 404 for those who don't read it."""
+    dossier = get_dossier_for_reading(user, pk)
+    if not (user.is_staff or is_reviewer_of(user, dossier.call.funder)):
+        if is_dossier_member(user, dossier):
+            raise PermissionDenied(_("Seuls les instructeur·rices du financeur de l'appel "
+                                     "instruisent ce dossier."))
+        raise Http404
+    return dossier
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_declare(request, pk):
+    dossier = _get_dossier_for_review(request.user, pk)
+    if not is_reviewer_of(request.user, dossier.call.funder):
+        raise PermissionDenied(_("Seuls les instructeur·rices du financeur de l'appel "
+                                 "déclarent leurs conflits d'intérêts."))
+    if dossier.conflict_declarations.filter(reviewer=request.user).exists():
+        return redirect(dossier)
+    form = ConflictDeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = conflict_declare(
+                dossier=dossier, reviewer=request.user,
+                has_conflict=form.cleaned_data["has_conflict"],
+                explanation=form.cleaned_data["explanation"])
+        except DomainError as error:
+            form.add_error("explanation" if error.code == "explanation_required" else None,
+                           error.message)
+        else:
+            if declaration.has_conflict:
+                messages.info(request, _("Votre conflit d'intérêts est enregistré : ce dossier "
+                                         "ne vous est plus présenté."))
+                return redirect("funding:review_list")
+            messages.success(request, _("Déclaration enregistrée : vous pouvez instruire le "
+                                        "dossier."))
+            return redirect(dossier)
+    return declaration_page(request, dossier, form,
+                            status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_review(request, pk):
+    dossier = _get_dossier_for_review(request.user, pk)
+    require_declared(request.user, dossier)
+    criteria = dossier.call.criteria.order_by("position", "pk")
+    form = ReviewForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_submit(dossier=dossier, reviewer=request.user, scores=form.scores(),
+                          comment=form.cleaned_data["comment"],
+                          recommendation=form.cleaned_data["recommendation"])
+        except DomainError as error:
+            if error.status == 403:
+                raise PermissionDenied(error.message) from None
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Votre avis est enregistré."))
+            return redirect(dossier)
+    return render(request, "funding/review_form.html", {
+        "dossier": dossier, "call": dossier.call, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_decide(request, pk):
+    dossier = _get_dossier_for_review(request.user, pk)
+    require_declared(request.user, dossier)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision_record(dossier=dossier, by=request.user,
+                            outcome=form.cleaned_data["outcome"],
+                            comment=form.cleaned_data["comment"],
+                            granted_amount=form.cleaned_data["granted_amount"])
+        except DomainError as error:
+            if error.status == 403:
+                raise PermissionDenied(error.message) from None
+            field = "granted_amount" if error.code in ("invalid_amount",
+                                                       "amount_above_max") else None
+            form.add_error(field, error.message)
+        else:
+            messages.success(request, _("La décision est enregistrée ; le collectif est "
+                                        "prévenu par e-mail."))
+            return redirect(dossier)
+    return render(request, "funding/decision_form.html", {
+        "dossier": dossier, "call": dossier.call, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def attestation_response(dossier):
+    """Send the acceptance's attestation PDF, privately; 404 while there is none."""
+    decision = getattr(dossier, "decision", None)
+    if decision is None or not decision.attestation:
+        raise Http404(_("Ce dossier n'a pas d'attestation."))
+    try:
+        handle = decision.attestation.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("L'attestation de ce dossier est introuvable.")) from None
+    name = slugify(f"attestation {dossier.cluster.territory.name}")[:80] or "attestation"
+    response = FileResponse(handle, as_attachment=True, content_type="application/pdf",
+                            filename=f"{name}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def dossier_attestation(request, pk):
+    dossier = get_dossier_for_reading(request.user, pk)
+    require_declared(request.user, dossier)
+    if not can_download_attestation(request.user, dossier):
+        raise Http404
+    return attestation_response(dossier)

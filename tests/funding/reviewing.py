@@ -1,0 +1,47 @@
+"""Fixtures' helpers for the funder's side: a dossier submitted to a call with a grid."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from funding.models import Dossier
+from funding.selectors import dossier_contents
+from tests.funding.factories import CallFactory, CriterionFactory, DossierFactory
+
+
+def call_with_grid(funder, *, kind="financement", title=None, max_amount=Decimal(50000)):
+    """A call of the funder with three criteria: weights 2, 1, 1, out of 5, 5 and 10."""
+    call = CallFactory(funder=funder, kind=kind, max_amount=max_amount,
+                       **({"title": title} if title else {}))
+    CriterionFactory(call=call, label="Coopération des acteurs", weight=2, max_score=5)
+    CriterionFactory(call=call, label="Défis mesurables", weight=1, max_score=5)
+    CriterionFactory(call=call, label="Plan de financement", weight=1, max_score=10)
+    return call
+
+
+def submitted_dossier(call, cluster, *, status=Dossier.Status.SUBMITTED, title=None,
+                      when=None):
+    """A dossier as dossier_submit leaves it, without going through the checklist."""
+    dossier = DossierFactory(call=call, cluster=cluster, requested_amount=Decimal(20000),
+                             **({"title": title} if title else {}))
+    dossier.snapshot = dossier_contents(dossier, now=timezone.now())
+    dossier.status = status
+    dossier.submitted_at = when or timezone.now()
+    dossier.save()
+    return dossier
+
+
+def full_scores(call, values=(4, 3, 7)):
+    return {criterion.pk: value for criterion, value in
+            zip(call.criteria.order_by("position", "pk"), values, strict=True)}
+
+
+def new_cluster(collective, name):
+    """A cluster of the collective on a new territory."""
+    from datetime import date
+
+    from cluster.services import cluster_create
+    from tests.territories.factories import TerritoryFactory
+
+    territory = TerritoryFactory(name=name)
+    return cluster_create(collective=collective, territory=territory, start_date=date(2026, 1, 1))

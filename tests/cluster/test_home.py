@@ -45,3 +45,12 @@ def test_home_query_count_does_not_grow_with_memberships(client, django_assert_m
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("home"))
     assert response.text.count("badge") == 16
+
+
+def test_a_reviewer_finds_the_dossiers_to_review_from_the_home_page(client, reviewer):
+    from django.urls import reverse
+
+    client.force_login(reviewer)
+    text = client.get(reverse("home")).content.decode()
+    assert reverse("funding:review_list") in text
+    assert "Dossiers à instruire" in text

@@ -61,3 +61,14 @@ def test_staff_home_speaks_to_the_coordinator(client, staff):
     text = client.get(reverse("home")).text
     assert "coordination nationale" in text
     assert "Demandez à l'animateur·rice" not in text
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None,
+                    reason="GNU gettext absent : traductions anglaises non compilées")
+def test_a_word_with_two_meanings_gets_two_translations():
+    from django.utils import translation
+
+    with translation.override("en"):
+        # An indicator's starting value in the tables, a member leaving in the community.
+        assert translation.pgettext("valeur de départ d'un indicateur", "Départ") == "Baseline"
+        assert translation.gettext("Départ") == "Departure"

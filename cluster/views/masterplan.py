@@ -8,7 +8,7 @@ public page of a territory shows its published version.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cluster.errors import DomainError
+from cluster.files import stored_file_response
 from cluster.forms import MasterPlanCompareForm, MasterPlanSectionForm
 from cluster.history import history_entries
 from cluster.masterplan import (
@@ -228,13 +229,11 @@ def master_plan_version_detail(request, pk, number):
 def pdf_response(version, filename):
     if version.status != MasterPlanVersion.Status.READY or not version.pdf:
         raise Http404(_("Le PDF de cette version n'est pas encore prêt."))
-    try:
-        handle = version.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Le PDF de cette version est introuvable.")) from None
-    response = FileResponse(handle, content_type="application/pdf", filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Shown in the browser; only a published version may be kept by shared caches.
+    return stored_file_response(
+        version.pdf, filename=filename, content_type="application/pdf",
+        missing_message=_("Le PDF de cette version est introuvable."),
+        as_attachment=False, private=version.published_at is None)
 
 
 def pdf_filename(version):

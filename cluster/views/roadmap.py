@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from icalendar import Calendar, Event
 
 from cluster.errors import DomainError
+from cluster.files import stored_file_response
 from cluster.forms import ClusterCreateForm, DeliverableForm, MilestoneForm, StepForm
 from cluster.history import history_entries
 from cluster.models import Milestone, RoadmapStep
@@ -280,18 +281,12 @@ def deliverable_upload(request, pk, step_pk):
 def deliverable_download(request, pk, deliverable_pk):
     """Stream the file to a person who reads the cluster, as an attachment, never sniffed."""
     deliverable = get_deliverable_for_reading(request.user, pk, deliverable_pk)
-    try:
-        handle = deliverable.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Le fichier de ce livrable est introuvable.")) from None
     name = deliverable.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(
-        handle, as_attachment=True, filename=name,
+    return stored_file_response(
+        deliverable.file, filename=name,
         content_type=DELIVERABLE_TYPES.get(deliverable_extension(name),
-                                           "application/octet-stream"))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+                                           "application/octet-stream"),
+        missing_message=_("Le fichier de ce livrable est introuvable."))
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cluster.errors import DomainError
+from cluster.files import stored_file_response
 from cluster.permissions import get_cluster_for_reading
 from funding.forms import (
     CallFilterForm,
@@ -278,15 +279,10 @@ def dossier_pdf_response(dossier):
     """Send the submitted dossier's PDF, privately; 404 before submission."""
     if not dossier.snapshot or not dossier.pdf:
         raise Http404(_("Ce dossier n'a pas encore été déposé."))
-    try:
-        handle = dossier.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Le PDF de ce dossier est introuvable.")) from None
-    response = FileResponse(handle, as_attachment=True, content_type="application/pdf",
-                            filename=f"{slugify(dossier.title)[:80] or 'dossier'}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(
+        dossier.pdf, filename=f"{slugify(dossier.title)[:80] or 'dossier'}.pdf",
+        content_type="application/pdf",
+        missing_message=_("Le PDF de ce dossier est introuvable."))
 
 
 @login_required

@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cluster.errors import DomainError
+from cluster.files import stored_file_response
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
 from funding.models import Call, Review
 from funding.permissions import (
@@ -170,16 +171,10 @@ def attestation_response(dossier):
     decision = getattr(dossier, "decision", None)
     if decision is None or not decision.attestation:
         raise Http404(_("Ce dossier n'a pas d'attestation."))
-    try:
-        handle = decision.attestation.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("L'attestation de ce dossier est introuvable.")) from None
     name = slugify(f"attestation {dossier.cluster.territory.name}")[:80] or "attestation"
-    response = FileResponse(handle, as_attachment=True, content_type="application/pdf",
-                            filename=f"{name}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(
+        decision.attestation, filename=f"{name}.pdf", content_type="application/pdf",
+        missing_message=_("L'attestation de ce dossier est introuvable."))
 
 
 @login_required

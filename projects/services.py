@@ -44,9 +44,9 @@ STAGE_MOVES = {
 RESERVED_SLUGS = {"clusters", "evenements", "nouveau"}
 
 
-def unique_slug(model, title, *, limit=200):
+def unique_slug(model, title, *, limit=200, fallback="projet"):
     """Return a slug made from the title, numbered when it is taken or reserved."""
-    base = slugify(title)[:limit] or "projet"
+    base = slugify(title)[:limit] or fallback
     slug, n = base, 1
     while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         n += 1
@@ -305,14 +305,6 @@ EVENT_FIELDS = ("title", "starts_at", "ends_at", "place", "address", "programme"
                 "is_published")
 
 
-def _unique_event_slug(title):
-    base = slugify(title)[:200] or "evenement"
-    slug, number = base, 2
-    while Event.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 def _check_event(event, projects):
     """Refuse an event the rules do not allow, before anything is written."""
     if not (event.title or "").strip():
@@ -345,7 +337,7 @@ def event_create(*, cluster, title, starts_at, ends_at, capacity, place=None, ad
     _check_event(event, projects)
     for _attempt in range(3):
         # Another event of the same title may take the slug in between: pick the next one.
-        event.slug = _unique_event_slug(event.title)
+        event.slug = unique_slug(Event, event.title, fallback="evenement")
         try:
             with transaction.atomic():
                 event.save()

@@ -1,12 +1,43 @@
-"""The fixed cast of every test: one person per role, and two collectives."""
+"""The fixed cast of every test: one person per role, and two collectives; a fixed clock."""
+
+import os
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 
 from cluster import celery_app
 from cluster.models import Membership
 from tests.cluster.factories import PASSWORD, CollectiveFactory, MembershipFactory, UserFactory
 from tests.funding.factories import FunderFactory, FunderMemberFactory
+
+# Every test runs at this instant, whatever the real hour, day or time zone of the machine:
+# a weekday morning in Paris, the hour when the suite used to fail. `.ci/run` runs the suite
+# again under other clocks (TEST_CLOCK) so that a test which depends on the hour, a date
+# change or a daylight-saving day cannot hide.
+TEST_CLOCK = datetime.fromisoformat(os.environ.get("TEST_CLOCK") or "2027-03-09T09:00:00+01:00")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clock_of_the_session():
+    """Stop the clock at TEST_CLOCK while the test database is migrated.
+
+    Migrations date what they create (the label call opens on the day it runs), so they
+    must see the same instant as the tests.
+    """
+    with time_machine.travel(TEST_CLOCK, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clock(_clock_of_the_session):
+    """Start every test at TEST_CLOCK; time then runs, so timeouts and waits still work.
+
+    A test moves it with time-machine's `time_machine` fixture.
+    """
+    with time_machine.travel(TEST_CLOCK, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

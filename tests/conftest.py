@@ -19,19 +19,23 @@ from tests.funding.factories import FunderFactory, FunderMemberFactory
 TEST_CLOCK = datetime.fromisoformat(os.environ.get("TEST_CLOCK") or "2027-03-09T09:00:00+01:00")
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _clock_of_the_session():
-    """Stop the clock at TEST_CLOCK while the test database is migrated.
+def pytest_configure(config):
+    """Stop the clock at TEST_CLOCK before tests are collected and the database migrated.
 
-    Migrations date what they create (the label call opens on the day it runs), so they
-    must see the same instant as the tests.
+    Parameters computed at collection and migrations that date what they create (the label
+    call opens on the day it runs) then see the same instant as the tests.
     """
-    with time_machine.travel(TEST_CLOCK, tick=False):
-        yield
+    config.test_clock = time_machine.travel(TEST_CLOCK, tick=False)
+    config.test_clock.start()
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "test_clock"):
+        config.test_clock.stop()
 
 
 @pytest.fixture(autouse=True)
-def _clock(_clock_of_the_session):
+def _clock():
     """Start every test at TEST_CLOCK; time then runs, so timeouts and waits still work.
 
     A test moves it with time-machine's `time_machine` fixture.

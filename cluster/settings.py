@@ -217,6 +217,28 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Faults survived ----
+# A broker that is down never holds a request for more than about a second: queuing a
+# task fails fast and the task waits in the outbox (territories.outbox), sent again by
+# the periodic flush below and when a worker starts. Workers keep retrying on their own.
+_BROKER_TIMEOUT = 1  # seconds
+CELERY_BROKER_CONNECTION_TIMEOUT = _BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": _BROKER_TIMEOUT,
+    "socket_timeout": _BROKER_TIMEOUT,
+    "retry_on_timeout": False,
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = _BROKER_TIMEOUT
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_BEAT_SCHEDULE["envoi-des-taches-en-attente"] = {
+    "task": "territories.tasks.flush_outbox_task",
+    "schedule": timedelta(minutes=1),
+}
+
 # Security: secure cookies and HSTS unless explicitly served over plain HTTP.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES

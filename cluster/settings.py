@@ -236,6 +236,10 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _BROKER_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = _BROKER_TIMEOUT
 CELERY_REDIS_RETRY_ON_TIMEOUT = False
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+if REDIS_URL:
+    # The cache (rate limits) gives up as fast; it is not yet tolerant of an absent Redis.
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _BROKER_TIMEOUT,
+                                    "socket_timeout": _BROKER_TIMEOUT}
 CELERY_BEAT_SCHEDULE["envoi-des-taches-en-attente"] = {
     "task": "territories.tasks.flush_outbox_task",
     "schedule": timedelta(minutes=1),

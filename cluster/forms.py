@@ -28,9 +28,9 @@ from cluster.models import (
 )
 from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
 from cluster.services import API_TOKEN_LIFETIMES_DAYS, COMPANY_SIZES
-from cluster.tasks import send_email_task
 from territories.csvfiles import parse_number
 from territories.models import Actor, Territory
+from territories.outbox import enqueue
 
 
 class LoginForm(AuthenticationForm):
@@ -65,7 +65,7 @@ class ApiTokenCreateForm(forms.Form):
 
 
 class PasswordResetForm(BasePasswordResetForm):
-    """Django's reset form, sending its e-mail through the task queue."""
+    """Django's reset form, sending its e-mail through the task queue (and its outbox)."""
 
     def send_mail(
         self,
@@ -81,7 +81,8 @@ class PasswordResetForm(BasePasswordResetForm):
         html_body = None
         if html_email_template_name:
             html_body = loader.render_to_string(html_email_template_name, context)
-        send_email_task.delay(subject=subject, body=body, to=[to_email], html_body=html_body)
+        enqueue("cluster.tasks.send_email_task", kwargs={
+            "subject": subject, "body": body, "to": [to_email], "html_body": html_body})
 
 
 class ChallengeForm(forms.ModelForm):

@@ -51,8 +51,8 @@ from cluster.models import (
 from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
 from cluster.roadmap import add_months, plan_steps
 from cluster.selectors import invitation_token_hash
-from cluster.tasks import render_master_plan_version, send_email_task
 from territories.models import Actor
+from territories.outbox import enqueue
 
 API_TOKEN_LIFETIMES_DAYS = (30, 90, 365)
 MAX_ACTIVE_API_TOKENS = 10
@@ -454,8 +454,8 @@ def _send_invitation_email(invitation, secret, by):
         body = render_to_string("cluster/emails/invitation.txt", context)
         html_body = render_to_string("cluster/emails/invitation.html", context)
     to = [invitation.email]
-    transaction.on_commit(lambda: send_email_task.delay(subject=subject, body=body, to=to,
-                                                        html_body=html_body))
+    enqueue("cluster.tasks.send_email_task",
+            kwargs={"subject": subject, "body": body, "to": to, "html_body": html_body})
 
 
 @transaction.atomic
@@ -875,7 +875,7 @@ def master_plan_section_unvalidate(*, section, by):
 def _queue_master_plan_rendering(version):
     # Robust: when tasks run inline (no broker), a rendering that fails for good marks the
     # version failed instead of breaking the page that asked for it.
-    transaction.on_commit(lambda: render_master_plan_version.delay(version.pk), robust=True)
+    enqueue("cluster.tasks.render_master_plan_version", args=[version.pk], robust=True)
 
 
 def master_plan_generate(*, cluster, by):

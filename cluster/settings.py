@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cluster.middleware.LanguageMiddleware",
+    # Faults survived: a lost database answers 503, not 500.
+    "cluster.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,6 +218,32 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Faults survived ----
+# A broker that is down never holds a request for more than about a second: queuing a
+# task fails fast and the task waits in the outbox (territories.outbox), sent again by
+# the periodic flush below and when a worker starts. Workers keep retrying on their own.
+_BROKER_TIMEOUT = 1  # seconds
+CELERY_BROKER_CONNECTION_TIMEOUT = _BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": _BROKER_TIMEOUT,
+    "socket_timeout": _BROKER_TIMEOUT,
+    "retry_on_timeout": False,
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = _BROKER_TIMEOUT
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+if REDIS_URL:
+    # The cache (rate limits) gives up as fast; it is not yet tolerant of an absent Redis.
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _BROKER_TIMEOUT,
+                                    "socket_timeout": _BROKER_TIMEOUT}
+CELERY_BEAT_SCHEDULE["envoi-des-taches-en-attente"] = {
+    "task": "territories.tasks.flush_outbox_task",
+    "schedule": timedelta(minutes=1),
+}
 
 # Security: secure cookies and HSTS unless explicitly served over plain HTTP.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)

@@ -15,6 +15,8 @@ from cluster.notifications import (
     due_milestone_reminders,
     weekly_digests,
 )
+from cluster.services import master_plan_render, master_plan_render_failed
+from territories.outbox import enqueue
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -42,9 +44,9 @@ def _queue_email(template, context, to):
     """Render subject, text and HTML from cluster/emails/<template>* and queue the e-mail."""
     prefix = f"cluster/emails/{template}"
     subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
-    send_email_task.delay(subject=subject, to=[to],
-                          body=render_to_string(f"{prefix}.txt", context),
-                          html_body=render_to_string(f"{prefix}.html", context))
+    enqueue("cluster.tasks.send_email_task", kwargs={
+        "subject": subject, "to": [to], "body": render_to_string(f"{prefix}.txt", context),
+        "html_body": render_to_string(f"{prefix}.html", context)})
 
 
 @shared_task
@@ -62,7 +64,7 @@ def send_milestone_reminders(today=None):
             pk__in={milestone.pk for reminder in reminders for milestone in reminder.milestones}
         ).update(reminded_on=day)
         for reminder in reminders:
-            # Queued inside the transaction: if one cannot be queued, none is marked sent.
+            # Queued in the transaction (the outbox): sent once the reminders are marked.
             _queue_email("milestone_reminder", {
                 "user": reminder.user, "groups": [
                     (cluster, _site_url(reverse("cluster_dashboard", args=[cluster.pk])),
@@ -108,8 +110,6 @@ class MasterPlanRenderTask(Task):
         return super().apply(*args, throw=False, **kwargs)
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from cluster.services import master_plan_render_failed
-
         version_pk = args[0] if args else kwargs.get("version_pk")
         master_plan_render_failed(version_pk=version_pk, error=exc)
 
@@ -122,9 +122,6 @@ def render_master_plan_version(version_pk):
     Acknowledged once done: a worker killed half-way leaves the version pending and
     the message is delivered again; rendering is idempotent (see master_plan_render).
     """
-    # Imported here: cluster.services imports this module.
-    from cluster.services import master_plan_render
-
     version = MasterPlanVersion.objects.filter(pk=version_pk).first()
     if version is None:
         return None  # deleted with its cluster meanwhile

@@ -189,6 +189,7 @@ admin.site.site_header = _("Administration — clusters d'innovation responsable
 admin.site.site_title = _("Administration")
 
 handler404 = "cluster.views.accounts.page_not_found"
+handler500 = "cluster.views.accounts.server_error"
 
 # Media files are never served by URL, even with DEBUG: deliverables, dossiers and
 # generated documents go out only through their permission-checked download views.

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cluster.errors import DomainError
-from cluster.tasks import send_email_task
 from funding.models import (
     ConflictDeclaration,
     Contribution,
@@ -26,7 +25,7 @@ from funding.models import (
 )
 from funding.permissions import EDITABLE_STATUSES, can_review_dossier, is_reviewer_of
 from funding.selectors import dossier_checklist, dossier_contents
-from funding.tasks import generate_attestation_task, generate_dossier_pdf_task
+from territories.outbox import enqueue
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -389,8 +388,7 @@ def _submit(dossier, action, by, version):
         dossier.pdf = ""
         dossier = _record(dossier, action, by=by,
                           fields=("snapshot", "submitted_at", "version", "pdf"))
-        pk = dossier.pk
-        transaction.on_commit(lambda: generate_dossier_pdf_task.delay(pk))
+        enqueue("funding.tasks.generate_dossier_pdf_task", args=[dossier.pk])
     return dossier
 
 
@@ -457,8 +455,8 @@ def _notify_members(dossier, event):
         subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
         body = render_to_string(f"{prefix}.txt", context)
         html_body = render_to_string(f"{prefix}.html", context)
-    transaction.on_commit(lambda: send_email_task.delay(subject=subject, body=body,
-                                                        to=recipients, html_body=html_body))
+    enqueue("cluster.tasks.send_email_task", kwargs={
+        "subject": subject, "body": body, "to": recipients, "html_body": html_body})
 
 
 # Reviews, conflicts of interest, decisions -------------------------------------------------
@@ -644,8 +642,7 @@ def decision_record(*, dossier, by, outcome, comment, granted_amount=None):
                                            granted_amount=granted_amount, decided_by=by)
         _record(dossier, action, by=by, comment=comment)
         if outcome == Decision.Outcome.ACCEPTED:
-            pk = decision.pk
-            transaction.on_commit(lambda: generate_attestation_task.delay(pk))
+            enqueue("funding.tasks.generate_attestation_task", args=[decision.pk])
     return decision
 
 

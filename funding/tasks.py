@@ -10,11 +10,16 @@ from funding.models import Dossier
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def generate_dossier_pdf_task(dossier_pk):
-    """Render a submitted dossier's PDF; a dossier deleted since is skipped."""
+    """Render a submitted dossier's PDF; a dossier deleted since is skipped.
+
+    Sent again (the outbox after a crash, a retry), the task renders nothing twice: a
+    submission's PDF, once kept, is final; a new submission clears it.
+    """
     dossier = Dossier.objects.filter(pk=dossier_pk).first()
     if dossier is None or not dossier.snapshot:
         return None
-    dossier_render_pdf(dossier=dossier)
+    if not dossier.pdf:
+        dossier_render_pdf(dossier=dossier)
     return dossier.pdf.name
 
 
@@ -23,7 +28,7 @@ def generate_dossier_pdf_task(dossier_pk):
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def generate_attestation_task(decision_pk):
-    """Render an acceptance's attestation; a decision deleted since is skipped."""
+    """Render an acceptance's attestation once; a decision deleted since is skipped."""
     from funding.documents import decision_render_attestation
     from funding.models import Decision
 
@@ -32,5 +37,6 @@ def generate_attestation_task(decision_pk):
         "dossier__cluster__collective").filter(pk=decision_pk).first()
     if decision is None or decision.outcome != Decision.Outcome.ACCEPTED:
         return None
-    decision_render_attestation(decision=decision)
+    if not decision.attestation:
+        decision_render_attestation(decision=decision)
     return decision.attestation.name

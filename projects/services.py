@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 
 from cluster.errors import DomainError
 from cluster.models import Membership, SteeringDecision, SteeringMeeting, User
-from cluster.tasks import send_email_task
 from projects.models import (
     Event,
     Project,
@@ -26,6 +25,7 @@ from projects.models import (
     StageChange,
 )
 from projects.permissions import require_work_on
+from territories.outbox import enqueue
 
 # Projects --------------------------------------------------------------------------------
 
@@ -194,10 +194,10 @@ def notify_replication(*, replication_pk):
     context = {"replication": replication, "origin": origin, "copy": replication.copy,
                "url": settings.SITE_URL + reverse("projects:detail", args=[origin.slug])}
     subject = render_to_string("projects/emails/replication_subject.txt", context).strip()
-    send_email_task.delay(
-        subject=subject, to=sorted(emails),
-        body=render_to_string("projects/emails/replication.txt", context),
-        html_body=render_to_string("projects/emails/replication.html", context))
+    enqueue("cluster.tasks.send_email_task", kwargs={
+        "subject": subject, "to": sorted(emails),
+        "body": render_to_string("projects/emails/replication.txt", context),
+        "html_body": render_to_string("projects/emails/replication.html", context)})
     return len(emails)
 
 
@@ -530,7 +530,7 @@ def _event_email_context(event, registration):
 
 def _send(template_prefix, context, email):
     subject = "".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines())
-    send_email_task.delay(subject=subject, body=render_to_string(f"{template_prefix}.txt",
-                                                                 context),
-                          to=[email], html_body=render_to_string(f"{template_prefix}.html",
-                                                                 context))
+    enqueue("cluster.tasks.send_email_task", kwargs={
+        "subject": subject, "to": [email],
+        "body": render_to_string(f"{template_prefix}.txt", context),
+        "html_body": render_to_string(f"{template_prefix}.html", context)})

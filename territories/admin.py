@@ -12,6 +12,7 @@ from territories.models import (
     KeyFigure,
     LocalPolicy,
     Place,
+    QueuedTask,
     Region,
     Resource,
     Territory,
@@ -142,6 +143,21 @@ class ActorImportAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "territory__name"]
     list_select_related = ["territory", "created_by"]
     readonly_fields = [field.name for field in ActorImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(admin.ModelAdmin):
+    """Background work that the broker could not take yet; sent again every minute."""
+
+    list_display = ["task", "created_at", "attempts", "last_attempt_at"]
+    list_filter = ["task"]
+    readonly_fields = [field.name for field in QueuedTask._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -432,3 +432,27 @@ class ActorImport(models.Model):
         if not self.total_rows:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class QueuedTask(models.Model):
+    """A background task written with the change that asked for it, until a broker takes it.
+
+    The row is deleted once the task is handed to the broker (see territories.outbox):
+    the table holds only the work still waiting, e.g. while Redis is down.
+    """
+
+    task = models.CharField(_("tâche"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("arguments nommés"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("tentatives d'envoi"), default=0)
+    last_attempt_at = models.DateTimeField(_("dernière tentative le"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("tâche en attente d'envoi")
+        verbose_name_plural = _("tâches en attente d'envoi")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task} ({self.created_at:%Y-%m-%d %H:%M})"

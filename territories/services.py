@@ -8,6 +8,7 @@ from territories.errors import DomainError
 from territories.geography import communes_in
 from territories.imports import ImportFileError, apply_import, plan_import
 from territories.models import ActorImport, Territory
+from territories.outbox import enqueue
 
 # Paths of the territory pages that a slug must not shadow.
 RESERVED_SLUGS = {"nouveau", "communes", "perimetre"}
@@ -92,11 +93,10 @@ def actor_import_confirm(*, actor_import):
             raise DomainError("Cet import a déjà été lancé.", code="already_started", status=409)
         actor_import.status = ActorImport.Status.QUEUED
         actor_import.save(update_fields=["status"])
-    if actor_import.total_rows > INLINE_IMPORT_ROWS:
-        from territories.tasks import run_actor_import_task
-
-        transaction.on_commit(lambda: run_actor_import_task.delay(actor_import.pk))
-    else:
+        background = actor_import.total_rows > INLINE_IMPORT_ROWS
+        if background:
+            enqueue("territories.tasks.run_actor_import_task", args=[actor_import.pk])
+    if not background:
         actor_import_run(actor_import=actor_import)
     actor_import.refresh_from_db()
     return actor_import

@@ -1,7 +1,10 @@
-"""Pages of the accounts: home, profile and API tokens; the 404 shared with the API."""
+"""Pages of the accounts: home, profile and API tokens; the 404 and 500 shared with the API."""
+
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster.errors import DomainError
 from cluster.forms import ApiTokenCreateForm, ProfileForm
+from cluster.middleware import service_unavailable
 from cluster.models import Collective
 from cluster.permissions import get_api_token_for
 from cluster.selectors import funder_memberships_of, memberships_of
@@ -21,6 +25,14 @@ def page_not_found(request, exception):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": _("Non trouvé."), "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """Django's 500 page, or the 503 when the database was lost outside a view (e.g. while
+    a middleware saved the session), as DatabaseUnavailableMiddleware answers in views."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return service_unavailable(request)
+    return defaults.server_error(request)
 
 
 def home(request):

@@ -42,8 +42,10 @@ def test_emails_are_unique_whatever_their_case(facilitator):
         User.objects.create_user(email="ANIMATRICE@exemple.fr", password="x")
 
 
-def test_password_reset_sends_a_working_link(client, member_a):
-    response = client.post(reverse("password_reset"), {"email": member_a.email})
+def test_password_reset_sends_a_working_link(client, member_a,
+                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": member_a.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

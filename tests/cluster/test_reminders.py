@@ -11,6 +11,7 @@ from cluster import celery_app, tasks
 from cluster.models import Challenge, Cluster, Measurement, Membership, Milestone, Objective
 from cluster.notifications import due_milestone_reminders, weekly_digests
 from cluster.services import cluster_create
+from territories.models import QueuedTask
 from tests.cluster.factories import CollectiveFactory, MembershipFactory
 from tests.territories.factories import TerritoryFactory
 
@@ -40,6 +41,15 @@ def cluster_b(territory_b):
     return cluster
 
 
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a periodic task as beat does, through Celery: its e-mails go once it commits."""
+    def run(task, today):
+        with django_capture_on_commit_callbacks(execute=True):
+            return task.delay(today).get()
+    return run
+
+
 def milestone(cluster, title, due, *, number=2, done_on=None):
     return Milestone.objects.create(step=cluster.steps.get(number=number), title=title,
                                     due_date=due, done_on=done_on)
@@ -56,7 +66,7 @@ def recipients(mailoutbox):
 # Reminders ------------------------------------------------------------------------------------
 
 def test_each_facilitator_gets_one_reminder_listing_all_their_due_milestones(
-        facilitator, member_a, member_b, collective_b, cluster_a, cluster_b, mailoutbox):
+        facilitator, member_a, member_b, collective_b, cluster_a, cluster_b, mailoutbox, run):
     facilitate(facilitator, collective_b)
     MembershipFactory(collective=collective_b, role=Membership.Role.FACILITATOR,
                       user__email="anim.lyon@exemple.fr")
@@ -67,7 +77,7 @@ def test_each_facilitator_gets_one_reminder_listing_all_their_due_milestones(
     milestone(cluster_a, "Déjà passé", date(2026, 3, 1))
     milestone(cluster_b, "Tiers-lieu choisi", date(2026, 3, 5), number=3)
 
-    assert tasks.send_milestone_reminders.delay(MONDAY.isoformat()).get() == 2
+    assert run(tasks.send_milestone_reminders, MONDAY.isoformat()) == 2
 
     assert recipients(mailoutbox) == ["anim.lyon@exemple.fr", "animatrice@exemple.fr"]
     mine = next(m for m in mailoutbox if m.to == ["animatrice@exemple.fr"])
@@ -88,62 +98,69 @@ def test_each_facilitator_gets_one_reminder_listing_all_their_due_milestones(
     assert "Tiers-lieu choisi" in theirs.body and "Première rencontre" not in theirs.body
 
 
-def test_reminders_are_sent_once(facilitator, cluster_a, mailoutbox):
+def test_reminders_are_sent_once(facilitator, cluster_a, mailoutbox, run):
     due = milestone(cluster_a, "Première rencontre", date(2026, 3, 4))
-    assert tasks.send_milestone_reminders(MONDAY.isoformat()) == 1
+    assert run(tasks.send_milestone_reminders, MONDAY.isoformat()) == 1
     due.refresh_from_db()
     assert due.reminded_on == MONDAY
-    assert tasks.send_milestone_reminders(MONDAY.isoformat()) == 0
-    assert tasks.send_milestone_reminders("2026-03-03") == 0
+    assert run(tasks.send_milestone_reminders, MONDAY.isoformat()) == 0
+    assert run(tasks.send_milestone_reminders, "2026-03-03") == 0
     assert len(mailoutbox) == 1
 
 
-def test_a_new_due_date_brings_a_new_reminder(facilitator, cluster_a, mailoutbox):
+def test_a_new_due_date_brings_a_new_reminder(facilitator, cluster_a, mailoutbox, run):
     from cluster.services import milestone_update
 
     due = milestone(cluster_a, "Première rencontre", date(2026, 3, 4))
-    tasks.send_milestone_reminders(MONDAY.isoformat())
+    run(tasks.send_milestone_reminders, MONDAY.isoformat())
     due.refresh_from_db()
     milestone_update(milestone=due, title=due.title, due_date=date(2026, 3, 20))
-    assert tasks.send_milestone_reminders("2026-03-13") == 1
+    assert run(tasks.send_milestone_reminders, "2026-03-13") == 1
     assert len(mailoutbox) == 2
     assert "vendredi 20 mars" in mailoutbox[1].body
 
 
 def test_members_inactive_facilitators_and_staff_get_no_reminder(
-        facilitator, member_a, staff, cluster_a, mailoutbox):
+        facilitator, member_a, staff, cluster_a, mailoutbox, run):
     facilitator.is_active = False
     facilitator.save()
     due = milestone(cluster_a, "Première rencontre", date(2026, 3, 4))
-    assert tasks.send_milestone_reminders(MONDAY.isoformat()) == 0
+    assert run(tasks.send_milestone_reminders, MONDAY.isoformat()) == 0
     assert mailoutbox == []
     due.refresh_from_db()
     # Nobody was told: a facilitator who joins before the due date still will be.
     assert due.reminded_on is None
 
 
-def test_the_reminder_window_follows_the_setting(facilitator, cluster_a, settings, mailoutbox):
+def test_the_reminder_window_follows_the_setting(facilitator, cluster_a, settings, mailoutbox,
+                                                 run):
     settings.MILESTONE_REMINDER_DAYS = 2
     milestone(cluster_a, "Dans deux jours", date(2026, 3, 4))
     milestone(cluster_a, "Dans trois jours", date(2026, 3, 5))
-    tasks.send_milestone_reminders(MONDAY.isoformat())
+    run(tasks.send_milestone_reminders, MONDAY.isoformat())
     assert "Dans deux jours" in mailoutbox[0].body
     assert "Dans trois jours" not in mailoutbox[0].body
     assert "d'ici 2 jours" in mailoutbox[0].body
 
 
-def test_nothing_is_marked_reminded_when_the_e_mail_cannot_be_queued(
-        facilitator, cluster_a, monkeypatch):
+def test_with_the_broker_down_reminders_are_marked_and_their_e_mails_wait_in_the_outbox(
+        facilitator, cluster_a, monkeypatch, mailoutbox, django_capture_on_commit_callbacks):
     due = milestone(cluster_a, "Première rencontre", date(2026, 3, 4))
 
-    def broken(**kwargs):
-        raise OSError("serveur de messagerie injoignable")
+    def broken(*args, **kwargs):
+        raise OSError("broker injoignable")
 
-    monkeypatch.setattr(tasks.send_email_task, "delay", broken)
-    with pytest.raises(OSError):
-        tasks.send_milestone_reminders(MONDAY.isoformat())
+    celery_app.conf.task_always_eager = False  # a broker, down; set back after the test
+    monkeypatch.setattr(tasks.send_email_task, "apply_async", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_milestone_reminders(MONDAY.isoformat()) == 1
     due.refresh_from_db()
-    assert due.reminded_on is None
+    assert due.reminded_on == MONDAY
+    assert mailoutbox == []
+    waiting = QueuedTask.objects.get()
+    assert waiting.task == "cluster.tasks.send_email_task"
+    assert waiting.kwargs["to"] == ["animatrice@exemple.fr"]
+    assert waiting.attempts == 1 and "broker injoignable" in waiting.last_error
 
 
 def many_clusters(count):
@@ -200,13 +217,13 @@ def objectives(cluster_a, facilitator):
 
 
 def test_the_digest_sums_up_the_week_of_each_cluster(facilitator, member_a, cluster_a,
-                                                     objectives, mailoutbox):
+                                                     objectives, mailoutbox, run):
     milestone(cluster_a, "Carte partagée", date(2026, 2, 20), number=1)
     milestone(cluster_a, "Comité installé", date(2026, 3, 16))  # today + 14
     milestone(cluster_a, "Tiers-lieu choisi", date(2026, 3, 17), number=3)
     milestone(cluster_a, "Atteint en retard", date(2026, 2, 10), done_on=date(2026, 2, 25))
 
-    assert tasks.send_weekly_digest.delay(MONDAY.isoformat()).get() == 1
+    assert run(tasks.send_weekly_digest, MONDAY.isoformat()) == 1
 
     [message] = mailoutbox
     assert message.to == ["animatrice@exemple.fr"]
@@ -225,29 +242,30 @@ def test_the_digest_sums_up_the_week_of_each_cluster(facilitator, member_a, clus
 
 
 def test_no_digest_for_a_facilitator_with_nothing_to_say(facilitator, member_b, collective_b,
-                                                         cluster_a, cluster_b, mailoutbox):
+                                                         cluster_a, cluster_b, mailoutbox, run):
     MembershipFactory(collective=collective_b, role=Membership.Role.FACILITATOR,
                       user__email="anim.lyon@exemple.fr")
     milestone(cluster_a, "Comité installé", date(2026, 3, 10))
     milestone(cluster_b, "Loin devant", date(2026, 6, 1))
     milestone(cluster_b, "Atteint", date(2026, 2, 1), done_on=date(2026, 2, 1))
-    assert tasks.send_weekly_digest(MONDAY.isoformat()) == 1
+    assert run(tasks.send_weekly_digest, MONDAY.isoformat()) == 1
     assert recipients(mailoutbox) == ["animatrice@exemple.fr"]
 
 
 def test_a_facilitator_of_two_clusters_gets_one_digest(facilitator, collective_b, cluster_a,
-                                                       cluster_b, mailoutbox):
+                                                       cluster_b, mailoutbox, run):
     facilitate(facilitator, collective_b)
     milestone(cluster_a, "Comité installé", date(2026, 3, 10))
     milestone(cluster_b, "Tiers-lieu choisi", date(2026, 3, 3), number=3)
-    tasks.send_weekly_digest(MONDAY.isoformat())
+    run(tasks.send_weekly_digest, MONDAY.isoformat())
     [message] = mailoutbox
     assert message.body.index("Aix-Marseille-Provence") < message.body.index("Lyon-Métropole")
     assert "Tiers-lieu choisi" in message.body and "Comité installé" in message.body
 
 
-def test_nobody_gets_a_digest_when_nothing_happens(facilitator, staff, cluster_a, mailoutbox):
-    assert tasks.send_weekly_digest(MONDAY.isoformat()) == 0
+def test_nobody_gets_a_digest_when_nothing_happens(facilitator, staff, cluster_a, mailoutbox,
+                                                   run):
+    assert run(tasks.send_weekly_digest, MONDAY.isoformat()) == 0
     assert mailoutbox == []
 
 

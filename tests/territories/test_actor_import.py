@@ -159,7 +159,7 @@ def test_large_files_go_through_the_task_and_finish(territory, facilitator, sett
     try:
         with pytest.MonkeyPatch.context() as patch:
             # on_commit callbacks run when the test's transaction would commit.
-            patch.setattr("django.db.transaction.on_commit", lambda callback: callback())
+            patch.setattr("django.db.transaction.on_commit", lambda callback, **kw: callback())
             done = actor_import_confirm(actor_import=actor_import)
     finally:
         services.INLINE_IMPORT_ROWS = limit

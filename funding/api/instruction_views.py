@@ -5,8 +5,6 @@ calls (never a draft, never another funder's, never one they declared a conflict
 with: `dossiers_for_reviewer`). Until they declare, a dossier's detail answers 403.
 """
 
-import csv
-import io
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -21,7 +19,6 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from openpyxl import Workbook
 from rest_framework import permissions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -49,6 +46,7 @@ from funding.services import (
 )
 from funding.views.dossiers import dossier_pdf_response
 from funding.views.reviews import attestation_response
+from territories.exports import csv_content, xlsx_content
 
 # Reviews, conflicts of interest, decisions -------------------------------------------------
 
@@ -306,12 +304,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path=r"export\.csv",
             renderer_classes=[renderers.JSONRenderer, CsvRenderer], pagination_class=None)
     def export_csv(self, request):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        for row in self._rows():
-            writer.writerow(["" if value is None else value for value in row])
-        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"),
+        response = HttpResponse(csv_content(EXPORT_COLUMNS, self._rows()),
                                 content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
         return response
@@ -322,13 +315,8 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path=r"export\.xlsx",
             renderer_classes=[renderers.JSONRenderer, XlsxRenderer], pagination_class=None)
     def export_xlsx(self, request):
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Dossiers"))
-        sheet.append(EXPORT_COLUMNS)
-        for row in self._rows():
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XlsxRenderer.media_type)
+        response = HttpResponse(
+            xlsx_content(EXPORT_COLUMNS, self._rows(), sheet_title=_("Dossiers")),
+            content_type=XlsxRenderer.media_type)
         response["Content-Disposition"] = 'attachment; filename="dossiers.xlsx"'
         return response

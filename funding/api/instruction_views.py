@@ -166,7 +166,8 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Déclarer ses conflits d'intérêts avec le dossier",
         description=("Une fois par dossier et par instructeur·rice, avant de l'ouvrir. Un "
                      "conflit déclaré retire le dossier : il n'apparaît plus, ni en liste ni en "
-                     "détail (404). 409 pour une seconde déclaration."),
+                     "détail (404). `has_conflict` est obligatoire, vrai ou faux : sans lui, "
+                     "400 et rien n'est enregistré. 409 pour une seconde déclaration."),
         request=DeclarationInputSerializer,
         responses={201: DeclarationSerializer, 400: _error(
             "Conflit sans précision", "Précisez la nature du conflit d'intérêts.",

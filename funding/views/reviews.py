@@ -93,7 +93,8 @@ def dossier_declare(request, pk):
                                  "déclarent leurs conflits d'intérêts."))
     if dossier.conflict_declarations.filter(reviewer=request.user).exists():
         return redirect(dossier)
-    form = ConflictDeclarationForm(request.POST or None)
+    # Bound even when empty: an empty POST must say that a choice is missing.
+    form = ConflictDeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             declaration = conflict_declare(

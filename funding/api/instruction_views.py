@@ -36,7 +36,13 @@ from funding.api.instruction_serializers import (
     ReviewSerializer,
 )
 from funding.models import Review, Score
-from funding.permissions import DECLARE_FIRST, dossiers_for_reviewer, with_declaration_state
+from funding.permissions import (
+    DECLARE_FIRST,
+    IN_CONFLICT,
+    dossiers_for_reviewer,
+    reviewer_standing,
+    with_declaration_state,
+)
 from funding.selectors import with_review_figures
 from funding.services import (
     conflict_declare,
@@ -146,11 +152,18 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
                 .order_by("submitted_at", "pk")))
         return dossiers
 
-    def _dossier(self, *, declared=True):
-        """Return the dossier of the URL; 403 if the person must declare first."""
+    def _dossier(self, *, declared=True, acting=False):
+        """Return the dossier of the URL; 403 if the person must declare first, or, for a
+        review action (`acting`), has a conflict of interest. The pages ask the same
+        `reviewer_standing`."""
         dossier = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if declared and dossier.must_declare:
+        if not declared:
+            return dossier
+        standing = reviewer_standing(self.request.user, dossier)
+        if standing.must_declare:
             raise PermissionDenied(DECLARE_FIRST, code="declaration_required")
+        if acting and not standing.may_act:
+            raise PermissionDenied(IN_CONFLICT, code="conflict_of_interest")
         return dossier
 
     def _detail(self, dossier, status_code=status.HTTP_200_OK):
@@ -202,7 +215,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
             "invalid_transition")})
     @action(detail=True, methods=["post"], url_path="instruire")
     def instruire(self, request, pk=None):
-        dossier = self._dossier()
+        dossier = self._dossier(acting=True)
         dossier_start_review(dossier=dossier, by=request.user)
         return self._detail(dossier)
 
@@ -228,7 +241,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
             "recommendation": "accepter"})])
     @action(detail=True, methods=["post"], url_path="avis")
     def avis(self, request, pk=None):
-        dossier = self._dossier()
+        dossier = self._dossier(acting=True)
         serializer = ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = review_submit(dossier=dossier, reviewer=request.user,
@@ -256,7 +269,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         ])
     @action(detail=True, methods=["post"], url_path="decision")
     def decision(self, request, pk=None):
-        dossier = self._dossier()
+        dossier = self._dossier(acting=True)
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = decision_record(dossier=dossier, by=request.user,

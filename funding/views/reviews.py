@@ -23,7 +23,6 @@ from cluster.files import stored_file_response
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
 from funding.models import Call, Review
 from funding.permissions import (
-    DECLARE_FIRST,
     IN_CONFLICT,
     can_download_attestation,
     dossiers_for_reviewer,
@@ -84,7 +83,7 @@ def reviewer_gate(request, dossier, *, acting):
     """
     standing = reviewer_standing(request.user, dossier)
     if standing.must_declare:
-        messages.warning(request, _(DECLARE_FIRST))
+        # The declaration page says why the person lands there.
         return redirect("funding:dossier_declare", pk=dossier.pk)
     if acting and not standing.may_act:
         raise PermissionDenied(IN_CONFLICT)

@@ -16,6 +16,7 @@ from funding.models import (
     FundingSource,
     Review,
 )
+from funding.permissions import CHOICE_REQUIRED
 from funding.selectors import STRATEGIC_PLAN_MIN_CHARS
 
 # Catalogue and funding plans -------------------------------------------------------------
@@ -246,6 +247,7 @@ class ConflictDeclarationForm(forms.Form):
         choices=[("non", _("Non, aucun lien avec le collectif ni avec ses acteurs")),
                  ("oui", _("Oui : je ne l'instruirai pas"))],
         coerce=lambda value: value == "oui", widget=forms.RadioSelect,
+        error_messages={"required": CHOICE_REQUIRED},
         help_text=_("Un lien personnel, professionnel ou financier avec le collectif, l'un de "
                     "ses acteurs ou ses entreprises engagées. Un conflit déclaré vous retire "
                     "ce dossier ; la déclaration est définitive."))

@@ -8,10 +8,13 @@ towards its funders, so the people who steer the cluster keep it. Anyone else ge
 a 404: they must not learn the plan exists.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cluster.models import Collective, Membership
 from cluster.permissions import can_steer, get_cluster_for_reading, role_in, visible_clusters
@@ -169,6 +172,11 @@ def require_dossier_review(user, dossier):
 
 DECLARE_FIRST = ("Déclarez d'abord si vous avez un conflit d'intérêts avec ce dossier : "
                  "son contenu s'ouvre ensuite.")
+IN_CONFLICT = gettext_lazy("Vous avez un conflit d'intérêts avec ce dossier, déclaré ou parce "
+                           "que vous êtes membre du collectif : vous ne l'instruisez pas.")
+# A declaration is a yes or a no said out loud: an empty form is neither.
+CHOICE_REQUIRED = gettext_lazy("Dites si vous avez un conflit d'intérêts avec ce dossier : "
+                               "oui ou non.")
 
 
 def dossiers_for_reviewer(user):
@@ -197,20 +205,65 @@ def with_declaration_state(dossiers, user):
                                                output_field=BooleanField()))
 
 
+@dataclass(frozen=True)
+class ReviewerStanding:
+    """Where a person stands, as a reviewer, towards one dossier.
+
+    `reviews`: staff, or a reviewer of the call's funder, and the dossier is submitted.
+    `declared`: they said whether they have a conflict of interest (staff never say).
+    `conflict`: they declared one, or they belong to the collective: they never judge
+    their own dossier.
+    """
+
+    reviews: bool = False
+    declared: bool = False
+    conflict: bool = False
+
+    @property
+    def must_declare(self):
+        """A reviewer who must declare before opening the dossier: they read only its title,
+        call, status and date, and are sent to the declaration."""
+        return self.reviews and not self.declared and not self.conflict
+
+    @property
+    def may_act(self):
+        """Take into review, ask for more, review, decide: declared and without conflict."""
+        return self.reviews and self.declared and not self.conflict
+
+
+def reviewer_standing(user, dossier):
+    """Return what the person may do on the dossier as a reviewer: pages and API ask here."""
+    if not user.is_authenticated or not user.is_active or dossier.status == Dossier.Status.DRAFT:
+        return ReviewerStanding()
+    if user.is_staff:
+        return ReviewerStanding(reviews=True, declared=True)
+    if not is_reviewer_of(user, dossier.call.funder):
+        return ReviewerStanding()
+    declaration = ConflictDeclaration.objects.filter(dossier=dossier, reviewer=user).first()
+    return ReviewerStanding(
+        reviews=True, declared=declaration is not None,
+        conflict=is_dossier_member(user, dossier)
+        or (declaration is not None and declaration.has_conflict))
+
+
 def must_declare(user, dossier):
     """Return whether the person, a reviewer, must declare before opening the dossier."""
-    if not user.is_authenticated or not user.is_active or user.is_staff:
-        return False
-    if dossier.status == Dossier.Status.DRAFT or is_dossier_member(user, dossier):
-        return False
-    if not is_reviewer_of(user, dossier.call.funder):
-        return False
-    return not ConflictDeclaration.objects.filter(dossier=dossier, reviewer=user).exists()
+    return reviewer_standing(user, dossier).must_declare
 
 
 def require_declared(user, dossier):
     if must_declare(user, dossier):
         raise PermissionDenied(DECLARE_FIRST)
+
+
+def require_reviewer_action(user, dossier):
+    """Refuse a review action (take into review, ask for more, review, decide) to a person
+    who has not declared or has a conflict; the caller checked they review the call."""
+    standing = reviewer_standing(user, dossier)
+    if standing.must_declare:
+        raise PermissionDenied(DECLARE_FIRST)
+    if not standing.may_act:
+        raise PermissionDenied(str(IN_CONFLICT))
 
 
 def can_declare_conflict(user, dossier):

@@ -23,7 +23,12 @@ from funding.models import (
     Review,
     Score,
 )
-from funding.permissions import EDITABLE_STATUSES, can_review_dossier, is_reviewer_of
+from funding.permissions import (
+    CHOICE_REQUIRED,
+    EDITABLE_STATUSES,
+    can_review_dossier,
+    is_reviewer_of,
+)
 from funding.selectors import dossier_checklist, dossier_contents
 from territories.outbox import enqueue
 
@@ -488,6 +493,8 @@ def conflict_declare(*, dossier, reviewer, has_conflict, explanation=""):
     withdrawn, so say why.
     """
     _require_funder_reviewer(dossier, reviewer)
+    if not isinstance(has_conflict, bool):
+        raise DomainError(str(CHOICE_REQUIRED), code="choice_required")
     explanation = (explanation or "").strip()
     if has_conflict and not explanation:
         raise DomainError(_("Précisez la nature du conflit d'intérêts."),
@@ -495,7 +502,7 @@ def conflict_declare(*, dossier, reviewer, has_conflict, explanation=""):
     try:
         with transaction.atomic():
             return ConflictDeclaration.objects.create(
-                dossier=dossier, reviewer=reviewer, has_conflict=bool(has_conflict),
+                dossier=dossier, reviewer=reviewer, has_conflict=has_conflict,
                 explanation=explanation)
     except IntegrityError:
         raise DomainError(_("Vous avez déjà fait votre déclaration pour ce dossier."),

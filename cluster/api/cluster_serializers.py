@@ -23,6 +23,7 @@ from cluster.models import (
 )
 from cluster.permissions import visible_clusters
 from cluster.services import DELIVERABLE_TYPES, deliverable_extension
+from territories.api.serializers import FixedParentsMixin
 from territories.models import Actor, Territory, Theme
 
 
@@ -180,8 +181,10 @@ class DeliverableSerializer(serializers.ModelSerializer):
 # ---- Roadmap
 
 
-class ChallengeSerializer(serializers.ModelSerializer):
-    cluster = VisibleRelatedField(queryset=Cluster.objects.all(), cluster_path="")
+class ChallengeSerializer(FixedParentsMixin, serializers.ModelSerializer):
+    cluster = VisibleRelatedField(queryset=Cluster.objects.all(), cluster_path="",
+                                  help_text=_("Cluster du défi ; il ne change plus ensuite."))
+    fixed_parents = {"cluster": _("Un défi ne change pas de cluster.")}
     theme = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(),
                                          required=False, allow_null=True)
 
@@ -191,8 +194,11 @@ class ChallengeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
-    challenge = VisibleRelatedField(queryset=Challenge.objects.all(), cluster_path="cluster")
+class ObjectiveSerializer(FixedParentsMixin, serializers.ModelSerializer):
+    challenge = VisibleRelatedField(queryset=Challenge.objects.all(), cluster_path="cluster",
+                                    help_text=_("Défi de l'objectif ; il ne change plus "
+                                                "ensuite."))
+    fixed_parents = {"challenge": _("Un objectif ne change pas de défi.")}
     latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
                                             allow_null=True)
     latest_on = serializers.DateField(read_only=True, allow_null=True)
@@ -225,7 +231,9 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
 # Engaged companies, comité de pilotage ------------------------------------------------------
 
-class EngagementSerializer(serializers.ModelSerializer):
+class EngagementSerializer(FixedParentsMixin, serializers.ModelSerializer):
+    fixed_parents = {"cluster": _("On ne déplace pas un élément vers un autre cluster.")}
+
     company = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.all(),
         help_text=_("Identifiant d'un acteur du territoire du cluster."))
@@ -260,7 +268,9 @@ class SteeringDecisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["position"]
 
 
-class SteeringMeetingSerializer(serializers.ModelSerializer):
+class SteeringMeetingSerializer(FixedParentsMixin, serializers.ModelSerializer):
+    fixed_parents = {"cluster": _("On ne déplace pas un élément vers un autre cluster.")}
+
     decisions = SteeringDecisionSerializer(
         many=True, required=False,
         help_text=_("La liste complète des décisions, dans l'ordre : celles du comité qui n'y "

@@ -368,14 +368,6 @@ class CommitmentsViewSet(ClusterScopedViewSet):
         if not self.write_rule(self.request.user, cluster):
             raise PermissionDenied(CommitmentsPermission.message)
 
-    def kept_cluster(self, serializer):
-        """Return the object's cluster; moving an object to another cluster is refused."""
-        cluster = serializer.validated_data.pop("cluster", serializer.instance.cluster)
-        if cluster != serializer.instance.cluster:
-            raise serializers.ValidationError(
-                {"cluster": [_("On ne déplace pas un élément vers un autre cluster.")]})
-        return cluster
-
 
 class EngagementFilter(django_filters.FilterSet):
     class Meta:
@@ -413,7 +405,8 @@ class EngagementViewSet(CommitmentsViewSet):
                                               fields=fields, by=self.request.user)
 
     def perform_update(self, serializer):
-        self.kept_cluster(serializer)
+        # The serializer refused a move to another cluster (FixedParentsMixin).
+        serializer.validated_data.pop("cluster", None)
         serializer.instance = engagement_save(engagement=serializer.instance,
                                               fields=serializer.validated_data,
                                               by=self.request.user)
@@ -470,7 +463,6 @@ class SteeringMeetingViewSet(CommitmentsViewSet):
                    serializer.validated_data.get("decisions", []))
 
     def perform_update(self, serializer):
-        self.kept_cluster(serializer)
         self._save(serializer, serializer.instance, serializer.validated_data.get("decisions"))
 
     def perform_destroy(self, instance):

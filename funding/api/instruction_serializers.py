@@ -4,8 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.settings import api_settings
 
 from funding.models import Decision, Dossier, Review, Score
+from funding.permissions import CHOICE_REQUIRED
 
 # Reviews, conflicts of interest, decisions -------------------------------------------------
 
@@ -128,12 +131,34 @@ class InstructionDossierDetailSerializer(InstructionDossierSerializer):
             reverse("api:instruction-dossier-pdf", args=[dossier.pk]))
 
 
+class SaidBooleanField(serializers.BooleanField):
+    """A yes or a no that must be said: left out of a form, it is not a "no".
+
+    DRF reads a boolean missing from form data as false; here it is missing.
+    """
+
+    default_empty_html = empty
+
+
 class DeclarationInputSerializer(serializers.Serializer):
-    has_conflict = serializers.BooleanField(help_text=_(
-        "Vrai si vous avez un lien personnel, professionnel ou financier avec le collectif, "
-        "ses acteurs ou ses entreprises : le dossier vous est alors retiré, définitivement."))
+    has_conflict = SaidBooleanField(
+        error_messages={key: CHOICE_REQUIRED for key in ("required", "invalid", "null")},
+        help_text=_("Obligatoire, vrai ou faux : vrai si vous avez un lien personnel, "
+                    "professionnel ou financier avec le collectif, ses acteurs ou ses "
+                    "entreprises ; le dossier vous est alors retiré, définitivement."))
     explanation = serializers.CharField(required=False, allow_blank=True, max_length=2000,
                                         help_text=_("Obligatoire en cas de conflit."))
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict) and "has_conflict" in error.detail:
+                # The one thing to fix: say it as the error's detail, not only per field.
+                raise serializers.ValidationError(
+                    {api_settings.NON_FIELD_ERRORS_KEY: [CHOICE_REQUIRED], **error.detail},
+                ) from None
+            raise
 
 
 class DeclarationSerializer(serializers.Serializer):

@@ -5,8 +5,6 @@ calls (never a draft, never another funder's, never one they declared a conflict
 with: `dossiers_for_reviewer`). Until they declare, a dossier's detail answers 403.
 """
 
-import csv
-import io
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -21,7 +19,6 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from openpyxl import Workbook
 from rest_framework import permissions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -39,7 +36,13 @@ from funding.api.instruction_serializers import (
     ReviewSerializer,
 )
 from funding.models import Review, Score
-from funding.permissions import DECLARE_FIRST, dossiers_for_reviewer, with_declaration_state
+from funding.permissions import (
+    DECLARE_FIRST,
+    IN_CONFLICT,
+    dossiers_for_reviewer,
+    reviewer_standing,
+    with_declaration_state,
+)
 from funding.selectors import with_review_figures
 from funding.services import (
     conflict_declare,
@@ -49,6 +52,7 @@ from funding.services import (
 )
 from funding.views.dossiers import dossier_pdf_response
 from funding.views.reviews import attestation_response
+from territories.exports import csv_content, xlsx_content
 
 # Reviews, conflicts of interest, decisions -------------------------------------------------
 
@@ -148,11 +152,18 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
                 .order_by("submitted_at", "pk")))
         return dossiers
 
-    def _dossier(self, *, declared=True):
-        """Return the dossier of the URL; 403 if the person must declare first."""
+    def _dossier(self, *, declared=True, acting=False):
+        """Return the dossier of the URL; 403 if the person must declare first, or, for a
+        review action (`acting`), has a conflict of interest. The pages ask the same
+        `reviewer_standing`."""
         dossier = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if declared and dossier.must_declare:
+        if not declared:
+            return dossier
+        standing = reviewer_standing(self.request.user, dossier)
+        if standing.must_declare:
             raise PermissionDenied(DECLARE_FIRST, code="declaration_required")
+        if acting and not standing.may_act:
+            raise PermissionDenied(IN_CONFLICT, code="conflict_of_interest")
         return dossier
 
     def _detail(self, dossier, status_code=status.HTTP_200_OK):
@@ -168,7 +179,8 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Déclarer ses conflits d'intérêts avec le dossier",
         description=("Une fois par dossier et par instructeur·rice, avant de l'ouvrir. Un "
                      "conflit déclaré retire le dossier : il n'apparaît plus, ni en liste ni en "
-                     "détail (404). 409 pour une seconde déclaration."),
+                     "détail (404). `has_conflict` est obligatoire, vrai ou faux : sans lui, "
+                     "400 et rien n'est enregistré. 409 pour une seconde déclaration."),
         request=DeclarationInputSerializer,
         responses={201: DeclarationSerializer, 400: _error(
             "Conflit sans précision", "Précisez la nature du conflit d'intérêts.",
@@ -203,7 +215,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
             "invalid_transition")})
     @action(detail=True, methods=["post"], url_path="instruire")
     def instruire(self, request, pk=None):
-        dossier = self._dossier()
+        dossier = self._dossier(acting=True)
         dossier_start_review(dossier=dossier, by=request.user)
         return self._detail(dossier)
 
@@ -229,7 +241,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
             "recommendation": "accepter"})])
     @action(detail=True, methods=["post"], url_path="avis")
     def avis(self, request, pk=None):
-        dossier = self._dossier()
+        dossier = self._dossier(acting=True)
         serializer = ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = review_submit(dossier=dossier, reviewer=request.user,
@@ -257,7 +269,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         ])
     @action(detail=True, methods=["post"], url_path="decision")
     def decision(self, request, pk=None):
-        dossier = self._dossier()
+        dossier = self._dossier(acting=True)
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = decision_record(dossier=dossier, by=request.user,
@@ -306,12 +318,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path=r"export\.csv",
             renderer_classes=[renderers.JSONRenderer, CsvRenderer], pagination_class=None)
     def export_csv(self, request):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        for row in self._rows():
-            writer.writerow(["" if value is None else value for value in row])
-        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"),
+        response = HttpResponse(csv_content(EXPORT_COLUMNS, self._rows()),
                                 content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
         return response
@@ -322,13 +329,8 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path=r"export\.xlsx",
             renderer_classes=[renderers.JSONRenderer, XlsxRenderer], pagination_class=None)
     def export_xlsx(self, request):
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Dossiers"))
-        sheet.append(EXPORT_COLUMNS)
-        for row in self._rows():
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XlsxRenderer.media_type)
+        response = HttpResponse(
+            xlsx_content(EXPORT_COLUMNS, self._rows(), sheet_title=_("Dossiers")),
+            content_type=XlsxRenderer.media_type)
         response["Content-Disposition"] = 'attachment; filename="dossiers.xlsx"'
         return response

@@ -20,6 +20,7 @@ from funding.models import (
 from funding.permissions import EDITABLE_STATUSES, is_dossier_member, visible_calls
 from funding.selectors import dossier_checklist
 from projects.models import Project
+from territories.api.serializers import FixedParentsMixin
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -78,7 +79,7 @@ class ContributionSerializer(serializers.ModelSerializer):
         extra_kwargs = {"status": {"required": False}}
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(FixedParentsMixin, serializers.ModelSerializer):
     cluster = VisibleRelatedField(queryset=Cluster.objects.all(), cluster_path="")
     project = VisibleRelatedField(
         queryset=Project.objects.all(), cluster_path="cluster", required=False,
@@ -94,11 +95,7 @@ class PlanSerializer(serializers.ModelSerializer):
         # plan_save checks the one-plan rules and answers 409, as for the pages.
         validators = []
 
-    def validate(self, attrs):
-        if self.instance is not None and attrs.get("cluster", self.instance.cluster) \
-                != self.instance.cluster:
-            raise serializers.ValidationError(_("Un plan ne change pas de cluster."))
-        return attrs
+    fixed_parents = {"cluster": _("Un plan ne change pas de cluster.")}
 
 
 class YearSerializer(serializers.Serializer):
@@ -200,8 +197,11 @@ class VisibleCallField(serializers.SlugRelatedField):
 UNDECLARED_FIELDS = ("id", "call", "call_title", "title", "status", "submitted_at")
 
 
-class DossierSerializer(serializers.ModelSerializer):
+class DossierSerializer(FixedParentsMixin, serializers.ModelSerializer):
     """A dossier as its collective edits it; reviewers read the same fields."""
+
+    fixed_parents = dict.fromkeys(
+        ("call", "cluster"), _("L'appel et le cluster d'un dossier ne changent pas."))
 
     call = VisibleCallField(
         slug_field="slug",

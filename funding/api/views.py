@@ -318,10 +318,6 @@ class DossierViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         serializer = self.get_serializer(dossier, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        for name in ("call", "cluster"):
-            if name in data and data[name] != getattr(dossier, name):
-                raise serializers.ValidationError(
-                    {name: [_("L'appel et le cluster d'un dossier ne changent pas.")]})
         if "version" not in data:
             raise serializers.ValidationError({"version": [_(
                 "Indiquez la version du dossier lue avant la modification.")]})

@@ -33,20 +33,17 @@ from funding.permissions import (
     can_decide,
     can_download_attestation,
     can_edit_dossier,
-    can_review_dossier,
     can_start_dossier,
     can_submit_dossier,
     can_write_review,
     get_call_for_reading,
     get_dossier_for_reading,
     is_dossier_member,
-    is_reviewer_of,
-    must_declare,
-    require_declared,
     require_dossier_edit,
     require_dossier_review,
     require_dossier_start,
     require_dossier_submit,
+    reviewer_standing,
     visible_calls,
 )
 from funding.selectors import (
@@ -64,7 +61,7 @@ from funding.services import (
     dossier_start,
     dossier_start_review,
 )
-from funding.views.reviews import declaration_page
+from funding.views.reviews import declaration_page, reviewer_gate
 
 PAGE_SIZE = 20
 
@@ -154,7 +151,8 @@ def _contents_for(user, dossier):
 @require_GET
 def dossier_detail(request, pk):
     dossier = get_dossier_for_reading(request.user, pk)
-    if must_declare(request.user, dossier):
+    standing = reviewer_standing(request.user, dossier)
+    if standing.must_declare:
         return declaration_page(request, dossier)
     contents, checklist, live = _contents_for(request.user, dossier)
     member = is_dossier_member(request.user, dossier)
@@ -170,22 +168,22 @@ def dossier_detail(request, pk):
         "is_member": member,
         "can_edit": can_edit_dossier(request.user, dossier),
         "can_submit": can_submit_dossier(request.user, dossier),
-        "can_review": can_review_dossier(request.user, dossier),
+        "can_review": standing.may_act,
         "is_late": dossier.status == Dossier.Status.DRAFT
         and dossier.call.deadline <= timezone.now(),
-        **_review_context(request.user, dossier),
+        **_review_context(request.user, dossier, standing),
     })
 
 
-def _review_context(user, dossier):
+def _review_context(user, dossier, standing):
     """What the funder's side adds to the page: reviews, forms, decision, attestation."""
     if dossier.status == Dossier.Status.DRAFT:
         return {}
     decision = Decision.objects.filter(dossier=dossier).select_related("decided_by").first()
-    reviewing = user.is_staff or is_reviewer_of(user, dossier.call.funder)
-    reviews = dossier_reviews(dossier) if reviewing else []
-    writable = can_write_review(user, dossier)
-    decidable = decision is None and can_decide(user, dossier)
+    # The reviews are for those who judge the dossier, never for its own collective.
+    reviews = dossier_reviews(dossier) if standing.may_act else []
+    writable = standing.may_act and can_write_review(user, dossier)
+    decidable = decision is None and standing.may_act and can_decide(user, dossier)
     return {
         "decision": decision, "reviews": reviews,
         "review_form": (ReviewForm(criteria=dossier.call.criteria.order_by("position", "pk"))
@@ -267,7 +265,8 @@ def dossier_submit_view(request, pk):
 def dossier_pdf(request, pk):
     """Send the submitted dossier's PDF to those who read the dossier, never to the public."""
     dossier = get_dossier_for_reading(request.user, pk)
-    require_declared(request.user, dossier)
+    if gate := reviewer_gate(request, dossier, acting=False):
+        return gate
     if dossier.snapshot and not dossier.pdf:
         messages.info(request, _("Le PDF est en cours de génération : réessayez dans un "
                                  "instant."))
@@ -290,6 +289,8 @@ def dossier_pdf_response(dossier):
 def dossier_pdf_status(request, pk):
     """The PDF's download link, or "en cours de génération": the page polls it with htmx."""
     dossier = get_dossier_for_reading(request.user, pk)
+    if gate := reviewer_gate(request, dossier, acting=False):
+        return gate
     return render(request, "funding/includes/dossier_pdf_status.html", {"dossier": dossier})
 
 
@@ -298,6 +299,8 @@ def dossier_pdf_status(request, pk):
 def dossier_start_review_view(request, pk):
     dossier = get_dossier_for_reading(request.user, pk)
     require_dossier_review(request.user, dossier)
+    if gate := reviewer_gate(request, dossier, acting=True):
+        return gate
     try:
         dossier_start_review(dossier=dossier, by=request.user)
     except DomainError as error:
@@ -312,6 +315,8 @@ def dossier_start_review_view(request, pk):
 def dossier_request_more_info_view(request, pk):
     dossier = get_dossier_for_reading(request.user, pk)
     require_dossier_review(request.user, dossier)
+    if gate := reviewer_gate(request, dossier, acting=True):
+        return gate
     form = MoreInfoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

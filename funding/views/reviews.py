@@ -23,12 +23,13 @@ from cluster.files import stored_file_response
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
 from funding.models import Call, Review
 from funding.permissions import (
+    IN_CONFLICT,
     can_download_attestation,
     dossiers_for_reviewer,
     get_dossier_for_reading,
     is_dossier_member,
     is_reviewer_of,
-    require_declared,
+    reviewer_standing,
     with_declaration_state,
 )
 from funding.selectors import with_review_figures
@@ -73,6 +74,22 @@ def declaration_page(request, dossier, form=None, status=403):
     }, status=status)
 
 
+def reviewer_gate(request, dossier, *, acting):
+    """Send a reviewer who has not declared yet to the declaration, before they read or do
+    anything; for an action (`acting`), refuse a person with a conflict of interest.
+
+    Return the redirect to answer, or None to go on. The API asks the same
+    `reviewer_standing`.
+    """
+    standing = reviewer_standing(request.user, dossier)
+    if standing.must_declare:
+        # The declaration page says why the person lands there.
+        return redirect("funding:dossier_declare", pk=dossier.pk)
+    if acting and not standing.may_act:
+        raise PermissionDenied(IN_CONFLICT)
+    return None
+
+
 def _get_dossier_for_review(user, pk):
     """Return the dossier for the call's funder's reviewers; 404 for those who don't read it."""
     dossier = get_dossier_for_reading(user, pk)
@@ -93,7 +110,8 @@ def dossier_declare(request, pk):
                                  "déclarent leurs conflits d'intérêts."))
     if dossier.conflict_declarations.filter(reviewer=request.user).exists():
         return redirect(dossier)
-    form = ConflictDeclarationForm(request.POST or None)
+    # Bound even when empty: an empty POST must say that a choice is missing.
+    form = ConflictDeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             declaration = conflict_declare(
@@ -119,7 +137,8 @@ def dossier_declare(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_review(request, pk):
     dossier = _get_dossier_for_review(request.user, pk)
-    require_declared(request.user, dossier)
+    if gate := reviewer_gate(request, dossier, acting=True):
+        return gate
     criteria = dossier.call.criteria.order_by("position", "pk")
     form = ReviewForm(request.POST or None, criteria=criteria)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +162,8 @@ def dossier_review(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_decide(request, pk):
     dossier = _get_dossier_for_review(request.user, pk)
-    require_declared(request.user, dossier)
+    if gate := reviewer_gate(request, dossier, acting=True):
+        return gate
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +201,8 @@ def attestation_response(dossier):
 @require_GET
 def dossier_attestation(request, pk):
     dossier = get_dossier_for_reading(request.user, pk)
-    require_declared(request.user, dossier)
+    if gate := reviewer_gate(request, dossier, acting=False):
+        return gate
     if not can_download_attestation(request.user, dossier):
         raise Http404
     return attestation_response(dossier)

@@ -5,6 +5,7 @@ from cluster.api.cluster_serializers import VisibleRelatedField
 from cluster.models import Challenge, Cluster, Objective, SteeringMeeting
 from projects.models import Event, Project, Registration, StageChange
 from projects.permissions import visible_projects
+from territories.api.serializers import FixedParentsMixin
 from territories.models import Actor, Place, Theme
 from territories.permissions import visible_items
 
@@ -20,8 +21,10 @@ class StageChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(FixedParentsMixin, serializers.ModelSerializer):
     """A project; links are checked against its cluster by the service (400 otherwise)."""
+
+    fixed_parents = {"cluster": _("Un projet ne change pas de cluster : essaimez-le plutôt.")}
 
     cluster = VisibleRelatedField(queryset=Cluster.objects.all(), cluster_path="")
     challenge = VisibleRelatedField(queryset=Challenge.objects.all(), cluster_path="cluster")
@@ -52,15 +55,12 @@ class ProjectSerializer(serializers.ModelSerializer):
         return replication.origin.slug if replication else None
 
     def validate(self, attrs):
+        attrs = super().validate(attrs)
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
             raise serializers.ValidationError(
                 _("La fin prévue doit suivre le début du projet."))
-        if self.instance is not None and attrs.get("cluster", self.instance.cluster) \
-                != self.instance.cluster:
-            raise serializers.ValidationError(_("Un projet ne change pas de cluster : "
-                                                "essaimez-le plutôt."))
         return attrs
 
 

@@ -1,3 +1,4 @@
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -32,13 +33,29 @@ class TerritorySerializer(serializers.ModelSerializer):
         read_only_fields = ["slug"]
 
 
-class ItemSerializer(serializers.ModelSerializer):
-    territory = serializers.SlugRelatedField(slug_field="slug", queryset=Territory.objects.all())
+class FixedParentsMixin:
+    """Refuse, on update, a new value for the parents named in `fixed_parents`.
 
-    def validate_territory(self, territory):
-        if self.instance is not None and territory != self.instance.territory:
-            raise serializers.ValidationError(_("Un élément ne change pas de territoire."))
-        return territory
+    `fixed_parents` maps a field to the French message that refuses the move. A row
+    stays under the parent it was created in (an actor in its territory, a défi in its
+    cluster): moving it would put it where the person may have no right to create it,
+    and the pages never move one either. Sending the same value back is accepted, so a
+    client may PUT what it read. Every writable serializer with a parent uses this.
+    """
+
+    fixed_parents = {}
+
+    def validate(self, attrs):
+        if self.instance is not None and isinstance(self.instance, models.Model):
+            for name, message in self.fixed_parents.items():
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError(message, code="fixed_parent")
+        return super().validate(attrs)
+
+
+class ItemSerializer(FixedParentsMixin, serializers.ModelSerializer):
+    territory = serializers.SlugRelatedField(slug_field="slug", queryset=Territory.objects.all())
+    fixed_parents = {"territory": _("Un élément ne change pas de territoire.")}
 
 
 class LocatedItemSerializer(ItemSerializer):

@@ -99,7 +99,9 @@ def test_the_pdf_goes_to_the_collective_and_the_funders_reviewers(client, cast, 
     if role == "reviewer":
         # Not before the reviewer declares their conflicts of interest.
         url = reverse("funding:dossier_pdf", args=[submitted.pk])
-        assert client.get(url).status_code == 403
+        refused = client.get(url)
+        assert refused.status_code == 302
+        assert refused["Location"] == reverse("funding:dossier_declare", args=[submitted.pk])
         conflict_declare(dossier=submitted, reviewer=cast[role], has_conflict=False)
     response = client.get(reverse("funding:dossier_pdf", args=[submitted.pk]))
     assert response.status_code == expected

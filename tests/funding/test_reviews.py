@@ -106,6 +106,27 @@ def test_the_page_asks_to_declare_before_showing_the_dossier(client, dossier, re
     assert client.get(dossier.get_absolute_url()).status_code == 200
 
 
+@pytest.mark.parametrize("data", [{}, {"explanation": "Aucun lien."}, {"has_conflict": ""},
+                                  {"has_conflict": "peut-être"}])
+def test_the_declaration_page_needs_an_explicit_choice(client, dossier, reviewer, data):
+    client.force_login(reviewer)
+    response = client.post(reverse("funding:dossier_declare", args=[dossier.pk]), data)
+    assert response.status_code == 400
+    assert not ConflictDeclaration.objects.exists()
+    if "has_conflict" not in data or not data["has_conflict"]:
+        assert "Dites si vous avez un conflit d'intérêts avec ce dossier : oui ou non." \
+            in page_text(response)
+    assert client.get(dossier.get_absolute_url()).status_code == 403
+
+
+@pytest.mark.parametrize("has_conflict", [None, "", "non", 0])
+def test_the_service_records_only_a_said_yes_or_no(dossier, reviewer, has_conflict):
+    with pytest.raises(DomainError) as error:
+        conflict_declare(dossier=dossier, reviewer=reviewer, has_conflict=has_conflict)
+    assert (error.value.code, error.value.status) == ("choice_required", 400)
+    assert not ConflictDeclaration.objects.exists()
+
+
 @pytest.mark.parametrize(("role", "expected"), [
     ("facilitator", 200), ("member_a", 200), ("member_b", 404), ("reviewer", 403),
     ("staff", 200), ("anonymous", 302)])

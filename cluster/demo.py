@@ -362,6 +362,8 @@ def load_places_and_cooperation(cluster):
             summary=summary, is_published=True, perimeter_codes=codes)
         other.communes.set([code for code in codes if code in communes])
     territory.cooperation_territories.add(other)
+    # The priority cooperation territory joins the dynamic of the collective that names it.
+    Stewardship.objects.get_or_create(territory=other, defaults={"collective": cluster.collective})
 
 
 def load_master_plan(cluster, *, by):

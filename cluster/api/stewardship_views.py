@@ -36,6 +36,8 @@ class ClusterCreateSerializer(ClusterSerializer):
 
     class Meta(ClusterSerializer.Meta):
         fields = [*ClusterSerializer.Meta.fields, "message"]
+        # The service answers a duplicate with 409, after the check of who asks.
+        validators = []
 
 
 class ClusterRequestSentSerializer(serializers.Serializer):

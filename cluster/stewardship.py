@@ -129,6 +129,8 @@ def cluster_start(*, collective, territory, start_date, duration_months=12, by, 
 
 def _decide(*, cluster_request, status, by, answer):
     answer = _clean_text(answer, _("La réponse"))
+    # The territory first, then the request: the order cluster_start takes them in.
+    _lock_territory(cluster_request.territory)
     request = ClusterRequest.objects.select_for_update().select_related(
         "collective", "territory").get(pk=cluster_request.pk)
     if status not in REQUEST_TRANSITIONS[request.status]:
@@ -136,7 +138,6 @@ def _decide(*, cluster_request, status, by, answer):
             _("Cette demande a déjà reçu une réponse : elle est %(status)s.")
             % {"status": request.get_status_display()},
             code="already_decided", status=409)
-    _lock_territory(request.territory)
     if status == Status.ACCEPTED:
         request.cluster = cluster_create(
             collective=request.collective, territory=request.territory,
@@ -144,9 +145,10 @@ def _decide(*, cluster_request, status, by, answer):
     request.status, request.answer = status, answer
     request.decided_by, request.decided_at = by, timezone.now()
     request.save(update_fields=["status", "answer", "decided_by", "decided_at", "cluster"])
-    steward = Stewardship.objects.select_related("collective").get(
-        territory=request.territory).collective
-    _notify(request, "cluster_request_decided", steward=steward)
+    stewardship = Stewardship.objects.select_related("collective").filter(
+        territory=request.territory).first()
+    _notify(request, "cluster_request_decided",
+            steward=stewardship.collective if stewardship else None)
     return request
 
 
@@ -167,9 +169,10 @@ def cluster_request_refuse(*, cluster_request, by, answer=""):
 def _recipients(request, steward):
     """Both sides: the facilitators of the requesting collective and of the steward, and the
     person who asked; each e-mail goes to one address, so nobody learns the others'."""
+    collectives = [request.collective_id] + ([steward.pk] if steward is not None else [])
     users = User.objects.filter(
         is_active=True, memberships__role=Membership.Role.FACILITATOR,
-        memberships__collective__in=[request.collective_id, steward.pk])
+        memberships__collective__in=collectives)
     emails = set(users.values_list("email", flat=True))
     if request.requested_by is not None and request.requested_by.is_active:
         emails.add(request.requested_by.email)

@@ -316,3 +316,15 @@ def test_accepting_when_the_collective_already_has_its_cluster_changes_nothing(
     assert error.value.status == 409
     pending.refresh_from_db()
     assert (pending.status, pending.decided_by) == ("pending", None)
+
+
+def test_staff_still_answer_a_request_whose_territory_lost_its_steward(
+        client, staff, facilitator, collective_b, territory_a, pending):
+    Stewardship.objects.filter(territory=territory_a).delete()
+    client.force_login(facilitator)
+    assert client.post(reverse("api:cluster-request-accept", args=[pending.pk])).status_code \
+        == 404
+    client.force_login(staff)
+    response = client.post(reverse("api:cluster-request-accept", args=[pending.pk]))
+    assert response.status_code == 200, response.json()
+    assert Cluster.objects.filter(collective=collective_b, territory=territory_a).exists()

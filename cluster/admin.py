@@ -1,8 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from cluster.models import Cluster, Collective, MasterPlanVersion, Membership, User
+from cluster.models import (
+    Cluster,
+    ClusterRequest,
+    Collective,
+    MasterPlanVersion,
+    Membership,
+    Stewardship,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,6 +52,39 @@ class ClusterAdmin(admin.ModelAdmin):
     list_display = ["territory", "collective", "start_date", "duration_months"]
     list_select_related = ["territory", "collective"]
     autocomplete_fields = ["collective", "territory"]
+
+
+# Stewardship of territories -----------------------------------------------------------------
+
+@admin.register(Stewardship)
+class StewardshipAdmin(SimpleHistoryAdmin):
+    """The national coordinator names or changes the collective that stewards a territory."""
+
+    list_display = ["territory", "collective", "named_by", "named_at"]
+    list_select_related = ["territory", "collective", "named_by"]
+    search_fields = ["territory__name", "collective__name"]
+    autocomplete_fields = ["territory", "collective"]
+    readonly_fields = ["named_by", "named_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.named_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ClusterRequest)
+class ClusterRequestAdmin(admin.ModelAdmin):
+    """Requests are sent and decided from the site, where e-mails follow; the admin reads."""
+
+    list_display = ["collective", "territory", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["collective", "territory"]
+    search_fields = ["territory__name", "collective__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # Schéma directeur ----------------------------------------------------------------------------

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ClusterConfig(AppConfig):
     name = "cluster"
     verbose_name = _("Clusters et collectifs")
+
+    def ready(self):
+        # A new territory is stewarded by its creator's collective; territories learns of
+        # cluster only through this hook.
+        from cluster.stewardship import steward_new_territory
+        from territories.services import register_territory_created_hook
+
+        register_territory_created_hook(steward_new_territory)

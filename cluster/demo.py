@@ -20,6 +20,7 @@ from cluster.models import (
     Objective,
     RoadmapStep,
     SteeringMeeting,
+    Stewardship,
     User,
 )
 from cluster.roadmap import add_months
@@ -85,6 +86,9 @@ def load_clusters(labelled, collectives, territories, *, start_date, today):
     clusters = {}
     for item in labelled:
         slug = item["slug"]
+        # Each collective stewards its territory: its facilitators change the territory.
+        Stewardship.objects.get_or_create(territory=territories[slug],
+                                          defaults={"collective": collectives[slug]})
         cluster = Cluster.objects.filter(collective=collectives[slug],
                                          territory=territories[slug]).first()
         if cluster is None:
@@ -358,6 +362,8 @@ def load_places_and_cooperation(cluster):
             summary=summary, is_published=True, perimeter_codes=codes)
         other.communes.set([code for code in codes if code in communes])
     territory.cooperation_territories.add(other)
+    # The priority cooperation territory joins the dynamic of the collective that names it.
+    Stewardship.objects.get_or_create(territory=other, defaults={"collective": cluster.collective})
 
 
 def load_master_plan(cluster, *, by):

@@ -28,6 +28,7 @@ from cluster.models import (
 )
 from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
 from cluster.services import API_TOKEN_LIFETIMES_DAYS, COMPANY_SIZES
+from cluster.stewardship_models import MESSAGE_MAX_LENGTH
 from territories.csvfiles import parse_number
 from territories.models import Actor, Territory
 from territories.outbox import enqueue
@@ -163,6 +164,12 @@ class ClusterCreateForm(forms.Form):
         help_text=_("La méthode se déroule sur 9 à 12 mois ; les sept étapes de la feuille de "
                     "route sont réparties sur cette durée."),
         error_messages={"invalid_choice": _("Un cluster dure de 9 à 12 mois.")})
+    message = forms.CharField(
+        label=_("Message au collectif qui anime le territoire"), required=False,
+        max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Si un autre collectif anime déjà ce territoire, votre demande lui est "
+                    "envoyée avec ce message ; ses animateur·rices l'acceptent ou la "
+                    "refusent."))
 
     def __init__(self, *args, collectives, territories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,6 +177,28 @@ class ClusterCreateForm(forms.Form):
         self.fields["territory"].queryset = territories.order_by("name")
         if len(self.fields["collective"].queryset) == 1:
             self.fields["collective"].initial = self.fields["collective"].queryset[0]
+
+
+class ClusterRequestDecisionForm(forms.Form):
+    """Accept or refuse a request for a cluster, with an answer."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accepter")), ("refuse", _("Refuser"))],
+                                 error_messages={"required": _("Acceptez ou refusez."),
+                                                 "invalid_choice": _("Acceptez ou refusez.")})
+    answer = forms.CharField(label=_("Réponse au collectif demandeur"), required=False,
+                             max_length=MESSAGE_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StewardForm(forms.Form):
+    """Name the collective that stewards a territory (staff)."""
+
+    collective = forms.ModelChoiceField(
+        label=_("Collectif animateur"), queryset=Collective.objects.order_by("name"),
+        help_text=_("Ses animateur·rices modifient le territoire et répondent aux demandes "
+                    "de cluster des autres collectifs."),
+        error_messages={"required": _("Choisissez le collectif."),
+                        "invalid_choice": _("Choisissez un collectif de la liste.")})
 
 
 class DeliverableForm(forms.Form):

@@ -646,3 +646,8 @@ class MasterPlanVersion(models.Model):
 
     def __str__(self):
         return str(_("Version %(number)s") % {"number": self.number})
+
+
+# Stewardship of territories: in their own module, re-exported here so that they belong to
+# this app and are imported like every other model of it.
+from cluster.stewardship_models import ClusterRequest, Stewardship  # noqa: E402, F401

@@ -14,6 +14,7 @@ from knox.models import AuthToken
 
 from cluster.models import (
     Cluster,
+    ClusterRequest,
     Collective,
     Deliverable,
     MasterPlanVersion,
@@ -252,3 +253,60 @@ def get_published_master_plan(user, slug):
     if version is None:
         raise Http404("Aucun schéma directeur publié pour ce territoire.")
     return territory, version
+
+
+# Stewardship of territories -----------------------------------------------------------------
+# A request for a cluster is read by the members of the requesting collective, by the
+# facilitators of the territory's steward and by staff; the steward's facilitators and staff
+# decide it. Anyone else gets a 404. Staff alone name a territory's steward.
+
+def _facilitated_by(user):
+    return {"memberships__user": user, "memberships__role": Membership.Role.FACILITATOR}
+
+
+def visible_cluster_requests(user):
+    if not user.is_authenticated or not user.is_active:
+        return ClusterRequest.objects.none()
+    if user.is_staff:
+        return ClusterRequest.objects.all()
+    stewards = Collective.objects.filter(**_facilitated_by(user))
+    return ClusterRequest.objects.filter(
+        Q(collective__memberships__user=user)
+        | Q(territory__stewardship__collective__in=stewards)
+    ).distinct()
+
+
+def decidable_cluster_requests(user):
+    """Return the requests the person may accept or refuse, whatever their status."""
+    if not user.is_authenticated or not user.is_active:
+        return ClusterRequest.objects.none()
+    if user.is_staff:
+        return ClusterRequest.objects.all()
+    return ClusterRequest.objects.filter(
+        territory__stewardship__collective__in=Collective.objects.filter(
+            **_facilitated_by(user)))
+
+
+def get_cluster_request_for_reading(user, pk):
+    cluster_request = visible_cluster_requests(user).select_related(
+        "collective", "territory", "requested_by", "decided_by", "cluster").filter(
+        pk=pk).first()
+    if cluster_request is None:
+        raise Http404("Demande introuvable.")
+    return cluster_request
+
+
+def can_decide_cluster_request(user, cluster_request):
+    return decidable_cluster_requests(user).filter(pk=cluster_request.pk).exists()
+
+
+def require_cluster_request_decider(user, cluster_request):
+    if not can_decide_cluster_request(user, cluster_request):
+        raise PermissionDenied("Seuls les animateur·rices du collectif qui anime ce territoire "
+                               "et l'équipe nationale répondent aux demandes de cluster.")
+
+
+def require_steward_naming(user):
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise PermissionDenied("Seule l'équipe nationale désigne le collectif qui anime un "
+                               "territoire.")

@@ -45,6 +45,7 @@ from cluster.models import (
     Objective,
     RoadmapStep,
     SteeringDecision,
+    Stewardship,
     User,
     master_plan_pdf_path,
 )
@@ -89,7 +90,11 @@ def api_token_revoke(*, token):
 
 @transaction.atomic
 def cluster_create(*, collective, territory, start_date, duration_months=12):
-    """Create a cluster with its seven roadmap steps and their suggested milestones."""
+    """Create a cluster with its seven roadmap steps and their suggested milestones.
+
+    No check of who asks: pages and the API go through cluster.stewardship.cluster_start,
+    which sends a request instead when another collective stewards the territory.
+    """
     if not 9 <= duration_months <= 12:
         raise DomainError("Un cluster dure de 9 à 12 mois.", code="invalid_duration")
     if Cluster.objects.filter(collective=collective, territory=territory).exists():
@@ -97,6 +102,9 @@ def cluster_create(*, collective, territory, start_date, duration_months=12):
                           status=409)
     cluster = Cluster.objects.create(collective=collective, territory=territory,
                                      start_date=start_date, duration_months=duration_months)
+    # The first collective to run a cluster on a territory without steward becomes its
+    # steward (see cluster.stewardship for who may start one on a stewarded territory).
+    Stewardship.objects.get_or_create(territory=territory, defaults={"collective": collective})
     milestones = []
     for number, kind, summary, first, last, titles in plan_steps(start_date, duration_months):
         step = RoadmapStep.objects.create(cluster=cluster, number=number, kind=kind,

@@ -8,7 +8,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cluster.api import views as api_views
 from cluster.forms import LoginForm, PasswordResetForm
-from cluster.views import accounts, clusters, collectives, commitments, masterplan, roadmap
+from cluster.views import (
+    accounts,
+    clusters,
+    collectives,
+    commitments,
+    masterplan,
+    roadmap,
+    stewardship,
+)
 from territories import views as territory_views
 
 api_patterns = [
@@ -69,6 +77,16 @@ urlpatterns = [
     path("clusters/", clusters.cluster_list, name="cluster_list"),
     # Roadmap ----
     path("clusters/nouveau/", roadmap.cluster_create_view, name="cluster_create"),
+    # Stewardship of territories ----
+    path("clusters/demandes/", stewardship.cluster_request_list, name="cluster_request_list"),
+    path("clusters/demandes/<int:pk>/", stewardship.cluster_request_detail,
+         name="cluster_request_detail"),
+    path("clusters/demandes/<int:pk>/decider/", stewardship.cluster_request_decide,
+         name="cluster_request_decide"),
+    # The territory's steward is cluster's: territories links here by URL name only.
+    path("territoires/<slug:slug>/collectif-animateur/", stewardship.territory_steward,
+         name="territory_steward"),
+    # ---- Stewardship
     path("clusters/<int:pk>/etapes/<int:step_pk>/", roadmap.step_detail, name="step_detail"),
     path("clusters/<int:pk>/etapes/<int:step_pk>/modifier/", roadmap.step_edit,
          name="step_edit"),

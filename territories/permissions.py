@@ -1,9 +1,18 @@
 """Who may see or change what in territories: one helper per object type.
 
-Editors of a territory are the staff, the person who created it, and the members
-of a collective running a cluster on it (reached through reverse relations:
-cluster sits above territories). The public reads what is published; editors
-also read drafts.
+Two kinds of editing, two rules:
+
+- The territory itself (name, perimeter, kind, key figures, publication, cooperation
+  territories) is changed by staff and by the facilitators of the collective that
+  stewards it (cluster's `Stewardship`, reached through the reverse relation
+  `stewardship`: cluster sits above territories). Until a steward is named, its creator
+  changes it too. Plain members never do, nor a collective that merely runs a cluster
+  on it.
+- Its map (actors, places, resources, local policies, imports) is changed by staff, by
+  the members of its steward and of every collective running a cluster on it, and by
+  its creator: members add actors.
+
+The public reads what is published; those who change the map also read drafts.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,24 +21,52 @@ from django.http import Http404
 
 from territories.models import ActorImport, Territory
 
+FACILITATOR = "facilitator"  # cluster's Membership.Role.FACILITATOR, named without importing
+
+
+def _signed_in(user):
+    return user.is_authenticated and user.is_active
+
 
 def editable_territories(user):
-    """Return the territories whose map the person may change."""
-    if not user.is_authenticated or not user.is_active:
+    """Return the territories whose record (name, perimeter…) the person may change."""
+    if not _signed_in(user):
         return Territory.objects.none()
     if user.is_staff:
         return Territory.objects.all()
     return Territory.objects.filter(
-        Q(clusters__collective__memberships__user=user) | Q(created_by=user)
+        Q(stewardship__collective__memberships__user=user,
+          stewardship__collective__memberships__role=FACILITATOR)
+        | Q(stewardship__isnull=True, created_by=user)
     ).distinct()
+
+
+def mappable_territories(user):
+    """Return the territories whose map (actors, places, resources, policies) the person
+    may change."""
+    if not _signed_in(user):
+        return Territory.objects.none()
+    if user.is_staff:
+        return Territory.objects.all()
+    return Territory.objects.filter(
+        Q(clusters__collective__memberships__user=user)
+        | Q(stewardship__collective__memberships__user=user)
+        | Q(created_by=user)
+    ).distinct()
+
+
+def steward_of(territory):
+    """Return the collective that stewards the territory, or None."""
+    stewardship = getattr(territory, "stewardship", None)
+    return stewardship.collective if stewardship is not None else None
 
 
 def can_create_territory(user):
     """Staff and facilitators create territories (a facilitator is one in cluster's terms:
     a Membership whose role is "facilitator", reached through the reverse relation)."""
-    if not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return False
-    return user.is_staff or user.memberships.filter(role="facilitator").exists()
+    return user.is_staff or user.memberships.filter(role=FACILITATOR).exists()
 
 
 def require_creator(user):
@@ -39,15 +76,30 @@ def require_creator(user):
 
 
 def can_edit_territory(user, territory):
+    """Whether the person may change the territory's record (see editable_territories)."""
     return editable_territories(user).filter(pk=territory.pk).exists()
 
 
+def require_territory_editor(user, territory):
+    """Refuse anyone who may not change the territory's record: 403 if they may read it."""
+    if not can_edit_territory(user, territory):
+        raise PermissionDenied(
+            "Seuls l'équipe nationale et les animateur·rices du collectif qui anime ce "
+            "territoire peuvent le modifier.")
+
+
+def can_edit_map(user, territory):
+    """Whether the person may change the territory's map (see mappable_territories)."""
+    return mappable_territories(user).filter(pk=territory.pk).exists()
+
+
 def visible_territories(user):
-    """Return the territories the person may read: published ones, and those they edit."""
+    """Return the territories the person may read: published ones, and those whose map
+    they change (which includes every territory whose record they change)."""
     if user.is_authenticated and user.is_staff:
         return Territory.objects.all()
     return Territory.objects.filter(
-        Q(is_published=True) | Q(pk__in=editable_territories(user).values("pk"))
+        Q(is_published=True) | Q(pk__in=mappable_territories(user).values("pk"))
     )
 
 
@@ -65,7 +117,7 @@ def visible_items(user, queryset):
         return queryset
     return queryset.filter(
         Q(is_published=True, territory__is_published=True)
-        | Q(territory__in=editable_territories(user).values("pk"))
+        | Q(territory__in=mappable_territories(user).values("pk"))
     )
 
 
@@ -89,7 +141,7 @@ def get_item_for_editing(user, model, territory, pk):
 
 def require_editor(user, territory):
     """Refuse anyone who may not change the territory's map: 403 if they may read it."""
-    if not can_edit_territory(user, territory):
+    if not can_edit_map(user, territory):
         raise PermissionDenied(
             "Seuls les membres des collectifs de ce territoire peuvent modifier sa cartographie."
         )

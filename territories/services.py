@@ -13,6 +13,18 @@ from territories.outbox import enqueue
 # Paths of the territory pages that a slug must not shadow.
 RESERVED_SLUGS = {"nouveau", "communes", "perimetre"}
 
+# Called with the new territory (and who created it) inside territory_create's transaction.
+# cluster fills it in AppConfig.ready() to name the creator's collective as steward:
+# territories never imports cluster.
+territory_created_hooks = []
+
+
+def register_territory_created_hook(hook):
+    """Have `hook(territory=…, created_by=…)` called whenever a territory is created."""
+    if hook not in territory_created_hooks:
+        territory_created_hooks.append(hook)
+
+
 PERIMETER_LEVELS = {
     "communes": "communes",
     "epci": "EPCI",
@@ -63,6 +75,8 @@ def territory_create(*, name, kind, level, codes, summary="", is_published=False
     )
     territory.cooperation_territories.set(cooperation)
     territory_set_perimeter(territory=territory, level=level, codes=codes)
+    for hook in territory_created_hooks:
+        hook(territory=territory, created_by=fields.get("created_by"))
     return territory
 
 

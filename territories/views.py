@@ -15,6 +15,7 @@ from territories.imports import format_report
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
 from territories.permissions import (
     can_create_territory,
+    can_edit_map,
     can_edit_territory,
     get_import_for_editing,
     get_item_for_editing,
@@ -22,6 +23,8 @@ from territories.permissions import (
     get_territory_for_reading,
     require_creator,
     require_editor,
+    require_territory_editor,
+    steward_of,
     visible_items,
     visible_territories,
 )
@@ -54,7 +57,9 @@ def territory_detail(request, slug):
     }
     return render(request, "territories/territory_detail.html", {
         "territory": territory, "counts": counts, "kinds": KINDS.values(),
-        "can_edit": can_edit_territory(request.user, territory), **perimeter_of(territory),
+        "can_edit": can_edit_territory(request.user, territory),
+        "can_map": can_edit_map(request.user, territory),
+        "steward": steward_of(territory), **perimeter_of(territory),
         "key_figures": territory.key_figures.all(),
         "cooperation": visible_territories(request.user).filter(cooperating_with=territory),
         # The schéma directeur belongs to cluster, above this app: reached through the
@@ -72,7 +77,7 @@ def territory_edit(request, slug=None):
         territory = Territory()
     else:
         territory = get_territory_for_reading(request.user, slug)
-        require_editor(request.user, territory)
+        require_territory_editor(request.user, territory)
     form = forms.TerritoryForm(request.POST or None, instance=territory,
                                cooperation_choices=visible_territories(request.user))
     figures = forms.KeyFigureFormSet(request.POST or None, instance=territory)
@@ -155,7 +160,7 @@ def item_list(request, slug, kind):
     query.pop("page", None)
     return render(request, "territories/item_list.html", {
         "territory": territory, "kind": kind, "filter": filterset, "page": page,
-        "query": query.urlencode(), "can_edit": can_edit_territory(request.user, territory),
+        "query": query.urlencode(), "can_edit": can_edit_map(request.user, territory),
     })
 
 
@@ -165,7 +170,7 @@ def item_detail(request, slug, pk, kind):
     item = get_item_for_reading(request.user, kind.model, territory, pk)
     return render(request, f"territories/{kind.name}_detail.html", {
         "territory": territory, "kind": kind, "item": item,
-        "can_edit": can_edit_territory(request.user, territory),
+        "can_edit": can_edit_map(request.user, territory),
     })
 
 
@@ -275,7 +280,7 @@ def territory_map(request, slug):
         "actors": actors.order_by("name")[:500],
         "places": places.order_by("name")[:500],
         "located_count": actors.filter(**located).count() + places.filter(**located).count(),
-        "can_edit": can_edit_territory(request.user, territory),
+        "can_edit": can_edit_map(request.user, territory),
         "actor_kinds": Actor.Kind.choices,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -25,6 +25,11 @@ from cluster.api.cluster_serializers import (
     ObjectiveSerializer,
     RoadmapStepSerializer,
     SteeringMeetingSerializer,
+)
+from cluster.api.stewardship_views import (
+    ClusterCreateSerializer,
+    ClusterRequestSentSerializer,
+    ClusterRequestSerializer,
 )
 from cluster.models import (
     Challenge,
@@ -46,7 +51,6 @@ from cluster.permissions import (
 )
 from cluster.selectors import objectives_with_latest, with_people_and_actors
 from cluster.services import (
-    cluster_create,
     engagement_delete,
     engagement_save,
     invitation_create,
@@ -62,6 +66,8 @@ from cluster.services import (
     steering_meeting_save,
     step_set_status,
 )
+from cluster.stewardship import cluster_start
+from territories.permissions import visible_territories
 
 
 class ClusterRolePermission(permissions.BasePermission):
@@ -144,17 +150,42 @@ class ClusterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return visible_clusters(self.request.user).select_related(
             "collective", "territory").order_by("pk")
 
+    @extend_schema(
+        summary="Créer un cluster, ou le demander au collectif qui anime le territoire",
+        description=(
+            "Réservé aux animateur·rices du collectif et à l'équipe nationale. Sur un "
+            "territoire sans collectif animateur, le collectif en devient l'animateur et le "
+            "cluster est créé (201). Sur un territoire qu'anime un autre collectif, une "
+            "demande est envoyée à ses animateur·rices (202, avec la demande) ; le cluster "
+            "sera créé quand elle sera acceptée. 409 si le collectif a déjà un cluster ou une "
+            "demande en attente sur ce territoire."),
+        request=ClusterCreateSerializer,
+        responses={201: ClusterSerializer, 202: ClusterRequestSentSerializer,
+                   409: OpenApiResponse(description="Cluster ou demande déjà existants.")},
+    )
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = ClusterCreateSerializer(data=request.data,
+                                             context=self.get_serializer_context())
+        # A draft territory the person may not read is "not found", like an unknown slug.
+        serializer.fields["territory"].queryset = visible_territories(request.user)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = dict(serializer.validated_data)
         is_facilitator = data["collective"].memberships.filter(
             user=request.user, role=Membership.Role.FACILITATOR).exists()
         if not (request.user.is_staff or is_facilitator):
             raise PermissionDenied(_("Seuls les animateur·rices du collectif créent ses "
                                      "clusters."))
-        cluster = cluster_create(**data)
-        return Response(self.get_serializer(cluster).data, status=status.HTTP_201_CREATED)
+        started = cluster_start(by=request.user, **data)
+        if started.request is not None:
+            return Response({
+                "detail": _("Une demande a été envoyée aux animateur·rices du collectif "
+                            "« %(name)s » qui anime ce territoire.")
+                % {"name": started.steward.name},
+                "code": "cluster_request_sent",
+                "request": ClusterRequestSerializer(started.request).data,
+            }, status=status.HTTP_202_ACCEPTED)
+        return Response(self.get_serializer(started.cluster).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class StepFilter(django_filters.FilterSet):

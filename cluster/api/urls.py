@@ -1,11 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from cluster.api import cluster_views, masterplan_views, views
+from cluster.api import cluster_views, masterplan_views, stewardship_views, views
 
 router = SimpleRouter()
 router.register("collectifs", cluster_views.CollectiveViewSet, basename="collective")
 router.register("clusters", cluster_views.ClusterViewSet, basename="cluster")
+router.register("demandes-de-cluster", stewardship_views.ClusterRequestViewSet,
+                basename="cluster-request")
 router.register("etapes", cluster_views.RoadmapStepViewSet, basename="step")
 router.register("jalons", cluster_views.MilestoneViewSet, basename="milestone")
 router.register("livrables", cluster_views.DeliverableViewSet, basename="deliverable")

@@ -35,7 +35,6 @@ from cluster.permissions import (
 )
 from cluster.services import (
     DELIVERABLE_TYPES,
-    cluster_create,
     deliverable_add,
     deliverable_delete,
     deliverable_extension,
@@ -47,6 +46,7 @@ from cluster.services import (
     milestone_update,
     step_set_status,
 )
+from cluster.stewardship import cluster_start
 from territories.permissions import visible_territories
 
 # Creating a cluster ------------------------------------------------------------------------
@@ -60,13 +60,19 @@ def cluster_create_view(request):
                              territories=visible_territories(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            cluster = cluster_create(**form.cleaned_data)
+            started = cluster_start(by=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
+            if started.request is not None:
+                messages.info(request, _(
+                    "Une demande a été envoyée aux animateur·rices du collectif « %(name)s » "
+                    "qui anime ce territoire. Vous recevrez leur réponse par e-mail.")
+                    % {"name": started.steward.name})
+                return redirect(started.request)
             messages.success(request, _("Le cluster est créé avec sa feuille de route en sept "
                                         "étapes. Ajustez leurs dates au besoin."))
-            return redirect("cluster_dashboard", pk=cluster.pk)
+            return redirect("cluster_dashboard", pk=started.cluster.pk)
     return render(request, "cluster/cluster_form.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
 

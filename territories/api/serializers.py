@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from territories.models import Actor, Commune, Place, Territory, Theme
+from territories.permissions import steward_of
 from territories.validators import normalize_siret
 
 
@@ -24,13 +25,20 @@ class TerritorySerializer(serializers.ModelSerializer):
     perimeter = PerimeterSerializer(write_only=True)
     perimeter_level = serializers.CharField(read_only=True)
     perimeter_codes = serializers.ListField(read_only=True)
+    steward = serializers.SerializerMethodField(
+        help_text=_("Identifiant du collectif qui anime le territoire ; ses animateur·rices "
+                    "et l'équipe nationale le modifient."))
 
     class Meta:
         model = Territory
         fields = ["url", "slug", "name", "kind", "summary", "transitions", "population",
                   "commune_count", "perimeter", "perimeter_level", "perimeter_codes",
-                  "is_published"]
+                  "is_published", "steward"]
         read_only_fields = ["slug"]
+
+    def get_steward(self, territory) -> str | None:
+        collective = steward_of(territory)
+        return collective.slug if collective is not None else None
 
 
 class FixedParentsMixin:

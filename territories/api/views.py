@@ -11,6 +11,7 @@ from territories.api.serializers import ActorSerializer, PlaceSerializer, Territ
 from territories.models import Actor, Place
 from territories.permissions import (
     can_create_territory,
+    can_edit_map,
     can_edit_territory,
     get_territory_for_reading,
     visible_items,
@@ -30,12 +31,12 @@ class TerritoryEditorPermission(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         return (request.method in permissions.SAFE_METHODS
-                or can_edit_territory(request.user, obj.territory))
+                or can_edit_map(request.user, obj.territory))
 
 
 class TerritoryPermission(permissions.BasePermission):
-    message = "Seuls les animateur·rices, l'équipe nationale et les collectifs du territoire " \
-              "peuvent le modifier."
+    message = "Seuls l'équipe nationale et les animateur·rices du collectif qui anime ce " \
+              "territoire peuvent le modifier."
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
@@ -53,8 +54,10 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                        viewsets.ReadOnlyModelViewSet):
     """Territories: published ones for everybody, drafts for their editors and staff.
 
-    Facilitators and staff create them; their editors change them. The perimeter is
-    given as `{"level": "epci", "codes": ["200054807"]}` and stored as communes.
+    Facilitators and staff create them; staff and the facilitators of the collective that
+    stewards a territory (`steward`) change it — plain members and other collectives
+    running a cluster there do not (403). The perimeter is given as
+    `{"level": "epci", "codes": ["200054807"]}` and stored as communes.
     """
 
     serializer_class = TerritorySerializer
@@ -63,7 +66,9 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     filterset_fields = ["kind", "is_published"]
 
     def get_queryset(self):
-        return with_figures(visible_territories(self.request.user)).order_by("name")
+        # The steward is cluster's Stewardship, reached through its reverse relation.
+        return with_figures(visible_territories(self.request.user)).select_related(
+            "stewardship__collective").order_by("name")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -102,7 +107,7 @@ class ItemViewSet(viewsets.ModelViewSet):
         return visible_items(self.request.user, items)
 
     def perform_create(self, serializer):
-        if not can_edit_territory(self.request.user, serializer.validated_data["territory"]):
+        if not can_edit_map(self.request.user, serializer.validated_data["territory"]):
             raise PermissionDenied(_("Vous ne pouvez pas ajouter d'éléments à ce territoire."))
         serializer.save()
 

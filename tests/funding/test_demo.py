@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from cluster.models import Collective, Membership, User
+from cluster.models import Collective, Membership, Stewardship, User
 from funding.models import FunderMember
+from territories.models import Territory
+from territories.permissions import can_edit_territory, editable_territories
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,14 @@ def test_demo_loads_the_20_labelled_territories_and_one_account_per_role(setting
     assert facilitator.memberships.get().role == Membership.Role.FACILITATOR
     assert FunderMember.objects.filter(user__email="instructeur@demo.local").exists()
     assert User.objects.get(email="coordination@demo.local").is_staff
+    # Each labelled territory is stewarded by its own collective, the demo facilitator's
+    # included, so she edits her territory and no other.
+    stewards = dict(Stewardship.objects.values_list("territory__slug", "collective__slug"))
+    assert sum(1 for slug, collective in stewards.items() if slug == collective) == 20
+    assert can_edit_territory(facilitator, Territory.objects.get(
+        slug=facilitator.memberships.get().collective.slug))
+    assert editable_territories(facilitator).count() == \
+        Stewardship.objects.filter(collective=facilitator.memberships.get().collective).count()
 
 
 def test_demo_is_idempotent_and_keeps_changed_passwords(settings):

@@ -72,9 +72,12 @@ def test_who_may_create_territories(client, cast, role, status):
     assert client.get(reverse("territories:create")).status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), [("member_a", 200), ("member_b", 403),
-                                              ("reviewer", 403), ("staff", 200)])
+@pytest.mark.parametrize(("role", "status"), [("facilitator", 200), ("member_a", 403),
+                                              ("member_b", 403), ("reviewer", 403),
+                                              ("staff", 200)])
 def test_who_may_edit_a_territory(client, cast, territory_a, role, status):
+    """Collective A stewards territory A: its facilitator edits it, its plain members
+    do not (tests/territories/test_stewardship.py goes through every role)."""
     client.force_login(cast[role])
     assert client.get(reverse("territories:update", args=[territory_a.slug])).status_code == \
         status
@@ -85,11 +88,11 @@ def test_anonymous_is_sent_to_sign_in(client, territory_a):
     assert response.status_code == 302 and "/compte/connexion/" in response.url
 
 
-def test_editing_changes_the_perimeter_and_cooperation(client, member_a, territory_a,
+def test_editing_changes_the_perimeter_and_cooperation(client, facilitator, territory_a,
                                                        geography):
     other = Territory.objects.create(name="Quartiers Nord", slug="quartiers-nord",
                                      kind="quartier_prioritaire", is_published=True)
-    client.force_login(member_a)
+    client.force_login(facilitator)
     response = client.post(reverse("territories:update", args=[territory_a.slug]), post_data(
         name="Aix-Marseille-Provence", perimeter_level="communes",
         perimeter_codes="13055, 13001", cooperation_territories=[other.pk],

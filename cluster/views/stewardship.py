@@ -1,0 +1,92 @@
+"""Pages of territory stewardship: requests for a cluster and who stewards a territory."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cluster.errors import DomainError
+from cluster.forms import ClusterRequestDecisionForm, StewardForm
+from cluster.models import ClusterRequest
+from cluster.permissions import (
+    can_decide_cluster_request,
+    decidable_cluster_requests,
+    get_cluster_request_for_reading,
+    require_cluster_request_decider,
+    require_steward_naming,
+    visible_cluster_requests,
+)
+from cluster.stewardship import cluster_request_accept, cluster_request_refuse, steward_name
+from territories.permissions import get_territory_for_reading, steward_of
+
+
+@login_required
+def cluster_request_list(request):
+    requests = visible_cluster_requests(request.user).select_related(
+        "collective", "territory", "requested_by")
+    to_decide = decidable_cluster_requests(request.user).filter(
+        status=ClusterRequest.Status.PENDING).select_related("collective", "territory")
+    return render(request, "cluster/cluster_request_list.html", {
+        "to_decide": to_decide,
+        "others": requests.exclude(pk__in=to_decide.values("pk"))[:100],
+    })
+
+
+def _detail_page(request, cluster_request, form=None, status=200):
+    can_decide = (cluster_request.status == ClusterRequest.Status.PENDING
+                  and can_decide_cluster_request(request.user, cluster_request))
+    return render(request, "cluster/cluster_request_detail.html", {
+        "cluster_request": cluster_request, "steward": steward_of(cluster_request.territory),
+        "can_decide": can_decide, "form": form or ClusterRequestDecisionForm(),
+    }, status=status)
+
+
+@login_required
+def cluster_request_detail(request, pk):
+    return _detail_page(request, get_cluster_request_for_reading(request.user, pk))
+
+
+@login_required
+@require_POST
+def cluster_request_decide(request, pk):
+    cluster_request = get_cluster_request_for_reading(request.user, pk)
+    require_cluster_request_decider(request.user, cluster_request)
+    form = ClusterRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, cluster_request, form, status=400)
+    decide = (cluster_request_accept if form.cleaned_data["decision"] == "accept"
+              else cluster_request_refuse)
+    try:
+        cluster_request = decide(cluster_request=cluster_request, by=request.user,
+                                 answer=form.cleaned_data["answer"])
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(cluster_request)
+    if cluster_request.cluster is not None:
+        messages.success(request, _("Demande acceptée : le cluster du collectif « %(name)s » "
+                                    "est créé.") % {"name": cluster_request.collective.name})
+    else:
+        messages.success(request, _("Demande refusée. Le collectif « %(name)s » en est "
+                                    "informé.") % {"name": cluster_request.collective.name})
+    return redirect(cluster_request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def territory_steward(request, slug):
+    """Name the collective that stewards a territory (staff: the national coordinator)."""
+    require_steward_naming(request.user)
+    territory = get_territory_for_reading(request.user, slug)
+    steward = steward_of(territory)
+    form = StewardForm(request.POST or None, initial={"collective": steward})
+    if request.method == "POST" and form.is_valid():
+        collective = form.cleaned_data["collective"]
+        steward_name(territory=territory, collective=collective, by=request.user)
+        messages.success(request, _("Le collectif « %(name)s » anime désormais le territoire "
+                                    "« %(territory)s ».")
+                         % {"name": collective.name, "territory": territory.name})
+        return redirect(territory)
+    return render(request, "cluster/territory_steward.html", {
+        "territory": territory, "steward": steward, "form": form,
+    }, status=400 if form.errors else 200)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cluster.api import views as api_views
-from cluster.forms import LoginForm, PasswordResetForm
+from cluster.forms import LoginForm
 from cluster.views import accounts, clusters, collectives, commitments, masterplan, roadmap
 from territories import views as territory_views
 
@@ -30,6 +30,8 @@ urlpatterns = [
         accounts.api_token_revoke_view,
         name="api_token_revoke",
     ),
+    path("compte/agenda/renouveler/", accounts.calendar_link_renew_view,
+         name="calendar_link_renew"),
     path(
         "compte/connexion/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),
@@ -48,7 +50,7 @@ urlpatterns = [
     ),
     path(
         "compte/mot-de-passe/oublie/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -1,7 +1,7 @@
 """The iCalendar feed of a cluster's milestones, fetched by calendar apps with a signed link."""
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import signing
@@ -215,12 +215,12 @@ def test_renewing_needs_a_signed_in_person(client, member_a, cluster):
 
 def test_a_link_expires_after_its_lifetime(client, settings, time_machine, member_a, cluster):
     settings.ICAL_LINK_TTL_DAYS = 365
-    time_machine.move_to(datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc))
+    time_machine.move_to(datetime(2026, 3, 1, 10, 0, tzinfo=UTC))
     client.force_login(member_a)
     old = dashboard_link(client, cluster)
-    time_machine.move_to(datetime(2027, 2, 28, 10, 0, tzinfo=timezone.utc))
+    time_machine.move_to(datetime(2027, 2, 28, 10, 0, tzinfo=UTC))
     assert Client().get(old).status_code == 200
-    time_machine.move_to(datetime(2027, 3, 1, 10, 0, tzinfo=timezone.utc) + timedelta(minutes=1))
+    time_machine.move_to(datetime(2027, 3, 1, 10, 0, tzinfo=UTC) + timedelta(minutes=1))
     assert Client().get(old).status_code == 404
     # The dashboard then shows a fresh link, which works.
     client.force_login(member_a)  # the session itself has long expired

@@ -1,6 +1,6 @@
 """Guessing passwords: sign-in and password reset are limited per account and per address."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -88,13 +88,13 @@ def test_the_admin_sign_in_is_limited_too(client, staff, password):
 
 
 def test_the_lockout_ends_after_the_cool_off(client, time_machine, facilitator, password):
-    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     for _ in range(LIMIT):
         sign_in(client, facilitator.email, "devine")
-    time_machine.move_to(datetime(2026, 3, 2, 9, 14, tzinfo=timezone.utc))
+    time_machine.move_to(datetime(2026, 3, 2, 9, 14, tzinfo=UTC))
     assert sign_in(client, facilitator.email, password).status_code == 429
     # Trying during the lockout restarts it: 15 minutes after the last try.
-    time_machine.move_to(datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc))
+    time_machine.move_to(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
     assert sign_in(client, facilitator.email, password).status_code == 302
 
 
@@ -181,8 +181,8 @@ def test_the_reset_limit_says_the_same_for_unknown_addresses(settings, client):
 
 def test_the_reset_limit_wears_off(settings, client, time_machine, member_a):
     settings.PASSWORD_RESET_RATE = "1/hour"
-    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     assert ask_reset(client, member_a.email).status_code == 302
     assert ask_reset(client, member_a.email).status_code == 429
-    time_machine.move_to(datetime(2026, 3, 2, 10, 1, tzinfo=timezone.utc))
+    time_machine.move_to(datetime(2026, 3, 2, 10, 1, tzinfo=UTC))
     assert ask_reset(client, member_a.email).status_code == 302

@@ -1,10 +1,12 @@
 """The root URL configuration: the one file that looks at every app."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cluster.api import views as api_views
 from cluster.forms import LoginForm
@@ -18,7 +20,10 @@ api_patterns = [
     path("", include("projects.api.urls")),
     path("", include("funding.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI's script is served as a file (the split view); its widgets still set
+    # inline styles, which only this page allows.
+    path("docs/", csp_update({"style-src": [UNSAFE_INLINE]})(
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
 ]
 
 urlpatterns = [

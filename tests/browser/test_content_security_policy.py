@@ -64,7 +64,8 @@ def test_the_main_pages_run_under_the_policy(live_server, watched, member_a, pas
 
     # Leaflet and its marker clusters.
     visit(f"{live_server.url}/territoires/{territory_a.slug}/carte/")
-    expect(page.locator("#map .leaflet-marker-icon, #map path.leaflet-interactive").first).to_be_visible()
+    marker = page.locator("#map .leaflet-marker-icon, #map path.leaflet-interactive").first
+    expect(marker).to_be_visible()
 
     # Progress bars (widths from classes) and the calendar link.
     visit(f"{live_server.url}/clusters/{cluster.pk}/")

@@ -318,6 +318,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several fields (stage, from_stage, to_stage…).
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStageEnum": "projects.models.Project.Stage",
+        "DossierStatusEnum": "funding.models.Dossier.Status",
+        "MasterPlanVersionStatusEnum": "cluster.models.MasterPlanVersion.Status",
+    },
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=90),  # tokens made from the profile choose their own

@@ -13,3 +13,6 @@ class ClusterConfig(AppConfig):
         from territories.services import register_territory_created_hook
 
         register_territory_created_hook(steward_new_territory)
+        from cluster.credentials import connect_signals
+
+        connect_signals()

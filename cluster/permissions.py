@@ -5,7 +5,6 @@ of the collective (and staff) change its roadmap and défis; every member
 records measurements. Anyone else gets a 404: they must not learn it exists.
 """
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -19,7 +18,6 @@ from cluster.models import (
     Deliverable,
     MasterPlanVersion,
     Membership,
-    User,
 )
 from territories.permissions import get_territory_for_reading, visible_territories
 
@@ -124,24 +122,6 @@ def get_deliverable_for_reading(user, cluster_pk, pk):
 # A calendar app fetches the milestones feed without a session: the link carries a signed
 # (person, cluster) pair. It grants nothing by itself: the feed still checks that the
 # person may read the cluster, so leaving the collective ends the subscription.
-ICAL_SALT = "cluster-ical"
-
-
-def ical_token(user, cluster):
-    return signing.dumps([user.pk, cluster.pk], salt=ICAL_SALT)
-
-
-def ical_token_user(token, cluster_pk):
-    """Return the active person the token was made for, if it is for this cluster; else None."""
-    try:
-        user_pk, token_cluster_pk = signing.loads(token, salt=ICAL_SALT)
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    if token_cluster_pk != cluster_pk or not isinstance(user_pk, int):
-        return None
-    return User.objects.filter(pk=user_pk, is_active=True).first()
-
-
 # Collectives ------------------------------------------------------------------------------
 # A collective is read by its members and by staff; its facilitators (and staff) invite,
 # remove and name people, and choose its member actors. Anyone else gets a 404.

@@ -6,10 +6,12 @@ code reads os.environ.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
     # Apps of the platform, from the ground up: each imports only those above it.
     "territories",
     "cluster",
@@ -75,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cluster.urls"
@@ -213,11 +219,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0, day_of_week="monday"),
     },
 }
+# Cache ----------------------------------------------------------------------------------------
+# Rate-limit counters (event sign-ups, password resets) live in the cache: in Redis when
+# REDIS_URL is set, so every web process counts together; in the process otherwise.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# ---------------------------------------------------------------------------------------- Cache
 
 # Faults survived ----
 # A broker that is down never holds a request for more than about a second: queuing a
@@ -245,18 +255,69 @@ CELERY_BEAT_SCHEDULE["envoi-des-taches-en-attente"] = {
     "schedule": timedelta(minutes=1),
 }
 
-# Security: secure cookies and HSTS unless explicitly served over plain HTTP.
+
+# Client address ---------------------------------------------------------------------------
+# How many reverse proxies in front of the site append the address they received from to
+# X-Forwarded-For (nginx with $proxy_add_x_forwarded_for counts as one). 0: the header is
+# ignored, the client is the address of the connection. Read by cluster.client_ip, the one
+# source of the client address for sign-in throttling and the event sign-up limit.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# --------------------------------------------------------------------------- Client address
+
+# Accounts: sign-in throttling, password resets, calendar links -------------------------------
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out client before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins are counted in the database (django-axes' tables), so every web process
+# sees the same count with or without Redis, and staff can lift a lockout in the admin.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Counted per address AND per account, separately: an address that tries many accounts
+# (credential stuffing) and an account tried from many addresses (distributed guessing)
+# are both stopped after LOGIN_FAILURE_LIMIT failures.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "cluster.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "cluster.client_ip.sign_in_username"
+# Successful sign-ins are not logged: only failures are kept, and only until the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Password reset requests, per e-mail address and per client address (rate: N/period).
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/hour")
+PASSWORD_RESET_IP_RATE = env_str("PASSWORD_RESET_IP_RATE", "20/hour")
+# Days a personal calendar (iCal) link works; the profile page renews it sooner.
+ICAL_LINK_TTL_DAYS = env_int("ICAL_LINK_TTL_DAYS", 365, minimum=1)
+# ------------------------------------------------------------------------------------ Accounts
+
+# HTTPS and security headers -----------------------------------------------------------------
+# Secure by default when DEBUG is false; a plain-HTTP trial (docker compose on localhost)
+# sets SECURE_SSL_REDIRECT=false and SECURE_COOKIES=false.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own).
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# HSTS is only sent over HTTPS, so a plain-HTTP trial never receives it.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload the domain binds every subdomain to HTTPS for months and
+    # is hard to undo: the domain's owner opts in with SECURE_HSTS_PRELOAD=true.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+# ------------------------------------------------------------------ HTTPS and security headers
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -286,6 +347,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several fields (stage, from_stage, to_stage…).
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStageEnum": "projects.models.Project.Stage",
+        "DossierStatusEnum": "funding.models.Dossier.Status",
+        "MasterPlanVersionStatusEnum": "cluster.models.MasterPlanVersion.Status",
+    },
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=90),  # tokens made from the profile choose their own
@@ -303,6 +370,8 @@ LOGGING = {
         # WeasyPrint logs each step of every PDF at INFO; its warnings still show.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes: failed and locked-out sign-ins (WARNING) without every success (INFO).
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -315,3 +384,27 @@ MAP_TILE_ATTRIBUTION = env_str(
     "MAP_TILE_ATTRIBUTION", "&copy; les contributeurs d'OpenStreetMap"
 )
 
+
+# Content-Security-Policy --------------------------------------------------------------------
+# Pages run only the scripts and styles served by the site: no inline script, no style
+# attribute. Map tiles are the one outside source. The API docs (Swagger UI) relax the
+# policy for themselves in cluster.urls.
+_tile_origin = ""
+if MAP_TILE_URL:
+    _tile_parts = urlsplit(MAP_TILE_URL)
+    _tile_origin = f"{_tile_parts.scheme}://{_tile_parts.netloc.replace('{s}', '*')}"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for Bootstrap's and Leaflet's embedded SVG icons.
+        "img-src": [SELF, "data:", *([_tile_origin] if _tile_origin else [])],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# -------------------------------------------------------------------- Content-Security-Policy

@@ -1,13 +1,15 @@
 """The root URL configuration: the one file that looks at every app."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cluster.api import views as api_views
-from cluster.forms import LoginForm, PasswordResetForm
+from cluster.forms import LoginForm
 from cluster.views import (
     accounts,
     clusters,
@@ -26,7 +28,10 @@ api_patterns = [
     path("", include("projects.api.urls")),
     path("", include("funding.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI's script is served as a file (the split view); its widgets still set
+    # inline styles, which only this page allows.
+    path("docs/", csp_update({"style-src": [UNSAFE_INLINE]})(
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
 ]
 
 urlpatterns = [
@@ -38,6 +43,8 @@ urlpatterns = [
         accounts.api_token_revoke_view,
         name="api_token_revoke",
     ),
+    path("compte/agenda/renouveler/", accounts.calendar_link_renew_view,
+         name="calendar_link_renew"),
     path(
         "compte/connexion/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),
@@ -56,7 +63,7 @@ urlpatterns = [
     ),
     path(
         "compte/mot-de-passe/oublie/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

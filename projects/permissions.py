@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 
 from cluster.permissions import can_steer, role_in, visible_clusters
+from cluster.ratelimit import ClientAddressThrottle
 from projects.models import Event, Project
 
 
@@ -65,9 +65,10 @@ def visible_events(user):
     return Event.objects.filter(Q(is_published=True) | Q(cluster__in=visible_clusters(user)))
 
 
-class RegistrationThrottle(SimpleRateThrottle):
+class RegistrationThrottle(ClientAddressThrottle):
     """At most REGISTRATION_RATE public sign-ups per client address, for the page and the API
-    alike: anyone may register to a published event, so nobody may fill one with fake names."""
+    alike: anyone may register to a published event, so nobody may fill one with fake names.
+    The address is the one cluster.client_ip trusts, not whatever X-Forwarded-For says."""
 
     scope = "registrations"
 

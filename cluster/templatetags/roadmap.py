@@ -3,7 +3,8 @@
 from django import template
 from django.urls import reverse
 
-from cluster.permissions import can_create_cluster, ical_token
+from cluster.credentials import ical_token
+from cluster.permissions import can_create_cluster
 
 register = template.Library()
 

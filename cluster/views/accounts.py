@@ -1,21 +1,29 @@
-"""Pages of the accounts: home, profile and API tokens; the 404 and 500 shared with the API."""
+"""Pages of the accounts: home, profile, API tokens, calendar link and password reset;
+the 404 and 500 shared with the API."""
 
+import math
 import sys
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cluster.client_ip import client_ip
+from cluster.credentials import calendar_link_for, calendar_link_renew
 from cluster.errors import DomainError
-from cluster.forms import ApiTokenCreateForm, ProfileForm
+from cluster.forms import ApiTokenCreateForm, PasswordResetForm, ProfileForm
 from cluster.middleware import service_unavailable
 from cluster.models import Collective
 from cluster.permissions import get_api_token_for
+from cluster.ratelimit import KeyedRateThrottle, within_rates
 from cluster.selectors import funder_memberships_of, memberships_of
 from cluster.services import api_token_create, api_token_revoke
 
@@ -49,6 +57,7 @@ def _profile_context(user, **extra):
         "funder_memberships": funder_memberships_of(user),
         "tokens": user.auth_token_set.order_by("-created"),
         "token_form": ApiTokenCreateForm(),
+        "calendar_link": calendar_link_for(user),
         **extra,
     }
 
@@ -98,3 +107,41 @@ def api_token_revoke_view(request, digest):
         )
         return redirect("profile")
     return render(request, "cluster/api_token_revoke.html", {"token": token})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_link_renew_view(request):
+    """Renew the person's calendar links after a confirmation: the old ones stop at once."""
+    if request.method == "POST":
+        calendar_link_renew(user=request.user)
+        messages.success(request, _("Nouveau lien d'agenda créé : les anciens liens ne "
+                                    "fonctionnent plus. Copiez le nouveau depuis le tableau "
+                                    "de bord de chaque cluster dans votre agenda."))
+        return redirect("profile")
+    return render(request, "cluster/calendar_link_renew.html")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per e-mail address and per client address.
+
+    The limit answers the same whether the address has an account or not.
+    """
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        wait = within_rates(self.request, [
+            KeyedRateThrottle(scope="password_reset_ip", rate=settings.PASSWORD_RESET_IP_RATE,
+                              ident=client_ip(self.request)),
+            KeyedRateThrottle(scope="password_reset_email", rate=settings.PASSWORD_RESET_RATE,
+                              ident=form.cleaned_data["email"].strip().lower()),
+        ])
+        if wait is None:
+            return super().form_valid(form)
+        minutes = max(1, math.ceil(wait / 60))
+        form.add_error(None, ngettext(
+            "Trop de demandes de nouveau mot de passe : réessayez dans %(minutes)s minute.",
+            "Trop de demandes de nouveau mot de passe : réessayez dans %(minutes)s minutes.",
+            minutes) % {"minutes": minutes})
+        return self.render_to_response(self.get_context_data(form=form), status=429)

@@ -198,7 +198,8 @@ def invitation_accept_view(request, token):
         except DomainError as error:
             return _invitation_page(request, token, invitation, form=form,
                                     error=error.message, status=error.status)
-        login(request, membership.user)
+        # The account was just made with the password typed here: no need to authenticate.
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Bienvenue ! Vous avez rejoint %(name)s avec le rôle "
                                 "« %(role)s ».") % {"name": invitation.collective.name,
                                                 "role": membership.get_role_display()})

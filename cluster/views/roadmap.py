@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar, Event
 
+from cluster.credentials import ical_token_user
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
 from cluster.forms import ClusterCreateForm, DeliverableForm, MilestoneForm, StepForm
@@ -28,7 +29,6 @@ from cluster.permissions import (
     collectives_for_new_cluster,
     get_cluster_for_reading,
     get_deliverable_for_reading,
-    ical_token_user,
     require_cluster_creator,
     require_steering,
     require_uploader,

@@ -1,7 +1,7 @@
 """The iCalendar feed of a cluster's milestones, fetched by calendar apps with a signed link."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import signing
@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from cluster.models import Membership, Milestone
-from cluster.permissions import ical_token
+from cluster.credentials import ical_token
+from cluster.models import CalendarLink, Membership, Milestone
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,9 @@ def test_a_forged_token_is_not_found(cluster, facilitator, staff):
     genuine = ical_token(facilitator, cluster)
     tampered = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
     assert fetch(cluster, token=tampered).status_code == 404
+    # Tokens made the old way, with the ids in clear, open nothing any more.
+    assert fetch(cluster, token=signing.dumps([staff.pk, cluster.pk], salt="cluster-ical")) \
+        .status_code == 404
     other_salt = signing.dumps([staff.pk, cluster.pk], salt="autre-chose")
     assert fetch(cluster, token=other_salt).status_code == 404
     other_key = signing.dumps([staff.pk, cluster.pk], salt="cluster-ical", key="pas-la-cle")
@@ -161,3 +164,66 @@ def test_the_feed_query_count_does_not_grow(cluster, member_a, django_assert_max
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = fetch(cluster, member_a)
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 40
+
+
+def dashboard_link(client, cluster):
+    text = page_text(client.get(reverse("cluster_dashboard", args=[cluster.pk])))
+    return re.search(r'href="http://testserver(/clusters/\d+/jalons\.ics\?jeton=[^"]+)"',
+                     text).group(1)
+
+
+def test_the_link_shows_no_identifier(member_a, staff, cluster):
+    token = ical_token(member_a, cluster)
+    key = CalendarLink.objects.get(user=member_a).key
+    assert token.split(":")[0] == key
+    assert len(key) >= 32
+    # Another person's link to the same cluster shares nothing with it.
+    assert ical_token(staff, cluster).split(":")[0] != key
+    with pytest.raises(signing.BadSignature):
+        signing.loads(token, salt="cluster-ical")
+
+
+def test_renewing_the_link_cuts_the_old_one(client, member_a, cluster):
+    client.force_login(member_a)
+    old = dashboard_link(client, cluster)
+    confirm = client.get(reverse("calendar_link_renew"))
+    assert "Renouveler votre lien d'agenda ?" in page_text(confirm)
+    assert Client().get(old).status_code == 200  # asking is not renewing
+
+    response = client.post(reverse("calendar_link_renew"), follow=True)
+    assert "les anciens liens ne fonctionnent plus" in page_text(response)
+    assert Client().get(old).status_code == 404
+    new = dashboard_link(client, cluster)
+    assert new != old
+    assert Client().get(new).status_code == 200
+
+
+def test_the_profile_offers_to_renew_the_link(client, member_a):
+    client.force_login(member_a)
+    text = page_text(client.get(reverse("profile")))
+    assert "Renouveler le lien" in text
+    assert reverse("calendar_link_renew") in text
+
+
+def test_renewing_needs_a_signed_in_person(client, member_a, cluster):
+    token = ical_token(member_a, cluster)
+    response = client.post(reverse("calendar_link_renew"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert fetch(cluster, token=token).status_code == 200
+
+
+def test_a_link_expires_after_its_lifetime(client, settings, time_machine, member_a, cluster):
+    settings.ICAL_LINK_TTL_DAYS = 365
+    time_machine.move_to(datetime(2026, 3, 1, 10, 0, tzinfo=UTC))
+    client.force_login(member_a)
+    old = dashboard_link(client, cluster)
+    time_machine.move_to(datetime(2027, 2, 28, 10, 0, tzinfo=UTC))
+    assert Client().get(old).status_code == 200
+    time_machine.move_to(datetime(2027, 3, 1, 10, 0, tzinfo=UTC) + timedelta(minutes=1))
+    assert Client().get(old).status_code == 404
+    # The dashboard then shows a fresh link, which works.
+    client.force_login(member_a)  # the session itself has long expired
+    new = dashboard_link(client, cluster)
+    assert new != old
+    assert Client().get(new).status_code == 200

@@ -852,3 +852,20 @@ def test_public_sign_ups_are_rate_limited_on_the_page_and_the_api(client, settin
     assert api.status_code == 429
     assert api.json()["code"] == "throttled"
     assert Registration.objects.count() == 3
+
+
+def test_a_made_up_forwarded_for_does_not_reset_the_sign_up_limit(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"registrations": "2/hour"}}
+    settings.TRUSTED_PROXY_COUNT = 0
+    event = EventFactory(is_published=True, capacity=50)
+    url = reverse("projects:event_public", args=[event.slug])
+    for n in range(3):
+        response = client.post(url, {"name": f"Robot {n}", "email": f"r{n}@exemple.fr"},
+                               HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}")
+    assert "Trop d'inscriptions depuis votre connexion" in page_text(response)
+    api = client.post(reverse("api:event-registrations", args=[event.pk]),
+                      {"name": "Robot", "email": "robot@exemple.fr"},
+                      content_type="application/json", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert api.status_code == 429
+    assert Registration.objects.count() == 2

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.formats import date_format
@@ -27,6 +28,7 @@ from funding.models import (
 from funding.permissions import EDITABLE_STATUSES, can_review_dossier, is_reviewer_of
 from funding.selectors import dossier_checklist, dossier_contents
 from funding.tasks import generate_attestation_task, generate_dossier_pdf_task
+from territories.locking import claim_version
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -294,23 +296,23 @@ def dossier_save(*, dossier, fields, version):
         raise _frozen_error(dossier)
     _check_requested_amount(dossier.call,
                             fields.get("requested_amount", dossier.requested_amount))
+    read = dossier.version
     with transaction.atomic():
-        updated = Dossier.objects.filter(pk=dossier.pk, version=version,
-                                         status__in=EDITABLE_STATUSES).update(
-            version=version + 1)
-        if not updated:
+        try:
+            claim_version(instance=dossier, version=version, message=_conflict_error().message,
+                          where=Q(status__in=EDITABLE_STATUSES))
+        except DomainError:
             current = Dossier.objects.filter(pk=dossier.pk).first()
             if current is not None and current.status not in EDITABLE_STATUSES:
-                raise _frozen_error(current)
-            raise _conflict_error()
+                raise _frozen_error(current) from None
+            raise
         for name, value in fields.items():
             setattr(dossier, name, value)
-        dossier.version = version + 1
         try:
             dossier.full_clean(exclude=["call", "cluster", "created_by"])
         except ValidationError:
             # Leave the instance as the database has it: the page shows the form again.
-            dossier.version = version
+            dossier.version = read
             raise
         dossier.save(update_fields=[*fields, "version", "updated_at"])
     return dossier

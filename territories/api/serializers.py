@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from territories.locking import version_field
 from territories.models import Actor, Commune, Place, Territory, Theme
 from territories.validators import normalize_siret
 
@@ -23,17 +24,19 @@ class TerritorySerializer(serializers.ModelSerializer):
     perimeter = PerimeterSerializer(write_only=True)
     perimeter_level = serializers.CharField(read_only=True)
     perimeter_codes = serializers.ListField(read_only=True)
+    version = version_field()
 
     class Meta:
         model = Territory
         fields = ["url", "slug", "name", "kind", "summary", "transitions", "population",
                   "commune_count", "perimeter", "perimeter_level", "perimeter_codes",
-                  "is_published"]
+                  "is_published", "version"]
         read_only_fields = ["slug"]
 
 
 class ItemSerializer(serializers.ModelSerializer):
     territory = serializers.SlugRelatedField(slug_field="slug", queryset=Territory.objects.all())
+    version = version_field()
 
     def validate_territory(self, territory):
         if self.instance is not None and territory != self.instance.territory:
@@ -68,7 +71,7 @@ class ActorSerializer(LocatedItemSerializer):
         model = Actor
         fields = ["id", "territory", "name", "kind", "siret", "description", "themes",
                   "commune", "address", "latitude", "longitude", "website", "email",
-                  "is_published", "created_at", "updated_at"]
+                  "is_published", "version", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []  # the SIRET rule is checked in validate(), with a French message
 
@@ -96,6 +99,6 @@ class PlaceSerializer(LocatedItemSerializer):
     class Meta:
         model = Place
         fields = ["id", "territory", "name", "kind", "status", "description", "operator",
-                  "commune", "address", "latitude", "longitude", "is_published",
+                  "commune", "address", "latitude", "longitude", "is_published", "version",
                   "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]

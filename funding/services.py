@@ -86,13 +86,22 @@ def _set(instance, fields, by):
     instance._history_user = by
 
 
+PLAN_CONFLICT = gettext_lazy(
+    "Quelqu'un a modifié ce plan de financement pendant que vous le modifiiez : relisez sa "
+    "version actuelle, puis refaites vos changements.")
+
+
 @transaction.atomic
-def plan_save(*, plan, fields, by):
+def plan_save(*, plan, fields, by, version=None):
     """Create or update a funding plan of a cluster, optionally for one of its projects.
 
     A cluster has one plan of its own and one per project at most; the years may
-    change only as long as every line and contribution stays inside them.
+    change only as long as every line and contribution stays inside them. A change
+    made from an outdated `version` is refused (see territories.locking); its lines
+    and contributions are rows of their own and do not move the plan's version on.
     """
+    if plan.pk is not None:
+        claim_version(instance=plan, version=version, message=PLAN_CONFLICT)
     _set(plan, fields, by)
     if not (plan.title or "").strip():
         raise DomainError("Donnez un intitulé au plan.", code="invalid")

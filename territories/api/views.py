@@ -82,8 +82,8 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         data = dict(serializer.validated_data)
         perimeter = data.pop("perimeter", {"level": territory.perimeter_level,
                                            "codes": territory.perimeter_codes})
-        territory_update(territory=territory, version=data.pop("version", None),
-                         level=perimeter["level"],
+        version = data.pop("version", None)
+        territory_update(territory=territory, version=version, level=perimeter["level"],
                          codes=perimeter["codes"],
                          cooperation_territories=list(territory.cooperation_territories.all()),
                          **data)

@@ -98,6 +98,24 @@ def bump_versions(model, pks, *, batch_size=2000):
             version=F("version") + 1)
 
 
+def version_moved_on(model):
+    """Return the update that moves the version on, for `QuerySet.update`, or {} when the
+    model has no version."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return {"version": F("version") + 1} if "version" in names else {}
+
+
+class VersionedAdminMixin:
+    """Move the version on when staff change a row in the admin: the edit pages opened
+    before then refuse to write the old values back. The admin itself checks nothing."""
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            if change:
+                claim_version(instance=obj, version=None, message="")
+            super().save_model(request, obj, form, change)
+
+
 # Forms ---------------------------------------------------------------------------------------
 
 class VersionedFormMixin:
@@ -119,7 +137,8 @@ class VersionedFormMixin:
                                             max_length=4000)
         if self.instance.pk is not None:
             self.fields[VERSION].initial = self.instance.version
-            self.fields[BASE].initial = _encode(self.fingerprints())
+            # Computed when shown, once the subclass's __init__ has set its own initial values.
+            self.fields[BASE].initial = lambda: _encode(self.fingerprints())
 
     def clean(self):
         # A hidden field's own error would show nowhere: say it for the whole form.
@@ -209,8 +228,8 @@ def display_value(form, name):
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, Decimal):
-        return formats.number_format(value.normalize(), force_grouping=True)
+    if isinstance(value, Decimal | int | float):
+        return formats.number_format(value)
     return f"« {Truncator(str(value)).chars(200)} »"
 
 

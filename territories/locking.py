@@ -61,7 +61,9 @@ def claim_version(*, instance, version, message, where=None):
     if where is not None:
         rows = rows.filter(where)
     if version is None:
-        version = rows.select_for_update().values_list("version", flat=True).first()
+        # No ordering: a model's default one may join a nullable relation, which PostgreSQL
+        # refuses to lock.
+        version = rows.order_by().select_for_update().values_list("version", flat=True).first()
     if version is None or not rows.filter(version=version).update(version=version + 1):
         raise conflict_error(message)
     instance.version = version + 1

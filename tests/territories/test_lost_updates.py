@@ -4,8 +4,10 @@ Each edit carries the version it started from (a hidden input, or `version` in t
 a save made from an outdated version is refused with what changed since.
 """
 
+import threading
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from territories.errors import DomainError
@@ -263,3 +265,36 @@ def test_staff_changes_in_the_admin_make_open_edit_pages_stale(client, staff, me
     assert actor.version == 3 and actor.name == "Corrigé par l'équipe nationale"
 
     assert editor.post(url, {**data, "description": "x"}).status_code == 409
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite sérialise toutes les écritures : seul PostgreSQL met "
+                           "réellement le verrou de ligne à l'épreuve.")
+def test_simultaneous_saves_of_the_same_version_one_wins(territory_a):
+    actor = Actor.objects.create(territory=territory_a, name="La Ressourcerie")
+    start = threading.Barrier(8)
+    saved, refused, errors = [], [], []
+
+    def save(number):
+        try:
+            start.wait()
+            mine = Actor.objects.get(pk=actor.pk)
+            save_if_unchanged(instance=mine, fields={"name": f"Nom {number}"}, version=1,
+                              message="conflit")
+            saved.append(f"Nom {number}")
+        except DomainError:
+            refused.append(number)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(saved) == 1 and len(refused) == 7
+    actor.refresh_from_db()
+    assert actor.name == saved[0] and actor.version == 2

@@ -38,3 +38,15 @@ def test_a_refused_objective_page_lists_what_changed_and_keeps_the_input(
     assert second.post(url, again).status_code == 302
     objective.refresh_from_db()
     assert objective.unit == "hectares" and objective.version == 3
+
+
+@pytest.mark.parametrize("version", [10**20, 0, "un"])
+def test_a_broken_objective_version_in_the_api_is_a_400(client, facilitator, objective,
+                                                         version):
+    client.force_login(facilitator)
+    response = client.patch(reverse("api:objective-detail", args=[objective.pk]),
+                            {"target": "50", "version": version},
+                            content_type="application/json")
+    assert response.status_code == 400 and "version" in response.json()["errors"]
+    objective.refresh_from_db()
+    assert objective.target == 40 and objective.version == 1

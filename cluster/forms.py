@@ -30,6 +30,7 @@ from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
 from cluster.services import API_TOKEN_LIFETIMES_DAYS, COMPANY_SIZES
 from cluster.stewardship_models import MESSAGE_MAX_LENGTH
 from territories.csvfiles import parse_number
+from territories.locking import VersionedFormMixin
 from territories.models import Actor, Territory
 from territories.outbox import enqueue
 
@@ -93,18 +94,12 @@ class ChallengeForm(forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
 
-class ObjectiveForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ObjectiveForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["title", "unit", "baseline", "target", "direction", "target_date"]
         widgets = {"target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"unit": _("Par exemple : personnes accompagnées, tonnes, hectares.")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
 
 
 class MeasurementForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from knox.models import AuthToken
 from simple_history.utils import bulk_create_with_history
 
@@ -52,6 +53,7 @@ from cluster.models import (
 from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
 from cluster.roadmap import add_months, plan_steps
 from cluster.selectors import invitation_token_hash
+from territories.locking import claim_version, save_if_unchanged
 from territories.models import Actor
 from territories.outbox import enqueue
 
@@ -354,34 +356,20 @@ def deliverable_delete(*, deliverable):
 
 # Défis, objectives, measurements ---------------------------------------------------------
 
+OBJECTIVE_CONFLICT = gettext_lazy(
+    "Quelqu'un a modifié cet objectif pendant que vous le modifiiez. Rechargez la page pour "
+    "voir sa version, puis refaites vos changements.")
+
+
 def objective_save(*, objective, fields, version):
     """Save an objective edited from `version`; refuse if someone saved it in between.
 
-    The check and the write are one UPDATE … WHERE version = %s, so two people
-    saving at once cannot both win: the second gets a clear refusal instead of
-    silently overwriting the first.
+    The check and the write are one UPDATE … WHERE version = %s (territories.locking),
+    so two people saving at once cannot both win: the second gets a clear refusal
+    instead of silently overwriting the first.
     """
-    with transaction.atomic():
-        if objective.pk is None:
-            for name, value in fields.items():
-                setattr(objective, name, value)
-            objective.full_clean()
-            objective.save()
-            return objective
-        updated = Objective.objects.filter(pk=objective.pk, version=version).update(
-            version=version + 1)
-        if not updated:
-            raise DomainError(
-                "Quelqu'un a modifié cet objectif pendant que vous le modifiiez. Rechargez la "
-                "page pour voir sa version, puis refaites vos changements.",
-                code="edit_conflict", status=409,
-            )
-        for name, value in fields.items():
-            setattr(objective, name, value)
-        objective.version = version + 1
-        objective.full_clean()
-        objective.save()
-    return objective
+    return save_if_unchanged(instance=objective, fields=fields, version=version,
+                             message=OBJECTIVE_CONFLICT)
 
 
 def measurement_date_error(*, measured_on, today, already_measured):
@@ -835,17 +823,12 @@ def master_plan_section_save(*, cluster, key, text, version, by):
     with transaction.atomic():
         plan = _master_plan_of(cluster)
         section = plan.sections.get(key=key)
-        updated = MasterPlanSection.objects.filter(pk=section.pk, version=version).update(
-            version=version + 1)
-        if not updated:
-            raise DomainError(
-                _("Quelqu'un a modifié cette section pendant que vous la rédigiez. Copiez votre "
-                  "texte, rechargez la page pour voir sa version, puis reportez vos "
-                  "changements."),
-                code="edit_conflict", status=409)
+        claim_version(instance=section, version=version, message=_(
+            "Quelqu'un a modifié cette section pendant que vous la rédigiez. Copiez votre "
+            "texte, rechargez la page pour voir sa version, puis reportez vos changements."))
         if text != section.text and section.validated_at is not None:
             section.validated_at, section.validated_by = None, None
-        section.text, section.version, section.updated_by = text, version + 1, by
+        section.text, section.updated_by = text, by
         section._history_user = by
         section.save()
     return section

@@ -14,6 +14,7 @@ from funding.models import (
     FundingPlan,
     FundingSource,
 )
+from territories.locking import VersionedAdminMixin
 
 
 class FunderMemberInline(admin.TabularInline):
@@ -60,7 +61,7 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(FundingPlan)
-class FundingPlanAdmin(SimpleHistoryAdmin):
+class FundingPlanAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """Plans are the collectives' own: staff correct them here; the pages check the rules."""
 
     list_display = ["title", "cluster", "project", "first_year", "last_year", "created_at"]

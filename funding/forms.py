@@ -18,6 +18,7 @@ from funding.models import (
 )
 from funding.permissions import CHOICE_REQUIRED
 from funding.selectors import STRATEGIC_PLAN_MIN_CHARS
+from territories.locking import VersionedFormMixin
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -87,7 +88,7 @@ class PlanYearField(forms.TypedChoiceField):
             "first": plan.first_year, "last": plan.last_year}
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedFormMixin, forms.ModelForm):
     """A plan's title, its years and, for a project's plan, the project."""
 
     class Meta:

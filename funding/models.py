@@ -157,6 +157,8 @@ class FundingPlan(models.Model):
     last_year = models.PositiveSmallIntegerField(
         _("dernière année"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # Optimistic locking: an edit made from an older version is refused (territories.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.formats import date_format
@@ -30,6 +31,7 @@ from funding.permissions import (
     is_reviewer_of,
 )
 from funding.selectors import dossier_checklist, dossier_contents
+from territories.locking import claim_version
 from territories.outbox import enqueue
 
 # Catalogue and funding plans -------------------------------------------------------------
@@ -88,13 +90,22 @@ def _set(instance, fields, by):
     instance._history_user = by
 
 
+PLAN_CONFLICT = gettext_lazy(
+    "Quelqu'un a modifié ce plan de financement pendant que vous le modifiiez : relisez sa "
+    "version actuelle, puis refaites vos changements.")
+
+
 @transaction.atomic
-def plan_save(*, plan, fields, by):
+def plan_save(*, plan, fields, by, version=None):
     """Create or update a funding plan of a cluster, optionally for one of its projects.
 
     A cluster has one plan of its own and one per project at most; the years may
-    change only as long as every line and contribution stays inside them.
+    change only as long as every line and contribution stays inside them. A change
+    made from an outdated `version` is refused (see territories.locking); its lines
+    and contributions are rows of their own and do not move the plan's version on.
     """
+    if plan.pk is not None:
+        claim_version(instance=plan, version=version, message=PLAN_CONFLICT)
     _set(plan, fields, by)
     if not (plan.title or "").strip():
         raise DomainError("Donnez un intitulé au plan.", code="invalid")
@@ -298,23 +309,23 @@ def dossier_save(*, dossier, fields, version):
         raise _frozen_error(dossier)
     _check_requested_amount(dossier.call,
                             fields.get("requested_amount", dossier.requested_amount))
+    read = dossier.version
     with transaction.atomic():
-        updated = Dossier.objects.filter(pk=dossier.pk, version=version,
-                                         status__in=EDITABLE_STATUSES).update(
-            version=version + 1)
-        if not updated:
+        try:
+            claim_version(instance=dossier, version=version, message=_conflict_error().message,
+                          where=Q(status__in=EDITABLE_STATUSES))
+        except DomainError:
             current = Dossier.objects.filter(pk=dossier.pk).first()
             if current is not None and current.status not in EDITABLE_STATUSES:
-                raise _frozen_error(current)
-            raise _conflict_error()
+                raise _frozen_error(current) from None
+            raise
         for name, value in fields.items():
             setattr(dossier, name, value)
-        dossier.version = version + 1
         try:
             dossier.full_clean(exclude=["call", "cluster", "created_by"])
         except ValidationError:
             # Leave the instance as the database has it: the page shows the form again.
-            dossier.version = version
+            dossier.version = read
             raise
         dossier.save(update_fields=[*fields, "version", "updated_at"])
     return dossier

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cluster.models import Objective
 from projects.models import CommunityMeeting, CommunityMember, Event, Project, Registration
+from territories.locking import VersionedFormMixin
 from territories.models import Actor, Place
 
 # Projects --------------------------------------------------------------------------------
@@ -13,7 +14,7 @@ from territories.models import Actor, Place
 DATE = {"type": "date"}
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     """A project of one cluster: its links are limited to that cluster and its territory."""
 
     class Meta:
@@ -196,7 +197,7 @@ class CommunityPeriodForm(forms.Form):
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class EventForm(forms.ModelForm):
+class EventForm(VersionedFormMixin, forms.ModelForm):
     """An event of the cluster: its place among the places of the cluster's territory,
     its projects among the cluster's projects."""
 

@@ -58,6 +58,8 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[carriers, partners])
+    # Optimistic locking: an edit made from an older version is refused (territories.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("projet")
@@ -217,6 +219,8 @@ class Event(models.Model):
                                       verbose_name=_("projets présentés"))
     is_published = models.BooleanField(_("publié"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # Optimistic locking: an edit made from an older version is refused (territories.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("évènement")

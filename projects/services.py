@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from cluster.errors import DomainError
 from cluster.models import Membership, SteeringDecision, SteeringMeeting, User
@@ -25,6 +25,7 @@ from projects.models import (
     StageChange,
 )
 from projects.permissions import require_work_on
+from territories.locking import claim_version
 from territories.outbox import enqueue
 
 # Projects --------------------------------------------------------------------------------
@@ -73,13 +74,25 @@ def _check_links(*, cluster, challenge, carriers, partners, place, objectives):
                           code="foreign_objective")
 
 
+PROJECT_CONFLICT = gettext_lazy(
+    "Quelqu'un a modifié ce projet pendant que vous le modifiiez : relisez sa version "
+    "actuelle, puis refaites vos changements.")
+
+
 @transaction.atomic
-def project_save(*, project, fields, carriers, partners=(), themes=(), objectives=(), by):
+def project_save(*, project, fields, carriers, partners=(), themes=(), objectives=(), by,
+                 version=None):
     """Create or update a project with its links, after checking they belong to its cluster.
 
-    The stage is never set here: it moves through project_move_stage, with a reason.
+    A change made from an outdated `version` is refused (see territories.locking). The
+    stage is never set here: it moves through project_move_stage, with a reason, and
+    does not move the version on (the edit form does not show it).
     """
     fields = {name: value for name, value in fields.items() if name != "stage"}
+    if project.pk is not None:
+        claim_version(instance=project, version=version, message=PROJECT_CONFLICT)
+        # The row is locked now: keep a stage moved since the project was read.
+        project.stage = Project.objects.values_list("stage", flat=True).get(pk=project.pk)
     for name, value in fields.items():
         setattr(project, name, value)
     _check_links(cluster=project.cluster, challenge=project.challenge, carriers=list(carriers),
@@ -351,16 +364,23 @@ def event_create(*, cluster, title, starts_at, ends_at, capacity, place=None, ad
     return event
 
 
-def event_update(*, event, projects=None, **fields):
+EVENT_CONFLICT = gettext_lazy(
+    "Quelqu'un a modifié cet évènement pendant que vous le modifiiez : relisez sa version "
+    "actuelle, puis refaites vos changements.")
+
+
+def event_update(*, event, projects=None, version=None, **fields):
     """Change an event; more places let the waiting list in, in order, and they are told.
 
-    The slug stays: links already sent keep working.
+    A change made from an outdated `version` is refused (see territories.locking). The
+    slug stays: links already sent keep working.
     """
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise DomainError(_("Champs inconnus : %(names)s.")
                           % {"names": ", ".join(sorted(unknown))}, code="invalid")
     with transaction.atomic():
+        claim_version(instance=event, version=version, message=EVENT_CONFLICT)
         locked = Event.objects.select_for_update().get(pk=event.pk)
         for name, value in fields.items():
             setattr(event, name, value)

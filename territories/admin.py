@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from territories.locking import VersionedAdminMixin, version_moved_on
 from territories.models import (
     Actor,
     ActorImport,
@@ -55,7 +56,7 @@ class KeyFigureInline(admin.TabularInline):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "is_published"]
     list_filter = ["kind", "is_published"]
     search_fields = ["name"]
@@ -86,21 +87,21 @@ class MappedItemAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publier les éléments sélectionnés"))
     def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
+        count = queryset.update(is_published=True, **version_moved_on(queryset.model))
         self.message_user(request, ngettext("%(count)d élément publié.",
                                             "%(count)d éléments publiés.", count)
                           % {"count": count})
 
     @admin.action(description=_("Dépublier les éléments sélectionnés"))
     def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
+        count = queryset.update(is_published=False, **version_moved_on(queryset.model))
         self.message_user(request, ngettext("%(count)d élément dépublié.",
                                             "%(count)d éléments dépubliés.", count)
                           % {"count": count})
 
 
 @admin.register(Actor)
-class ActorAdmin(MappedItemAdmin):
+class ActorAdmin(VersionedAdminMixin, MappedItemAdmin):
     list_display = ["name", "kind", "territory", "commune", "siret", "is_published",
                     "updated_at"]
     list_filter = ["is_published", "kind", "themes", "territory"]
@@ -110,7 +111,7 @@ class ActorAdmin(MappedItemAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(MappedItemAdmin):
+class PlaceAdmin(VersionedAdminMixin, MappedItemAdmin):
     list_display = ["name", "kind", "status", "territory", "commune", "operator",
                     "is_published"]
     list_filter = ["is_published", "kind", "status", "territory"]

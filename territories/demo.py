@@ -3,6 +3,7 @@
 import math
 from decimal import Decimal
 
+from territories.locking import bump_versions
 from territories.models import Actor, Territory, Theme
 from territories.services import territory_set_perimeter
 
@@ -113,6 +114,7 @@ def load_collective_actors(labelled, territories):
                 for name in changed:
                     setattr(actor, name, wanted[name])
                 actor.save(update_fields=[*changed, "updated_at"])
+                bump_versions(Actor, [actor.pk])
             if themes and not actor.themes.exists():
                 actor.themes.set(themes)
             count += 1

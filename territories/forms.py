@@ -4,6 +4,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from territories.locking import VersionedFormMixin
 from territories.models import Actor, Commune, KeyFigure, LocalPolicy, Place, Resource, Territory
 from territories.validators import normalize_siret
 
@@ -74,7 +75,7 @@ class LocatedItemForm(forms.ModelForm):
         return cleaned
 
 
-class ActorForm(LocatedItemForm):
+class ActorForm(VersionedFormMixin, LocatedItemForm):
     # Wider than 14: people type spaces or dots inside, removed by clean_siret.
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
                             help_text=_("14 chiffres ; facultatif."))
@@ -91,7 +92,7 @@ class ActorForm(LocatedItemForm):
         return normalize_siret(self.cleaned_data.get("siret"))
 
 
-class PlaceForm(ActorChoicesMixin, LocatedItemForm):
+class PlaceForm(VersionedFormMixin, ActorChoicesMixin, LocatedItemForm):
     actor_fields = ("operator",)
 
     class Meta:
@@ -151,7 +152,7 @@ class ActorImportForm(forms.Form):
         return upload
 
 
-class TerritoryForm(forms.ModelForm):
+class TerritoryForm(VersionedFormMixin, forms.ModelForm):
     transitions = forms.MultipleChoiceField(
         label=_("Transitions auxquelles le territoire fait face"), required=False,
         choices=Territory.Transition.choices, widget=forms.CheckboxSelectMultiple)

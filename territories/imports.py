@@ -29,6 +29,7 @@ from territories.csvfiles import (
     read_rows,
     simplify,
 )
+from territories.locking import bump_versions
 from territories.models import Actor, Commune, Theme
 from territories.validators import normalize_siret, validate_siret
 
@@ -307,7 +308,8 @@ def _differs(actor, result):
     return bool(set(result.themes) - set(actor.themes.values_list("slug", flat=True)))
 
 
-INSERT_COLUMNS = ["territory_id", "is_published", "created_at", "updated_at", *FIELDS]
+INSERT_COLUMNS = ["territory_id", "is_published", "created_at", "updated_at", "version",
+                  *FIELDS]
 
 
 def insert_actors(*, territory, publish, rows):
@@ -324,7 +326,7 @@ def insert_actors(*, territory, publish, rows):
     columns = [Actor._meta.get_field(name.removesuffix("_id")).column for name in INSERT_COLUMNS]
     table = connection.ops.quote_name(Actor._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    rows = [(territory.pk, publish, now, now, *(row.values[name] for name in FIELDS))
+    rows = [(territory.pk, publish, now, now, 1, *(row.values[name] for name in FIELDS))
             for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -361,6 +363,8 @@ def apply_import(*, territory, plan, publish=False, progress=None):
     if progress:
         progress(len(plain) + len(with_themes))
     Actor.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=2000)
+    # An edit form opened before the import must not write the old values back.
+    bump_versions(Actor, [actor.pk for actor in to_update])
     if progress:
         progress(len(plain) + len(with_themes) + len(to_update))
     through = Actor.themes.through

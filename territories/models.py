@@ -165,6 +165,8 @@ class Territory(models.Model):
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("créé par"))
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # Optimistic locking: an edit made from an older version is refused (territories.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("territoire")
@@ -294,6 +296,8 @@ class Actor(LocatedItem):
     email = models.EmailField(_("e-mail de contact"), blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="actors",
                                     verbose_name=_("thèmes"))
+    # Optimistic locking: an edit made from an older version is refused (territories.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta(LocatedItem.Meta):
         verbose_name = _("acteur")
@@ -335,6 +339,8 @@ class Place(LocatedItem):
         Actor, on_delete=models.SET_NULL, null=True, blank=True, related_name="places",
         verbose_name=_("gestionnaire"),
     )
+    # Optimistic locking: an edit made from an older version is refused (territories.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta(LocatedItem.Meta):
         verbose_name = _("lieu")

@@ -3,11 +3,13 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from territories.errors import DomainError
 from territories.geography import communes_in
 from territories.imports import ImportFileError, apply_import, plan_import
-from territories.models import ActorImport, Territory
+from territories.locking import claim_version
+from territories.models import Actor, ActorImport, Place, Territory
 from territories.outbox import enqueue
 
 # Paths of the territory pages that a slug must not shadow.
@@ -143,9 +145,19 @@ def actor_import_run(*, actor_import):
     )
 
 
+TERRITORY_CONFLICT = _(
+    "Quelqu'un a modifié ce territoire pendant que vous le modifiiez : relisez sa version "
+    "actuelle, puis refaites vos changements.")
+
+
 @transaction.atomic
-def territory_update(*, territory, level, codes, cooperation_territories=(), **fields):
-    """Change a territory and its perimeter together, or not at all."""
+def territory_update(*, territory, level, codes, cooperation_territories=(), version=None,
+                     **fields):
+    """Change a territory and its perimeter together, or not at all.
+
+    Refused if someone saved it since `version` (see territories.locking).
+    """
+    claim_version(instance=territory, version=version, message=TERRITORY_CONFLICT)
     for name, value in fields.items():
         setattr(territory, name, value)
     territory.save()
@@ -153,3 +165,34 @@ def territory_update(*, territory, level, codes, cooperation_territories=(), **f
         [other for other in cooperation_territories if other.pk != territory.pk])
     territory_set_perimeter(territory=territory, level=level, codes=codes)
     return territory
+
+
+# Actors and places of the map -------------------------------------------------------------
+
+ITEM_CONFLICTS = {
+    Actor: _("Quelqu'un a modifié cet acteur pendant que vous le modifiiez : relisez sa "
+             "version actuelle, puis refaites vos changements."),
+    Place: _("Quelqu'un a modifié ce lieu pendant que vous le modifiiez : relisez sa version "
+             "actuelle, puis refaites vos changements."),
+}
+
+
+@transaction.atomic
+def item_save(*, item, fields, version=None):
+    """Create or change an actor or a place of the map, its themes included.
+
+    A change made from an outdated `version` is refused (see territories.locking). The
+    fields come checked by a form or a serializer.
+    """
+    if item.pk is not None:
+        claim_version(instance=item, version=version, message=ITEM_CONFLICTS[type(item)])
+    links = {}
+    for name, value in fields.items():
+        if item._meta.get_field(name).many_to_many:
+            links[name] = value
+        else:
+            setattr(item, name, value)
+    item.save()
+    for name, value in links.items():
+        getattr(item, name).set(value)
+    return item

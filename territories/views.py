@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from territories import filters, forms
 from territories.errors import DomainError
 from territories.imports import format_report
+from territories.locking import BASE, VERSION, VersionedFormMixin
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
 from territories.permissions import (
     can_create_territory,
@@ -33,6 +34,7 @@ from territories.selectors import perimeter_of, perimeter_search, with_figures
 from territories.services import (
     actor_import_confirm,
     actor_import_preview,
+    item_save,
     territory_create,
     territory_update,
 )
@@ -78,32 +80,42 @@ def territory_edit(request, slug=None):
     else:
         territory = get_territory_for_reading(request.user, slug)
         require_territory_editor(request.user, territory)
+    cooperation = visible_territories(request.user)
     form = forms.TerritoryForm(request.POST or None, instance=territory,
-                               cooperation_choices=visible_territories(request.user))
+                               cooperation_choices=cooperation)
     figures = forms.KeyFigureFormSet(request.POST or None, instance=territory)
+    status = 400
     if request.method == "POST" and form.is_valid() and figures.is_valid():
         data = dict(form.cleaned_data)
         level, codes = data.pop("perimeter_level"), data.pop("perimeter_codes")
+        version = data.pop(VERSION)
+        data.pop(BASE)
         try:
             with transaction.atomic():
                 if territory.pk:
                     territory = territory_update(territory=territory, level=level, codes=codes,
-                                                 **data)
+                                                 version=version, **data)
                 else:
                     territory = territory_create(level=level, codes=codes,
                                                  created_by=request.user, **data)
                 figures.instance = territory
                 figures.save()
         except DomainError as error:
-            field = "name" if error.code == "duplicate" else "perimeter_codes"
-            form.add_error(field, error.message)
+            if error.code == "edit_conflict":
+                current = Territory.objects.get(pk=territory.pk)
+                form.show_conflict(error, current=forms.TerritoryForm(
+                    instance=current, cooperation_choices=cooperation))
+                status = 409
+            else:
+                field = "name" if error.code == "duplicate" else "perimeter_codes"
+                form.add_error(field, error.message)
         else:
             messages.success(request, _("Le territoire « %(name)s » est enregistré.")
                              % {"name": territory.name})
             return redirect(territory)
     return render(request, "territories/territory_form.html", {
         "territory": territory, "form": form, "figures": figures,
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status if request.method == "POST" else 200)
 
 
 def perimeter_suggestions(request):
@@ -186,14 +198,30 @@ def item_edit(request, slug, kind, pk=None):
         item = get_item_for_editing(request.user, kind.model, territory, pk)
     extra = {"territory": territory} if kind.form_needs_territory else {}
     form = kind.form_class(request.POST or None, instance=item, **extra)
+    status = 400
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            item = form.save()
-        messages.success(request, _("« %(name)s » est enregistré.") % {"name": item.name})
-        return redirect(item)
+        try:
+            item = _save_item(item, form)
+        except DomainError as error:
+            current = kind.model.objects.get(pk=item.pk)
+            form.show_conflict(error, current=kind.form_class(instance=current, **extra))
+            status = 409
+        else:
+            messages.success(request, _("« %(name)s » est enregistré.") % {"name": item.name})
+            return redirect(item)
     return render(request, "territories/item_form.html", {
         "territory": territory, "kind": kind, "form": form, "item": item,
-    }, status=400 if form.errors else 200)
+    }, status=status if form.errors else 200)
+
+
+def _save_item(item, form):
+    """Save an actor or a place through its service, checking the version read; the other
+    items of the map have no version."""
+    if not isinstance(form, VersionedFormMixin):
+        with transaction.atomic():
+            return form.save()
+    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    return item_save(item=item, fields=fields, version=form.cleaned_data[VERSION])
 
 
 @login_required

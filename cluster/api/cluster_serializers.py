@@ -24,6 +24,7 @@ from cluster.models import (
 from cluster.permissions import visible_clusters
 from cluster.services import DELIVERABLE_TYPES, deliverable_extension
 from territories.api.serializers import FixedParentsMixin
+from territories.locking import version_field
 from territories.models import Actor, Territory, Theme
 
 
@@ -203,9 +204,7 @@ class ObjectiveSerializer(FixedParentsMixin, serializers.ModelSerializer):
                                             allow_null=True)
     latest_on = serializers.DateField(read_only=True, allow_null=True)
     progress = serializers.SerializerMethodField()
-    version = serializers.IntegerField(
-        required=False, help_text=_("Version lue avant la modification : une modification "
-                                    "faite entre-temps par quelqu'un d'autre est refusée (409)."))
+    version = version_field()
 
     class Meta:
         model = Objective

@@ -338,7 +338,7 @@ class ObjectiveViewSet(ClusterScopedViewSet):
 
     def _save(self, serializer, objective):
         data = dict(serializer.validated_data)
-        version = data.pop("version", objective.version)
+        version = data.pop("version", None)
         try:
             objective = objective_save(objective=objective, fields=data, version=version)
         except ModelValidationError as error:

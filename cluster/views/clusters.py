@@ -31,6 +31,7 @@ from cluster.services import (
     measurement_record,
     objective_save,
 )
+from territories.locking import VERSION
 
 # Clusters: list, dashboard, défis, objectives, measurements (the roadmap: views/roadmap.py)
 
@@ -82,19 +83,22 @@ def objective_edit(request, pk, challenge_pk=None, objective_pk=None):
         objective = Objective(challenge=get_object_or_404(Challenge, pk=challenge_pk,
                                                           cluster=cluster))
     form = ObjectiveForm(request.POST or None, instance=objective)
+    status = 400
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        version = form.cleaned_data["version"] or objective.version
         try:
-            objective = objective_save(objective=objective, fields=fields, version=version)
+            objective = objective_save(objective=objective, fields=fields,
+                                       version=form.cleaned_data[VERSION])
         except DomainError as error:
-            form.add_error(None, error.message)
+            current = Objective.objects.get(pk=objective.pk)
+            form.show_conflict(error, current=ObjectiveForm(instance=current))
+            status = 409
         else:
             messages.success(request, _("L'objectif est enregistré."))
             return redirect("objective_detail", pk=cluster.pk, objective_pk=objective.pk)
     return render(request, "cluster/objective_form.html", {
         "cluster": cluster, "form": form, "objective": objective,
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status if request.method == "POST" else 200)
 
 
 @login_required

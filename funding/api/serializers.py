@@ -21,6 +21,7 @@ from funding.permissions import EDITABLE_STATUSES, is_dossier_member, visible_ca
 from funding.selectors import dossier_checklist
 from projects.models import Project
 from territories.api.serializers import FixedParentsMixin
+from territories.locking import version_field
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -86,11 +87,12 @@ class PlanSerializer(FixedParentsMixin, serializers.ModelSerializer):
         allow_null=True, help_text=_("Vide pour le plan d'ensemble du cluster."))
     budget_total = serializers.DecimalField(**MONEY, read_only=True)
     contribution_total = serializers.DecimalField(**MONEY, read_only=True)
+    version = version_field()
 
     class Meta:
         model = FundingPlan
         fields = ["id", "cluster", "project", "title", "first_year", "last_year",
-                  "budget_total", "contribution_total", "created_at"]
+                  "budget_total", "contribution_total", "version", "created_at"]
         read_only_fields = ["id", "created_at"]
         # plan_save checks the one-plan rules and answers 409, as for the pages.
         validators = []

@@ -129,6 +129,7 @@ class PlanViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         cluster = data.pop("cluster")
+        data.pop("version", None)
         if not can_change_plans(request.user, cluster):
             raise PermissionDenied(PlanPermission.message)
         plan = plan_save(plan=FundingPlan(cluster=cluster), fields=data, by=request.user)
@@ -140,7 +141,8 @@ class PlanViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("cluster", None)
-        plan = plan_save(plan=plan, fields=data, by=request.user)
+        version = data.pop("version", None)
+        plan = plan_save(plan=plan, fields=data, by=request.user, version=version)
         return Response(self._detail(plan))
 
     def perform_destroy(self, plan):

@@ -23,6 +23,7 @@ from funding.services import (
     plan_delete,
     plan_save,
 )
+from territories.locking import VERSION
 
 # Catalogue -------------------------------------------------------------------------------
 
@@ -109,17 +110,24 @@ def plan_edit(request, cluster_pk, plan_pk=None):
     require_plan_changes(request.user, cluster)
     form = PlanForm(request.POST or None, instance=plan, cluster=cluster, initial=initial,
                     needs_project=needs_project)
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
-            plan = plan_save(plan=plan, fields=_fields(form), by=request.user)
+            plan = plan_save(plan=plan, fields=_fields(form), by=request.user,
+                             version=form.cleaned_data[VERSION])
         except DomainError as error:
-            form.add_error(None, error.message)
+            if error.code == "edit_conflict":
+                current = FundingPlan.objects.get(pk=plan.pk)
+                form.show_conflict(error, current=PlanForm(instance=current, cluster=cluster))
+                status = 409
+            else:
+                form.add_error(None, error.message)
         else:
             messages.success(request, _("Le plan de financement est enregistré."))
             return redirect("funding:plan_detail", cluster_pk=cluster.pk, plan_pk=plan.pk)
     return render(request, "funding/plan_form.html", {
         "cluster": cluster, "plan": plan, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status if request.method == "POST" else 200)
 
 
 @login_required

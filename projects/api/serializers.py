@@ -6,6 +6,7 @@ from cluster.models import Challenge, Cluster, Objective, SteeringMeeting
 from projects.models import Event, Project, Registration, StageChange
 from projects.permissions import visible_projects
 from territories.api.serializers import FixedParentsMixin
+from territories.locking import version_field
 from territories.models import Actor, Place, Theme
 from territories.permissions import visible_items
 
@@ -40,13 +41,14 @@ class ProjectSerializer(FixedParentsMixin, serializers.ModelSerializer):
     objectives = VisibleRelatedField(queryset=Objective.objects.all(), many=True,
                                      required=False, cluster_path="challenge__cluster")
     replicated_from = serializers.SerializerMethodField()
+    version = version_field()
 
     class Meta:
         model = Project
         fields = ["id", "slug", "title", "cluster", "territory", "challenge", "summary",
                   "carriers", "partners", "place", "themes", "objectives", "stage",
                   "start_date", "end_date", "expected_outcomes", "observed_outcomes",
-                  "is_published", "replicated_from", "created_at", "updated_at"]
+                  "is_published", "replicated_from", "version", "created_at", "updated_at"]
         read_only_fields = ["id", "slug", "stage", "created_at", "updated_at"]
 
     def get_replicated_from(self, project) -> str | None:
@@ -120,13 +122,14 @@ class EventSerializer(serializers.ModelSerializer):
                                              help_text=_("Personnes sur liste d'attente."))
     remaining = serializers.SerializerMethodField(help_text=_("Places encore libres."))
     url = serializers.SerializerMethodField(help_text=_("Page publique de l'évènement."))
+    version = version_field()
 
     class Meta:
         model = Event
         fields = ["id", "cluster", "title", "slug", "starts_at", "ends_at", "place",
                   "place_name", "address", "programme", "capacity", "projects",
                   "is_published", "confirmed_count", "waiting_count", "remaining", "url",
-                  "created_at"]
+                  "version", "created_at"]
         read_only_fields = ["id", "slug", "created_at"]
         # event_create and event_update check the rules across fields (end after start,
         # a place or an address, place and projects of the cluster) and answer in French.

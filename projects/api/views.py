@@ -83,11 +83,13 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
 
     def _save(self, serializer, project):
         data = dict(serializer.validated_data)
+        version = data.pop("version", None)
         links = {name: data.pop(name) for name in LINKS if name in data}
         if project.pk is not None:
             links = {name: links.get(name, list(getattr(project, name).all()))
                      for name in LINKS}
-        return project_save(project=project, fields=data, by=self.request.user, **links)
+        return project_save(project=project, fields=data, by=self.request.user,
+                            version=version, **links)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -205,6 +207,7 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         cluster = data.pop("cluster")
+        data.pop("version", None)
         if not can_manage_events(request.user, cluster):
             self.permission_denied(request, message=EVENT_MANAGERS_ONLY)
         event = event_create(cluster=cluster, **data)

@@ -32,6 +32,7 @@ from projects.services import (
     registration_from_cancel_token,
     registration_set_attendance,
 )
+from territories.locking import VERSION
 
 EVENTS_PER_PAGE = 20
 
@@ -90,13 +91,20 @@ def event_update_view(request, cluster_pk, pk):
     event = _get_event_for_managing(request.user, cluster_pk, pk)
     cluster = event.cluster
     form = EventForm(_posted(request), instance=event, cluster=cluster)
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
             event, promoted = event_update(
                 event=event, projects=form.cleaned_data["projects"],
+                version=form.cleaned_data[VERSION],
                 **{name: form.cleaned_data[name] for name in EVENT_FIELDS})
         except DomainError as error:
-            form.add_error(None, error.message)
+            if error.code == "edit_conflict":
+                current = Event.objects.get(pk=event.pk)
+                form.show_conflict(error, current=EventForm(instance=current, cluster=cluster))
+                status = 409
+            else:
+                form.add_error(None, error.message)
         else:
             messages.success(request, _("L'évènement est enregistré."))
             if promoted:
@@ -108,7 +116,7 @@ def event_update_view(request, cluster_pk, pk):
             return redirect("projects:event_manage", cluster_pk=cluster.pk, pk=event.pk)
     return render(request, "projects/event_form.html", {
         "cluster": cluster, "form": form, "event": event,
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status if request.method == "POST" else 200)
 
 
 @login_required

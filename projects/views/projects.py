@@ -29,6 +29,7 @@ from projects.services import (
     prototype_decision_record,
     steering_meetings_for,
 )
+from territories.locking import VERSION
 
 
 @login_required
@@ -57,9 +58,10 @@ def project_list_view(request, cluster_pk):
 
 
 def _save(request, cluster, project, form):
-    data = form.cleaned_data
+    data = {name: form.cleaned_data[name] for name in form.Meta.fields}
     links = {name: data.pop(name) for name in ("carriers", "partners", "themes", "objectives")}
-    return project_save(project=project, fields=data, by=request.user, **links)
+    return project_save(project=project, fields=data, by=request.user,
+                        version=form.cleaned_data[VERSION], **links)
 
 
 @login_required
@@ -88,17 +90,24 @@ def project_update_view(request, slug):
     project = get_project_for_reading(request.user, slug)
     require_work_on(request.user, project.cluster)
     form = ProjectForm(request.POST or None, instance=project, cluster=project.cluster)
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
             project = _save(request, project.cluster, project, form)
         except DomainError as error:
-            form.add_error(None, error.message)
+            if error.code == "edit_conflict":
+                current = Project.objects.get(pk=project.pk)
+                form.show_conflict(error, current=ProjectForm(instance=current,
+                                                              cluster=project.cluster))
+                status = 409
+            else:
+                form.add_error(None, error.message)
         else:
             messages.success(request, _("Le projet est enregistré."))
             return redirect(project)
     return render(request, "projects/project_form.html", {
         "cluster": project.cluster, "form": form, "project": project,
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status if request.method == "POST" else 200)
 
 
 def _stage_choices(project):

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from territories.locking import version_field
 from territories.models import Actor, Commune, Place, Territory, Theme
 from territories.permissions import steward_of
 from territories.validators import normalize_siret
@@ -28,12 +29,13 @@ class TerritorySerializer(serializers.ModelSerializer):
     steward = serializers.SerializerMethodField(
         help_text=_("Identifiant du collectif qui anime le territoire ; ses animateur·rices "
                     "et l'équipe nationale le modifient."))
+    version = version_field()
 
     class Meta:
         model = Territory
         fields = ["url", "slug", "name", "kind", "summary", "transitions", "population",
                   "commune_count", "perimeter", "perimeter_level", "perimeter_codes",
-                  "is_published", "steward"]
+                  "is_published", "steward", "version"]
         read_only_fields = ["slug"]
 
     def get_steward(self, territory) -> str | None:
@@ -64,6 +66,7 @@ class FixedParentsMixin:
 class ItemSerializer(FixedParentsMixin, serializers.ModelSerializer):
     territory = serializers.SlugRelatedField(slug_field="slug", queryset=Territory.objects.all())
     fixed_parents = {"territory": _("Un élément ne change pas de territoire.")}
+    version = version_field()
 
 
 class LocatedItemSerializer(ItemSerializer):
@@ -93,7 +96,7 @@ class ActorSerializer(LocatedItemSerializer):
         model = Actor
         fields = ["id", "territory", "name", "kind", "siret", "description", "themes",
                   "commune", "address", "latitude", "longitude", "website", "email",
-                  "is_published", "created_at", "updated_at"]
+                  "is_published", "version", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []  # the SIRET rule is checked in validate(), with a French message
 
@@ -121,6 +124,6 @@ class PlaceSerializer(LocatedItemSerializer):
     class Meta:
         model = Place
         fields = ["id", "territory", "name", "kind", "status", "description", "operator",
-                  "commune", "address", "latitude", "longitude", "is_published",
+                  "commune", "address", "latitude", "longitude", "is_published", "version",
                   "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]

@@ -18,7 +18,7 @@ from territories.permissions import (
     visible_territories,
 )
 from territories.selectors import map_features, with_figures
-from territories.services import territory_create, territory_update
+from territories.services import item_save, territory_create, territory_update
 
 
 class TerritoryEditorPermission(permissions.BasePermission):
@@ -75,6 +75,7 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         perimeter = data.pop("perimeter")
+        data.pop("version", None)
         territory = territory_create(level=perimeter["level"], codes=perimeter["codes"],
                                      created_by=request.user, **data)
         return Response(self._read(territory), status=status.HTTP_201_CREATED)
@@ -86,7 +87,8 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         data = dict(serializer.validated_data)
         perimeter = data.pop("perimeter", {"level": territory.perimeter_level,
                                            "codes": territory.perimeter_codes})
-        territory_update(territory=territory, level=perimeter["level"],
+        version = data.pop("version", None)
+        territory_update(territory=territory, version=version, level=perimeter["level"],
                          codes=perimeter["codes"],
                          cooperation_territories=list(territory.cooperation_territories.all()),
                          **data)
@@ -109,7 +111,14 @@ class ItemViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         if not can_edit_map(self.request.user, serializer.validated_data["territory"]):
             raise PermissionDenied(_("Vous ne pouvez pas ajouter d'éléments à ce territoire."))
-        serializer.save()
+        fields = dict(serializer.validated_data)
+        fields.pop("version", None)
+        serializer.instance = item_save(item=self.model(), fields=fields)
+
+    def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        version = fields.pop("version", None)
+        serializer.instance = item_save(item=serializer.instance, fields=fields, version=version)
 
 
 @extend_schema(tags=["acteurs"])

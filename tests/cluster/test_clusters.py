@@ -87,7 +87,7 @@ def test_conflict_is_shown_on_the_page_and_nothing_is_overwritten(client, facili
             "direction": "increase", "target_date": "2029-06-01", "version": "1"}
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "target": "50"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Quelqu'un a modifié cet objectif" in page_text(response)
     objective.refresh_from_db()
     assert objective.target == 45

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Hostile input: NUL characters refused (400), blocked deletions explained (409).
+    "cluster.middleware.NullCharacterMiddleware",
+    "cluster.middleware.DeletionBlockedMiddleware",
 ]
 
 ROOT_URLCONF = "cluster.urls"
@@ -241,6 +244,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cluster.api.exceptions.exception_handler",
+    # JSON objects only, bounded in size and depth; no NUL character in JSON or forms.
+    "DEFAULT_PARSER_CLASSES": ["cluster.api.parsers.JSONParser", "cluster.api.parsers.FormParser",
+                               "cluster.api.parsers.MultiPartParser"],
     # Public sign-ups to events, per client address (page and API alike).
     "DEFAULT_THROTTLE_RATES": {"registrations": env_str("REGISTRATION_RATE", "30/hour")},
 }

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -73,7 +75,8 @@ class ActorSerializer(LocatedItemSerializer):
         validators = []  # the SIRET rule is checked in validate(), with a French message
 
     def to_internal_value(self, data):
-        if hasattr(data, "copy") and data.get("siret"):
+        # Anything but a string is left for the field to refuse (400).
+        if isinstance(data, Mapping) and isinstance(data.get("siret"), str):
             data = data.copy()
             data["siret"] = normalize_siret(data["siret"])
         return super().to_internal_value(data)

@@ -231,3 +231,15 @@ def test_a_body_too_large_is_a_json_413(client, settings, facilitator, territory
 
     assert_api_error(response, 413, "too_large", "1024 octets")
     assert not Actor.objects.exists()
+
+
+# Fields of the wrong type -------------------------------------------------------------------
+
+def test_a_siret_that_is_not_a_string_is_a_400(client, facilitator, territory_a):
+    client.force_login(facilitator)
+    response = post_json(client, reverse("api:actor-list"), json.dumps(
+        {"territory": territory_a.slug, "name": "Arbres", "kind": "association",
+         "siret": [None, None]}))
+
+    error = assert_api_error(response, 400, "invalid")
+    assert "siret" in error["errors"]

@@ -33,6 +33,13 @@ class TerritorySerializer(serializers.ModelSerializer):
                   "is_published"]
         read_only_fields = ["slug"]
 
+    def validate_perimeter(self, perimeter):
+        # A partial update (PATCH) makes the nested fields optional: a perimeter is whole.
+        if "level" not in perimeter or "codes" not in perimeter:
+            raise serializers.ValidationError(
+                _("Indiquez le niveau et les codes du périmètre, ensemble."))
+        return perimeter
+
 
 class ItemSerializer(serializers.ModelSerializer):
     territory = serializers.SlugRelatedField(slug_field="slug", queryset=Territory.objects.all())

@@ -243,3 +243,12 @@ def test_a_siret_that_is_not_a_string_is_a_400(client, facilitator, territory_a)
 
     error = assert_api_error(response, 400, "invalid")
     assert "siret" in error["errors"]
+
+
+def test_a_patched_perimeter_without_its_codes_is_a_400(client, facilitator, territory_a):
+    client.force_login(facilitator)
+    response = client.patch(reverse("api:territory-detail", args=[territory_a.slug]),
+                            {"perimeter": {"level": "communes"}}, content_type="application/json")
+
+    error = assert_api_error(response, 400, "invalid")
+    assert "Indiquez le niveau et les codes du périmètre" in str(error["errors"]["perimeter"])

@@ -4,8 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 
+from cluster.api.parsers import NULL_CHARACTER
 from cluster.errors import deletion_blocked_message
 
 
@@ -36,9 +36,6 @@ class LanguageMiddleware:
 
 
 # Hostile input ------------------------------------------------------------------------------
-
-NULL_CHARACTER = _("La requête contient un caractère nul (\\u0000) : retirez-le.")
-
 
 def _strings_of(request):
     yield request.path_info

@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Hostile input: NUL characters refused (400), blocked deletions explained (409).
+    "cluster.middleware.NullCharacterMiddleware",
+    "cluster.middleware.DeletionBlockedMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -330,6 +333,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cluster.api.exceptions.exception_handler",
+    # JSON objects only, bounded in size and depth; no NUL character in JSON or forms.
+    "DEFAULT_PARSER_CLASSES": ["cluster.api.parsers.JSONParser", "cluster.api.parsers.FormParser",
+                               "cluster.api.parsers.MultiPartParser"],
     # Public sign-ups to events, per client address (page and API alike).
     "DEFAULT_THROTTLE_RATES": {"registrations": env_str("REGISTRATION_RATE", "30/hour")},
 }

@@ -1,18 +1,30 @@
 """One shape for every API error: `{"detail": "…", "code": "…"}`, in the request's language."""
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cluster.errors import DomainError
+from cluster.errors import DomainError, deletion_blocked_message
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status)
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return error_response(deletion_blocked_message(exc), "protected",
+                              status.HTTP_409_CONFLICT)
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(
+            _("Le corps de la requête dépasse %(size)s octets.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}, "too_large",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, for instance
+        return error_response(_("La requête envoyée n'a pas pu être comprise."), "bad_request")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

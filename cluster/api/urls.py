@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from cluster.api import cluster_views, masterplan_views, stewardship_views, views
+from territories.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("collectifs", cluster_views.CollectiveViewSet, basename="collective")
 router.register("clusters", cluster_views.ClusterViewSet, basename="cluster")
 router.register("demandes-de-cluster", stewardship_views.ClusterRequestViewSet,

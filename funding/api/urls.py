@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from funding.api import instruction_views, views
+from territories.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 # Catalogue and funding plans ---------------------------------------------------------------
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("plans", views.PlanViewSet, basename="plan")

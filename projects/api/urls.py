@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from projects.api import views
+from territories.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 # Projects ---------------------------------------------------------------------------------
 router.register("projets", views.ProjectViewSet, basename="project")
 # Events -----------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -41,6 +43,14 @@ class TerritorySerializer(serializers.ModelSerializer):
     def get_steward(self, territory) -> str | None:
         collective = steward_of(territory)
         return collective.slug if collective is not None else None
+
+    def validate_perimeter(self, perimeter):
+        # A partial update (PATCH) makes the nested fields optional: a perimeter is whole.
+        if "level" not in perimeter or "codes" not in perimeter:
+            raise serializers.ValidationError(
+                _("Indiquez le niveau et les codes du périmètre, ensemble."))
+        return perimeter
+
 
 
 class FixedParentsMixin:
@@ -101,7 +111,8 @@ class ActorSerializer(LocatedItemSerializer):
         validators = []  # the SIRET rule is checked in validate(), with a French message
 
     def to_internal_value(self, data):
-        if hasattr(data, "copy") and data.get("siret"):
+        # Anything but a string is left for the field to refuse (400).
+        if isinstance(data, Mapping) and isinstance(data.get("siret"), str):
             data = data.copy()
             data["siret"] = normalize_siret(data["siret"])
         return super().to_internal_value(data)

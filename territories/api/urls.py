@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from territories.api import views
+from territories.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("territoires", views.TerritoryViewSet, basename="territory")
 router.register("acteurs", views.ActorViewSet, basename="actor")
 router.register("lieux", views.PlaceViewSet, basename="place")

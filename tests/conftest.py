@@ -34,6 +34,25 @@ def pytest_unconfigure(config):
         config.test_clock.stop()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that commit (live server, `transaction=True`) after all the others.
+
+    They empty every table when they end, the rows that migrations wrote included (the
+    themes, the funding catalogue, the label call). pytest-django puts them last, but
+    pytest's own grouping by parametrized fixtures may move them back (a test parameter
+    named `page` once pulled the browser tests into the middle of the suite).
+    """
+    def commits(item):
+        marker = item.get_closest_marker("django_db")
+        return bool(
+            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+            or (marker and (marker.kwargs.get("transaction") or marker.kwargs.get(
+                "reset_sequences")))
+        )
+    items.sort(key=commits)
+
+
 @pytest.fixture(autouse=True)
 def _clock():
     """Start every test at TEST_CLOCK; time then runs, so timeouts and waits still work.

@@ -68,8 +68,10 @@ def test_a_refused_password_change_revokes_nothing(client, member_a, credentials
     assert Client().get(feed).status_code == 200
 
 
-def test_resetting_the_password_revokes_tokens_and_links(client, member_a, credentials):
-    client.post(reverse("password_reset"), {"email": member_a.email})
+def test_resetting_the_password_revokes_tokens_and_links(client, member_a, credentials,
+                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": member_a.email})
     link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     response = client.post(form_page.redirect_chain[-1][0],

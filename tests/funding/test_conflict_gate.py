@@ -50,7 +50,7 @@ def nothing_happened(dossier, status):
     assert not Review.objects.exists() and not Decision.objects.exists()
 
 
-# (page, method, data, the dossier's status for the test)
+# (url_name, method, data, the dossier's status for the test)
 PAGES = [
     ("dossier_start_review", "post", {}, Dossier.Status.SUBMITTED),
     ("dossier_request_more_info", "get", None, Dossier.Status.UNDER_REVIEW),
@@ -68,14 +68,14 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("page", "method", "data", "status"), PAGES)
+@pytest.mark.parametrize(("url_name", "method", "data", "status"), PAGES)
 def test_every_page_sends_an_undeclared_reviewer_to_the_declaration(
-        client, reviewer, staff, dossier, page, method, data, status):
+        client, reviewer, staff, dossier, url_name, method, data, status):
     if status == Dossier.Status.UNDER_REVIEW:
         dossier_start_review(dossier=dossier, by=staff)
     events = DossierEvent.objects.count()
     client.force_login(reviewer)
-    url = reverse(f"funding:{page}", args=[dossier.pk])
+    url = reverse(f"funding:{url_name}", args=[dossier.pk])
     response = getattr(client, method)(url, data or {})
     assert response.status_code == 302
     assert response["Location"] == reverse("funding:dossier_declare", args=[dossier.pk])
@@ -114,15 +114,15 @@ def member_reviewer(member_a, funder):
     return member_a
 
 
-@pytest.mark.parametrize(("page", "method", "data", "status"), [
+@pytest.mark.parametrize(("url_name", "method", "data", "status"), [
     case for case in PAGES if case[0] in ("dossier_start_review", "dossier_request_more_info",
                                           "dossier_review", "dossier_decide")])
 def test_a_member_never_reviews_their_own_dossier_on_the_pages(
-        client, member_reviewer, staff, dossier, page, method, data, status):
+        client, member_reviewer, staff, dossier, url_name, method, data, status):
     if status == Dossier.Status.UNDER_REVIEW:
         dossier_start_review(dossier=dossier, by=staff)
     client.force_login(member_reviewer)
-    response = getattr(client, method)(reverse(f"funding:{page}", args=[dossier.pk]),
+    response = getattr(client, method)(reverse(f"funding:{url_name}", args=[dossier.pk]),
                                        data or {})
     assert response.status_code == 403
     nothing_happened(dossier, status)

@@ -80,11 +80,11 @@ def test_a_refused_page_keeps_the_input_and_saving_again_replaces_knowingly(
 
 
 def test_the_second_save_of_a_territory_is_refused_and_the_first_is_kept(
-        territory_a, facilitator, member_a, geography):
+        territory_a, facilitator, staff, geography):
     url = reverse("territories:update", args=[territory_a.slug])
     territory_a.perimeter_level, territory_a.perimeter_codes = "communes", ["13055"]
     territory_a.save()
-    first, second = signed_in(facilitator), signed_in(member_a)
+    first, second = signed_in(facilitator), signed_in(staff)
     camille = form_data(first.get(url), "form", "figures")
     dominique = form_data(second.get(url), "form", "figures")
 
@@ -165,12 +165,12 @@ def test_the_api_refuses_the_second_change_of_the_same_version(
     assert item.name == "Nouveau nom" and item.description == "" and item.version == 2
 
 
-def test_the_api_refuses_a_stale_territory_change(territory_a, facilitator, member_a,
+def test_the_api_refuses_a_stale_territory_change(territory_a, facilitator, staff,
                                                   geography):
     territory_a.perimeter_level, territory_a.perimeter_codes = "communes", ["13055"]
     territory_a.save()
     url = reverse("api:territory-detail", args=[territory_a.slug])
-    first, second = signed_in(facilitator), signed_in(member_a)
+    first, second = signed_in(facilitator), signed_in(staff)
     read = second.get(url).json()["version"]
     assert first.patch(url, {"summary": "Première", "version": read},
                        content_type="application/json").status_code == 200

@@ -275,7 +275,8 @@ class SteeringMeetingSerializer(FixedParentsMixin, serializers.ModelSerializer):
         help_text=_("La liste complète des décisions, dans l'ordre : celles du comité qui n'y "
                     "figurent plus sont supprimées ; absente, les décisions restent telles "
                     "quelles. Un comité à venir n'a pas encore de décisions."))
-    created_by = serializers.StringRelatedField(read_only=True)
+    # Null once the author's account is deleted.
+    created_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = SteeringMeeting

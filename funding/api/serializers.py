@@ -28,9 +28,20 @@ from territories.locking import version_field
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+class OptionalURLField(serializers.URLField):
+    """A site address that may be missing: null, never an empty string posing as a URI."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class FunderSerializer(serializers.ModelSerializer):
     is_public = serializers.BooleanField(read_only=True, help_text=_(
         "Argent public (collectivités, CAF, État, banques publiques, Union européenne)."))
+    website = OptionalURLField(help_text=_("Site du financeur, s'il en a un."))
 
     class Meta:
         model = Funder
@@ -42,6 +53,7 @@ class SourceSerializer(serializers.ModelSerializer):
     funder = FunderSerializer(read_only=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     open_today = serializers.SerializerMethodField()
+    website = OptionalURLField(help_text=_("Page de la source, s'il y en a une."))
 
     class Meta:
         model = FundingSource

@@ -113,7 +113,8 @@ class EventSerializer(serializers.ModelSerializer):
         help_text=_("Cluster organisateur ; il ne change plus une fois l'évènement créé."))
     place = VisiblePlaceField(required=False, allow_null=True,
                               help_text=_("Lieu cartographié du territoire du cluster."))
-    place_name = serializers.CharField(source="place.name", read_only=True, default=None)
+    place_name = serializers.CharField(source="place.name", read_only=True, default=None,
+                                       allow_null=True)
     projects = VisibleProjectField(many=True, required=False,
                                    help_text=_("Projets du cluster présentés."))
     confirmed_count = serializers.IntegerField(read_only=True,

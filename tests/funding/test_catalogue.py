@@ -293,3 +293,14 @@ def test_others_do_not_reach_the_catalogue_admin(client, cast, role):
     client.force_login(cast[role])
     response = client.get(reverse("admin:funding_fundingsource_changelist"))
     assert response.status_code == 302
+
+
+def test_a_missing_website_is_null_in_the_api_as_the_schema_says(client):
+    funder = FunderFactory(website="")
+    source = FundingSourceFactory(funder=funder, website="", name="Fonds sans site")
+    listed = client.get("/api/sources/", {"q": "Fonds sans site"}).json()["results"]
+    (item,) = [row for row in listed if row["id"] == source.pk]
+    assert item["website"] is None and item["funder"]["website"] is None
+    schema = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert schema["Source"]["properties"]["website"]["nullable"] is True
+    assert schema["Funder"]["properties"]["website"]["nullable"] is True

@@ -64,7 +64,9 @@ def claim_version(*, instance, version, message, where=None):
         # No ordering: a model's default one may join a nullable relation, which PostgreSQL
         # refuses to lock.
         version = rows.order_by().select_for_update().values_list("version", flat=True).first()
-    if version is None or not rows.filter(version=version).update(version=version + 1):
+    # F(): the new number is computed by the database for the matching row only; a number
+    # sent by a client (the largest integer, say) never reaches the column.
+    if version is None or not rows.filter(version=version).update(version=F("version") + 1):
         raise conflict_error(message)
     instance.version = version + 1
     return instance.version

@@ -181,6 +181,18 @@ def test_the_api_refuses_a_stale_territory_change(territory_a, facilitator, staf
     assert territory_a.summary == "Première" and territory_a.version == 2
 
 
+def test_the_largest_version_a_client_may_send_is_a_conflict_not_a_crash(client, staff,
+                                                                          territory_a):
+    """schemathesis sent 2147483647: the next number no longer fit PostgreSQL's integer."""
+    client.force_login(staff)
+    response = client.patch(reverse("api:territory-detail", args=[territory_a.slug]),
+                            {"summary": "Autre", "version": 2_147_483_647},
+                            content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "edit_conflict"
+    territory_a.refresh_from_db()
+    assert territory_a.version == 1
+
+
 @pytest.mark.parametrize("version", ["abc", 0, -1, 1.5, None, 10**20, [1]])
 def test_a_broken_version_in_the_api_is_a_400(client, member_a, actor, version):
     client.force_login(member_a)

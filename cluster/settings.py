@@ -226,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
 # Rate-limit counters (event sign-ups, password resets) live in the cache: in Redis when
 # REDIS_URL is set, so every web process counts together; in the process otherwise.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "cluster.cache.TolerantRedisCache",
                           "LOCATION": REDIS_URL, "KEY_PREFIX": "cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -250,7 +250,8 @@ CELERY_REDIS_SOCKET_TIMEOUT = _BROKER_TIMEOUT
 CELERY_REDIS_RETRY_ON_TIMEOUT = False
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 if REDIS_URL:
-    # The cache (rate limits) gives up as fast; it is not yet tolerant of an absent Redis.
+    # The cache (rate limits) gives up as fast, then answers as an empty cache: the limits
+    # fail open while Redis is away (cluster.cache.TolerantRedisCache).
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _BROKER_TIMEOUT,
                                     "socket_timeout": _BROKER_TIMEOUT}
 CELERY_BEAT_SCHEDULE["envoi-des-taches-en-attente"] = {

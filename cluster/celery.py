@@ -11,6 +11,10 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster.settings")
 
 app = Celery("cluster")
+# The app of every thread too (gunicorn's threads, a test's): `celery.current_app`, which
+# the outbox reads, is otherwise a bare default app in any thread but the first, with no
+# settings, that would publish to amqp://localhost.
+app.set_default()
 
 
 @app.on_configure.connect

@@ -207,8 +207,15 @@ class VisibleCallField(serializers.SlugRelatedField):
         return visible_calls(self.context["request"].user)
 
 
-# What a reviewer who has not declared their conflicts of interest reads of a dossier.
-UNDECLARED_FIELDS = ("id", "call", "call_title", "title", "status", "submitted_at")
+# What a reviewer who has not declared their conflicts of interest does not read of a
+# dossier yet, and what stands in its place: an empty value of the field's own type, so
+# the response keeps to the schema (`must_declare` says why it is empty, as in the
+# funders' list). The ids,
+# dates and version stay: they name nobody (reviewers read no cluster by its id).
+HIDDEN_UNTIL_DECLARED = {
+    "territory": "", "collective": "", "summary": "", "strategic_plan": "",
+    "requested_amount": None, "pdf": None, "checklist": [], "snapshot": None, "events": [],
+}
 
 
 class DossierSerializer(FixedParentsMixin, serializers.ModelSerializer):
@@ -232,12 +239,15 @@ class DossierSerializer(FixedParentsMixin, serializers.ModelSerializer):
     pdf = serializers.SerializerMethodField(
         help_text=_("Lien de téléchargement du PDF déposé ; vide tant qu'il est en cours de "
                     "génération ou que le dossier n'est pas déposé."))
+    must_declare = serializers.SerializerMethodField(
+        help_text=_("Vrai tant que l'instructeur·rice n'a pas déclaré ses conflits "
+                    "d'intérêts : le territoire, le collectif et les textes sont alors vides."))
 
     class Meta:
         model = Dossier
         fields = ["id", "call", "call_title", "cluster", "territory", "collective", "title",
                   "summary", "strategic_plan", "requested_amount", "status", "submitted_at",
-                  "version", "pdf", "created_at", "updated_at"]
+                  "version", "pdf", "created_at", "updated_at", "must_declare"]
         read_only_fields = ["id", "status", "submitted_at", "created_at", "updated_at"]
         # Left out at creation, the title is the call's and the territory's.
         extra_kwargs = {"title": {"required": False}}
@@ -250,12 +260,15 @@ class DossierSerializer(FixedParentsMixin, serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(
             reverse("funding:dossier_pdf", args=[dossier.pk]))
 
+    def get_must_declare(self, dossier) -> bool:
+        return bool(getattr(dossier, "must_declare", False))
+
     def to_representation(self, dossier):
         data = super().to_representation(dossier)
         if getattr(dossier, "must_declare", False):
             # A reviewer who has not declared their conflicts reads no contents yet.
-            data = {key: (value if key in UNDECLARED_FIELDS else None)
-                    for key, value in data.items()}
+            data.update({key: value for key, value in HIDDEN_UNTIL_DECLARED.items()
+                         if key in data})
         return data
 
 
@@ -263,9 +276,9 @@ class DossierDetailSerializer(DossierSerializer):
     """Adds the checklist (for the collective, while it edits), the frozen contents and
     the history."""
 
-    checklist = serializers.SerializerMethodField(
-        help_text=_("Ce que l'appel demande, rempli ou non (membres du collectif, tant que "
-                    "le dossier se modifie)."))
+    checklist = serializers.SerializerMethodField(allow_null=True, help_text=_(
+        "Ce que l'appel demande, rempli ou non (membres du collectif, tant que le dossier se "
+        "modifie) ; null sinon."))
     snapshot = serializers.JSONField(read_only=True, help_text=_(
         "Le contenu figé au dépôt : collectif, territoire, défis, entreprises engagées, textes, "
         "appel et grille."))
@@ -275,7 +288,7 @@ class DossierDetailSerializer(DossierSerializer):
         fields = [*DossierSerializer.Meta.fields, "checklist", "snapshot", "events"]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
-    def get_checklist(self, dossier):
+    def get_checklist(self, dossier) -> list[dict]:
         user = self.context["request"].user
         if dossier.status not in EDITABLE_STATUSES or not is_dossier_member(user, dossier):
             return None

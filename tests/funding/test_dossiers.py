@@ -711,8 +711,12 @@ def test_a_reviewers_token_lists_the_dossiers_submitted_to_their_funder(client, 
     DossierFactory(cluster=cluster, call=funding_call)  # a draft for the same funder
     response = api_as(client, cast, "reviewer").get(reverse("api:dossier-list"))
     assert [item["id"] for item in response.json()["results"]] == [submitted.pk]
-    # Until the reviewer declares their conflicts of interest, no contents.
-    assert response.json()["results"][0]["summary"] is None
+    # Until the reviewer declares their conflicts of interest, no contents; the fields
+    # keep their types, as the schema says (schemathesis found nulls there).
+    listed = response.json()["results"][0]
+    assert listed["must_declare"] is True
+    assert (listed["summary"], listed["collective"], listed["territory"]) == ("", "", "")
+    assert listed["cluster"] == submitted.cluster_id and listed["version"] >= 1
     refused = client.get(reverse("api:dossier-detail", args=[submitted.pk]))
     assert refused.status_code == 403
     assert refused.json()["code"] == "declaration_required"

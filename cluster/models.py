@@ -1,4 +1,3 @@
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,7 +5,6 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -67,28 +65,6 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
-class CalendarLink(models.Model):
-    """The secret behind a person's calendar (iCal) links: renewing it cuts every old link.
-
-    The links carry this key signed with SECRET_KEY, never an identifier; the key alone, as
-    read from the database, opens nothing.
-    """
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="calendar_link", verbose_name=_("personne"))
-    key = models.CharField(_("clé"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("lien d'agenda")
-        verbose_name_plural = _("liens d'agenda")
-
-    def __str__(self):
-        return str(self.user)
-
-    @property
-    def expires_at(self):
-        return self.created_at + timedelta(days=settings.ICAL_LINK_TTL_DAYS)
 
 
 class Collective(models.Model):
@@ -674,6 +650,7 @@ class MasterPlanVersion(models.Model):
         return str(_("Version %(number)s") % {"number": self.number})
 
 
-# Stewardship of territories: in their own module, re-exported here so that they belong to
-# this app and are imported like every other model of it.
+# Calendar links and the stewardship of territories: in their own modules, re-exported here
+# so that they belong to this app and are imported like every other model of it.
+from cluster.credentials_models import CalendarLink  # noqa: E402, F401
 from cluster.stewardship_models import ClusterRequest, Stewardship  # noqa: E402, F401

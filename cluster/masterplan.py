@@ -33,6 +33,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, Sum
@@ -137,8 +138,9 @@ def gather(cluster):
             for key in SECTION_KEYS}
 
 
-def _person(user):
-    return (user.get_full_name() or user.email) if user is not None else ""
+def person_name(user):
+    """Return how a document names a person: full name, else e-mail; "" for nobody."""
+    return "" if user is None else str(user)
 
 
 def build_snapshot(cluster, sections):
@@ -168,7 +170,7 @@ def build_snapshot(cluster, sections):
                 "validated_at": (row.validated_at.isoformat()
                                  if (row := sections.get(section.key)) and row.validated_at
                                  else None),
-                "validated_by": _person(row.validated_by) if row and row.validated_at else "",
+                "validated_by": person_name(row.validated_by) if row and row.validated_at else "",
                 "data": data[section.key],
             }
             for section in SECTIONS
@@ -353,9 +355,8 @@ def territory_data(cluster):
     }
 
 
-def governance_data(cluster):
-    """The collective, its member actors by family, the comité de pilotage, engaged companies."""
-    collective = cluster.collective
+def collective_data(collective):
+    """The collective: its people by role and its member actors by family. Two queries."""
     people = dict(collective.memberships.values_list("role").annotate(n=Count("pk")))
     links = list(collective.actor_links.select_related("actor__commune")
                  .order_by("family", "actor__name"))
@@ -363,39 +364,53 @@ def governance_data(cluster):
     counts = {}
     for link in links:
         counts[link.family] = counts.get(link.family, 0) + 1
+    return {
+        "collective": collective.name,
+        "facilitator_count": people.get(Membership.Role.FACILITATOR, 0),
+        "member_count": sum(people.values()),
+        "families": [{"key": value, "label": str(families.get(value, value)), "count": count}
+                     for value, count in counts.items()],
+        # The annex lists them by name, to be looked up.
+        "actors": [{"name": link.actor.name, "family": str(families.get(link.family, "")),
+                    "family_key": link.family, "kind": link.actor.get_kind_display(),
+                    "commune": link.actor.commune.name if link.actor.commune else ""}
+                   for link in sorted(links, key=lambda link: link.actor.name.lower())],
+    }
+
+
+def engagements_data(cluster):
+    """The companies engaged with the cluster, by name. One query."""
+    return [{"company": engagement.company.name, "size": engagement.get_size_display(),
+             "kind": engagement.get_kind_display(), "value": _decimal(engagement.value),
+             "start_date": _iso(engagement.start_date)}
+            for engagement in cluster.engagements.select_related("company").order_by(
+                "company__name", "pk")]
+
+
+def governance_data(cluster):
+    """The collective, its member actors by family, the comité de pilotage, engaged companies."""
+    collective = collective_data(cluster.collective)
     meetings = list(cluster.steering_meetings.annotate(decision_count=Count("decisions"))
                     .order_by("-held_on", "-pk"))
     today = timezone.localdate()
     held = [meeting for meeting in meetings if meeting.held_on <= today]
     last_decisions = list(held[0].decisions.order_by("position", "pk")
                           .values_list("text", flat=True)) if held else []
-    engagements = list(cluster.engagements.select_related("company").order_by(
-        "company__name", "pk"))
-    engagement_total = sum((engagement.value or 0) for engagement in engagements)
+    engagements = engagements_data(cluster)
+    engagement_total = sum(Decimal(row["value"]) for row in engagements if row["value"])
     return {
-        "collective": collective.name,
-        "facilitator_count": people.get(Membership.Role.FACILITATOR, 0),
-        "member_count": sum(people.values()),
-        "families": [{"label": str(families.get(value, value)), "count": count}
-                     for value, count in counts.items()],
-        # The annex lists them by name, to be looked up.
-        "actors": [{"name": link.actor.name, "family": str(families.get(link.family, "")),
-                    "commune": link.actor.commune.name if link.actor.commune else ""}
-                   for link in sorted(links, key=lambda link: link.actor.name.lower())],
+        **collective,
         "meeting_count": len(held),
         "meetings": [{"held_on": _iso(meeting.held_on), "title": meeting.title,
                       "decision_count": meeting.decision_count,
                       "planned": meeting.held_on > today} for meeting in meetings[:8]],
         "last_decisions": last_decisions,
-        "engagements": [{"company": engagement.company.name,
-                         "size": engagement.get_size_display(),
-                         "kind": engagement.get_kind_display(),
-                         "value": _decimal(engagement.value)} for engagement in engagements],
+        "engagements": engagements,
         "engagement_total": _decimal(engagement_total),
         "figures": [
-            [str(_("Acteurs du collectif")), fr.number(len(links))],
-            *[[str(_("Acteurs : %(family)s") % {"family": families.get(value, value)}),
-               fr.number(count)] for value, count in counts.items()],
+            [str(_("Acteurs du collectif")), fr.number(len(collective["actors"]))],
+            *[[str(_("Acteurs : %(family)s") % {"family": family["label"]}),
+               fr.number(family["count"])] for family in collective["families"]],
             [str(_("Comités de pilotage tenus")), fr.number(len(held))],
             [str(_("Entreprises engagées")), fr.number(len(engagements))],
             [str(_("Valeur des engagements")), fr.money(engagement_total)],
@@ -421,6 +436,7 @@ def challenges_data(cluster):
                 "baseline": _decimal(objective.baseline), "target": _decimal(objective.target),
                 "target_date": _iso(objective.target_date),
                 "direction": objective.direction,
+                "direction_label": objective.get_direction_display(),
                 "latest_value": _decimal(objective.latest_value),
                 "latest_on": _iso(objective.latest_on),
                 "progress": _decimal(progress),

@@ -9,7 +9,7 @@ from weasyprint import HTML
 
 from cluster.errors import DomainError
 from funding.models import Call, Decision, Dossier
-from funding.selectors import snapshot_display
+from funding.snapshot import snapshot_display
 
 # Calls and dossiers ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from funding.selectors import plan_detail
 
 
 def _part(part):
-    return {"key": part.key, "label": part.label, "amount": str(part.amount),
+    return {"key": part.key, "label": str(part.label), "amount": str(part.amount),
             "percent": part.percent}
 
 

@@ -1,8 +1,6 @@
 """Queries and computations used by more than one page or endpoint of the funding app."""
 
-import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -14,7 +12,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cluster.masterplan import has_adopted_master_plan
 from cluster.models import Cluster, CollectiveActor, Membership
-from cluster.selectors import objectives_with_latest
 from funding.models import (
     BudgetLine,
     Call,
@@ -26,7 +23,7 @@ from funding.models import (
     Review,
     Score,
 )
-from territories.models import Department, Region
+from funding.snapshot import dossier_contents
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -254,8 +251,6 @@ LABEL_MIN_CHALLENGES = 3
 # A multi-year strategic plan is more than a sentence; a schéma directeur adopted by the
 # comité (every section validated) stands in for this text.
 STRATEGIC_PLAN_MIN_CHARS = 300
-# Bumped when the shape of the frozen contents changes, so old snapshots stay readable.
-SNAPSHOT_VERSION = 1
 
 
 def calls_for_list(calls, *, now):
@@ -292,185 +287,6 @@ def member_clusters_with_dossier(user, call):
 def _membership_role(user):
     return Subquery(Membership.objects.filter(collective=OuterRef("collective"), user=user)
                     .values("role")[:1])
-
-
-def _money(value):
-    return None if value is None else str(value)
-
-
-def _day(value):
-    return None if value is None else value.isoformat()
-
-
-def _percent(share):
-    """Return a share from 0 to 1 as French people read it: "46 %"."""
-    return f"{formats.number_format(round(share * 100))}\u00a0%"
-
-
-def _person(user):
-    return None if user is None else str(user)
-
-
-def cluster_plan_summary(cluster):
-    """Return the totals per year of the cluster's own funding plan, or None if it has none.
-
-    Read straight from the rows (budget lines and contributions), so that what a
-    dossier freezes does not depend on how the plan pages present them. Three queries.
-    """
-    plan = FundingPlan.objects.filter(cluster=cluster, project__isnull=True).first()
-    if plan is None:
-        return None
-    expenses = dict(plan.lines.order_by().values_list("year").annotate(total=Sum("amount")))
-    contributions, secured = {}, {}
-    rows = plan.contributions.order_by().values_list("year", "status").annotate(
-        total=Sum("amount"))
-    for year, status, total in rows:
-        contributions[year] = contributions.get(year, Decimal(0)) + total
-        if status in (Contribution.Status.GRANTED, Contribution.Status.PAID):
-            secured[year] = secured.get(year, Decimal(0)) + total
-    years = sorted(set(range(plan.first_year, plan.last_year + 1)) | set(expenses)
-                   | set(contributions))
-    zero = Decimal("0.00")
-    return {
-        "title": plan.title,
-        "first_year": plan.first_year,
-        "last_year": plan.last_year,
-        "years": [{"year": year,
-                   "expenses": _money(expenses.get(year, zero)),
-                   "contributions": _money(contributions.get(year, zero)),
-                   "secured": _money(secured.get(year, zero))} for year in years],
-        "total_expenses": _money(sum(expenses.values(), zero)),
-        "total_contributions": _money(sum(contributions.values(), zero)),
-        "total_secured": _money(sum(secured.values(), zero)),
-    }
-
-
-def dossier_contents(dossier, *, now=None, by=None):
-    """Return everything the dossier shows, as JSON-ready data: what a submission freezes.
-
-    The dossier's texts and amount, the call and its grid, the collective, the
-    territory, the défis with their objectives and computed progress, the engaged
-    companies and the cluster's funding plan. Dates are ISO strings, amounts decimal
-    strings, labels already in words. A fixed number of queries (about fifteen),
-    whatever the size of the cluster; the dossier comes with its call, funder,
-    cluster, collective and territory.
-    """
-    call, cluster = dossier.call, dossier.cluster
-    collective, territory = cluster.collective, cluster.territory
-    links = list(collective.actor_links.select_related("actor").order_by("family",
-                                                                           "actor__name"))
-    figures = territory.communes.aggregate(population=Sum("population"),
-                                           communes=Count("pk"))
-    departments = [f"{name} ({code})" for code, name in Department.objects.filter(
-        communes__territories=territory).distinct().order_by("code").values_list("code",
-                                                                                   "name")]
-    regions = list(Region.objects.filter(departments__communes__territories=territory)
-                   .distinct().order_by("name").values_list("name", flat=True))
-    commune_count = figures["communes"] or 0
-    perimeter = [ngettext("%(count)s commune", "%(count)s communes", commune_count)
-                 % {"count": formats.number_format(commune_count, force_grouping=True)},
-                 *departments, *regions]
-    challenges = cluster.challenges.select_related("theme").prefetch_related(
-        Prefetch("objectives", queryset=objectives_with_latest().order_by("pk")))
-    engagements = cluster.engagements.select_related("company").order_by("company__name", "pk")
-    return {
-        "version": SNAPSHOT_VERSION,
-        "frozen_at": (now.isoformat() if now else None),
-        "submitted_by": _person(by),
-        "dossier": {
-            "id": dossier.pk,
-            "title": dossier.title,
-            "summary": dossier.summary,
-            "strategic_plan": dossier.strategic_plan,
-            "requested_amount": _money(dossier.requested_amount),
-        },
-        "call": {
-            "title": call.title,
-            "slug": call.slug,
-            "kind": call.kind,
-            "kind_label": call.get_kind_display(),
-            "funder": call.funder.name,
-            "opens_at": call.opens_at.isoformat(),
-            "deadline": call.deadline.isoformat(),
-            "max_amount": _money(call.max_amount),
-            "criteria": [{"label": criterion.label, "description": criterion.description,
-                          "weight": criterion.weight, "max_score": criterion.max_score}
-                         for criterion in call.criteria.order_by("position", "pk")],
-        },
-        "collective": {
-            "name": collective.name,
-            "members_count": collective.memberships.count(),
-            "actors": [{"name": link.actor.name, "family": link.family,
-                        "family_label": str(link.get_family_display()),
-                        "kind_label": str(link.actor.get_kind_display())} for link in links],
-        },
-        "territory": {
-            "name": territory.name,
-            "kind_label": str(territory.get_kind_display()),
-            "population": figures["population"] or 0,
-            "communes_count": commune_count,
-            "departments": departments,
-            "regions": regions,
-            "perimeter": " · ".join(perimeter),
-            "transitions": [str(label) for label in territory.get_transitions_display()],
-            "cooperation_territories": list(territory.cooperation_territories.order_by(
-                "name").values_list("name", flat=True)),
-        },
-        "challenges": [{
-            "title": challenge.title,
-            "kind_label": str(challenge.get_kind_display()),
-            "theme": challenge.theme.name if challenge.theme else None,
-            "summary": challenge.summary,
-            "objectives": [_objective_contents(objective)
-                           for objective in challenge.objectives.all()],
-        } for challenge in challenges],
-        "engagements": [{
-            "company": engagement.company.name,
-            "size_label": str(engagement.get_size_display()),
-            "kind_label": str(engagement.get_kind_display()),
-            "value": _money(engagement.value),
-            "start_date": _day(engagement.start_date),
-        } for engagement in engagements],
-        "funding_plan": cluster_plan_summary(cluster),
-    }
-
-
-def _objective_contents(objective):
-    share = objective.progress(objective.latest_value)
-    return {
-        "title": objective.title,
-        "unit": objective.unit,
-        "direction_label": str(objective.get_direction_display()),
-        "baseline": _money(objective.baseline),
-        "target": _money(objective.target),
-        "target_date": _day(objective.target_date),
-        "latest_value": _money(objective.latest_value),
-        "latest_on": _day(objective.latest_on),
-        "progress": None if share is None else _percent(share),
-    }
-
-
-def snapshot_display(contents):
-    """Return a copy of frozen contents with dates and times as objects, for templates.
-
-    Amounts stay decimal strings, which `floatformat` reads.
-    """
-    contents = copy.deepcopy(contents)
-    call = contents["call"]
-    for key in ("opens_at", "deadline"):
-        call[key] = datetime.fromisoformat(call[key])
-    if contents.get("frozen_at"):
-        contents["frozen_at"] = datetime.fromisoformat(contents["frozen_at"])
-    for challenge in contents["challenges"]:
-        for objective in challenge["objectives"]:
-            for key in ("target_date", "latest_on"):
-                if objective.get(key):
-                    objective[key] = date.fromisoformat(objective[key])
-    for engagement in contents["engagements"]:
-        if engagement.get("start_date"):
-            engagement["start_date"] = date.fromisoformat(engagement["start_date"])
-    contents["criteria_weight"] = sum(item["weight"] for item in call["criteria"])
-    return contents
 
 
 @dataclass
@@ -533,7 +349,7 @@ def _strategic_plan_item(dossier, plan_length):
 def _label_checklist(dossier, contents):
     cluster = dossier.cluster
     actors = contents["collective"]["actors"]
-    families = {actor["family"] for actor in actors}
+    families = {actor["family_key"] for actor in actors}
     family_labels = dict(CollectiveActor.Family.choices)
     challenges = contents["challenges"]
     unmeasured = [challenge["title"] for challenge in challenges if not challenge["objectives"]]

@@ -30,7 +30,8 @@ from funding.permissions import (
     can_review_dossier,
     is_reviewer_of,
 )
-from funding.selectors import dossier_checklist, dossier_contents
+from funding.selectors import dossier_checklist
+from funding.snapshot import dossier_contents
 from territories.locking import claim_version
 from territories.outbox import enqueue
 

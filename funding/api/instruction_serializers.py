@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
+from funding.api.serializers import SnapshotField
 from funding.models import Decision, Dossier, Review, Score
 from funding.permissions import CHOICE_REQUIRED
 
@@ -106,7 +107,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 class InstructionDossierDetailSerializer(InstructionDossierSerializer):
     """A dossier with what was submitted (the frozen snapshot), its reviews and decision."""
 
-    snapshot = serializers.JSONField(read_only=True, help_text=_(
+    snapshot = SnapshotField(help_text=_(
         "Le contenu figé au dépôt : collectif et ses acteurs, territoire, défis avec leurs "
         "objectifs et leur progression, entreprises engagées, plan de financement, textes, "
         "appel et grille."))

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.plumbing import resolve_type_hint
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +20,7 @@ from funding.models import (
 )
 from funding.permissions import EDITABLE_STATUSES, is_dossier_member, visible_calls
 from funding.selectors import dossier_checklist
+from funding.snapshot import Snapshot, snapshot_read
 from projects.models import Project
 from territories.api.serializers import FixedParentsMixin
 from territories.locking import version_field
@@ -26,6 +28,18 @@ from territories.locking import version_field
 # Catalogue and funding plans -------------------------------------------------------------
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+@extend_schema_field({**resolve_type_hint(Snapshot), "nullable": True})
+class SnapshotField(serializers.JSONField):
+    """A dossier's frozen contents, in the current shape whatever format they were frozen in
+    (see funding/snapshot.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else snapshot_read(value)
 
 
 class OptionalURLField(serializers.URLField):
@@ -279,7 +293,7 @@ class DossierDetailSerializer(DossierSerializer):
     checklist = serializers.SerializerMethodField(allow_null=True, help_text=_(
         "Ce que l'appel demande, rempli ou non (membres du collectif, tant que le dossier se "
         "modifie) ; null sinon."))
-    snapshot = serializers.JSONField(read_only=True, help_text=_(
+    snapshot = SnapshotField(help_text=_(
         "Le contenu figé au dépôt : collectif, territoire, défis, entreprises engagées, textes, "
         "appel et grille."))
     events = DossierEventSerializer(many=True, read_only=True)

@@ -49,10 +49,8 @@ from funding.permissions import (
 from funding.selectors import (
     calls_for_list,
     dossier_checklist,
-    dossier_contents,
     dossier_reviews,
     member_clusters_with_dossier,
-    snapshot_display,
 )
 from funding.services import (
     dossier_deposit,
@@ -61,6 +59,7 @@ from funding.services import (
     dossier_start,
     dossier_start_review,
 )
+from funding.snapshot import dossier_contents, snapshot_display
 from funding.views.reviews import declaration_page, reviewer_gate
 
 PAGE_SIZE = 20

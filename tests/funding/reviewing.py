@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from funding.models import Dossier
-from funding.selectors import dossier_contents
+from funding.snapshot import dossier_contents
 from tests.funding.factories import CallFactory, CriterionFactory, DossierFactory
 
 

@@ -43,7 +43,7 @@ from cluster.masterplan import (
     territory_data,
 )
 from cluster.models import Objective
-from territories.models import Department, Region
+from territories.models import Department
 
 SNAPSHOT_FORMAT = 2
 
@@ -283,11 +283,8 @@ def dossier_contents(dossier, *, now=None, by=None) -> Snapshot:
     call, cluster = dossier.call, dossier.cluster
     collective = collective_data(cluster.collective)
     territory = cluster.territory
-    departments = [f"{name} ({code})" for code, name in Department.objects.filter(
-        communes__territories=territory).distinct().order_by("code").values_list("code",
-                                                                                   "name")]
-    regions = list(Region.objects.filter(departments__communes__territories=territory)
-                   .distinct().order_by("name").values_list("name", flat=True))
+    places = list(Department.objects.filter(communes__territories=territory).distinct()
+                  .order_by("code").values_list("code", "name", "region__name"))
     return {
         "format": SNAPSHOT_FORMAT,
         "frozen_at": now.isoformat() if now else None,
@@ -320,8 +317,8 @@ def dossier_contents(dossier, *, now=None, by=None) -> Snapshot:
         },
         "territory": {
             **_without_figures(territory_data(cluster)),
-            "departments": departments,
-            "regions": regions,
+            "departments": [f"{name} ({code})" for code, name, _region in places],
+            "regions": sorted({region for _code, _name, region in places}),
             "cooperation_territories": [other["name"] for other in
                                         cooperation_data(cluster)["territories"]],
         },

@@ -480,8 +480,8 @@ def test_submitting_freezes_the_dossier_and_tells_every_member(
                                                               facilitator)
     snapshot = complete.snapshot
     assert snapshot["dossier"]["title"] == "Dossier du label pour Marseille"
-    assert snapshot["collective"]["members_count"] == 2
-    assert {actor["family"] for actor in snapshot["collective"]["actors"]} == {
+    assert snapshot["collective"]["member_count"] == 2
+    assert {actor["family_key"] for actor in snapshot["collective"]["actors"]} == {
         "collectivite", "ess", "entreprise"}
     assert snapshot["territory"]["cooperation_territories"] == ["Vallée de l'Huveaune"]
     assert [challenge["title"] for challenge in snapshot["challenges"]] == [

@@ -100,7 +100,7 @@ def test_building_a_snapshot_runs_the_same_queries_whatever_the_defis(
     BudgetLineFactory(plan=plan)
     ContributionFactory(plan=plan)
     dossier = _loaded(DossierFactory(cluster=cluster))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         contents = dossier_contents(dossier)
     assert len(contents["challenges"]) == challenges
 

@@ -279,7 +279,7 @@ class DossierDetailSerializer(DossierSerializer):
     checklist = serializers.SerializerMethodField(allow_null=True, help_text=_(
         "Ce que l'appel demande, rempli ou non (membres du collectif, tant que le dossier se "
         "modifie) ; null sinon."))
-    snapshot = serializers.JSONField(read_only=True, help_text=_(
+    snapshot = serializers.JSONField(read_only=True, allow_null=True, help_text=_(
         "Le contenu figé au dépôt : collectif, territoire, défis, entreprises engagées, textes, "
         "appel et grille."))
     events = DossierEventSerializer(many=True, read_only=True)

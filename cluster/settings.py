@@ -338,8 +338,6 @@ REST_FRAMEWORK = {
     # JSON objects only, bounded in size and depth; no NUL character in JSON or forms.
     # Forms and multipart only on a view that receives a file (none yet), declared there.
     "DEFAULT_PARSER_CLASSES": ["cluster.api.parsers.JSONParser"],
-    # No `?format=`: each operation has one representation (JSON, or its file's type).
-    "URL_FORMAT_OVERRIDE": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Public sign-ups to events, per client address (page and API alike).
     "DEFAULT_THROTTLE_RATES": {"registrations": env_str("REGISTRATION_RATE", "30/hour")},

@@ -10,6 +10,8 @@
 - 413 and 415 for a body (too large, or not JSON);
 - 429 for throttled views.
 
+DRF's `?format=` is not documented: no operation answers differently with it.
+
 An operation's own `responses` (in `extend_schema`) win over these and keep their
 examples; every error body is the one `Error` (or `ValidationError`) component, in JSON
 even when the operation's success is a file.
@@ -59,6 +61,11 @@ class AutoSchema(openapi.AutoSchema):
     def get_operation_id(self):
         # `export\.csv` would give `…export.csv_retrieve`, not a Python name.
         return re.sub(r"[^A-Za-z0-9_]+", "_", super().get_operation_id())
+
+    def _get_format_parameters(self):
+        # DRF's `?format=` picks a renderer; an operation's answer is JSON or its file,
+        # whatever the client asks, so the parameter is left out of the contract.
+        return []
 
     def _map_basic_serializer(self, serializer, direction):
         """Mark every field of a response required: DRF writes them all, even those a

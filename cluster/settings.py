@@ -332,11 +332,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cluster.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Adds to each operation the error statuses it can answer (cluster.api.schema).
+    "DEFAULT_SCHEMA_CLASS": "cluster.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "cluster.api.exceptions.exception_handler",
     # JSON objects only, bounded in size and depth; no NUL character in JSON or forms.
-    "DEFAULT_PARSER_CLASSES": ["cluster.api.parsers.JSONParser", "cluster.api.parsers.FormParser",
-                               "cluster.api.parsers.MultiPartParser"],
+    # Forms and multipart only on a view that receives a file (none yet), declared there.
+    "DEFAULT_PARSER_CLASSES": ["cluster.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Public sign-ups to events, per client address (page and API alike).
     "DEFAULT_THROTTLE_RATES": {"registrations": env_str("REGISTRATION_RATE", "30/hour")},
 }
@@ -355,10 +357,40 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name per choice set shared by several fields (stage, from_stage, to_stage…).
+    # ASCII names, for the packages of generated clients; French titles for people.
+    "TAGS": [
+        {"name": "accueil", "description": _("Point d'entrée de l'API.")},
+        {"name": "compte", "description": _("La personne connectée et ses rôles.")},
+        {"name": "territoires", "description": _("Territoires, leur périmètre et leur carte.")},
+        {"name": "acteurs", "description": _("Acteurs de la cartographie d'un territoire.")},
+        {"name": "lieux", "description": _("Lieux de la cartographie : tiers-lieux, friches…")},
+        {"name": "collectifs", "description": _("Collectifs porteurs et leurs membres.")},
+        {"name": "clusters", "description": _("Clusters, feuille de route, jalons, livrables "
+                                              "et demandes de cluster.")},
+        {"name": "defis", "description": _("Défis, objectifs et mesures.")},
+        {"name": "entreprises-engagees", "description": _("Entreprises engagées.")},
+        {"name": "comites-de-pilotage", "description": _("Comités de pilotage et leurs "
+                                                         "décisions.")},
+        {"name": "projets", "description": _("Projets, leurs étapes et leur essaimage.")},
+        {"name": "evenements", "description": _("Évènements et inscriptions.")},
+        {"name": "financements", "description": _("Catalogue des sources et plans de "
+                                                  "financement.")},
+        {"name": "appels-et-dossiers", "description": _("Appels et dossiers des collectifs.")},
+        {"name": "instruction", "description": _("Instruction des dossiers par les "
+                                                 "financeurs.")},
+        {"name": "schemas-directeurs", "description": _("Versions du schéma directeur et "
+                                                        "leurs PDF.")},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cluster.api.schema.postprocess_parameter_enums",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStageEnum": "projects.models.Project.Stage",
         "DossierStatusEnum": "funding.models.Dossier.Status",
         "MasterPlanVersionStatusEnum": "cluster.models.MasterPlanVersion.Status",
+        "ReviewRecommendationEnum": "funding.models.Review.Recommendation",
+        "DecisionOutcomeEnum": "funding.models.Decision.Outcome",
     },
 }
 REST_KNOX = {

@@ -155,7 +155,7 @@ class DeliverableSerializer(serializers.ModelSerializer):
     cluster = serializers.IntegerField(source="step.cluster_id", read_only=True)
     filename = serializers.SerializerMethodField()
     content_type = serializers.SerializerMethodField()
-    uploaded_by = serializers.StringRelatedField()
+    uploaded_by = serializers.StringRelatedField(allow_null=True)
     download_url = serializers.SerializerMethodField(
         help_text=_("Adresse de téléchargement, réservée aux membres du collectif et à "
                     "l'équipe nationale (session du navigateur)."))

@@ -309,7 +309,7 @@ class DeliverableViewSet(viewsets.ReadOnlyModelViewSet):
     # ---- Roadmap
 
 
-@extend_schema(tags=["défis"])
+@extend_schema(tags=["defis"])
 class ChallengeViewSet(ClusterScopedViewSet):
     """Défis: at least three for a complete application, never capped."""
 
@@ -324,7 +324,7 @@ class ChallengeViewSet(ClusterScopedViewSet):
         serializer.save()
 
 
-@extend_schema(tags=["défis"])
+@extend_schema(tags=["defis"])
 class ObjectiveViewSet(ClusterScopedViewSet):
     """Objectives with their latest measurement and computed progress (0 to 1)."""
 
@@ -359,7 +359,7 @@ class ObjectiveViewSet(ClusterScopedViewSet):
         return Response(self.get_serializer(self._save(serializer, objective)).data)
 
 
-@extend_schema(tags=["défis"])
+@extend_schema(tags=["defis"])
 class MeasurementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Measurements: every member of the collective records them."""
 
@@ -414,7 +414,7 @@ class EngagementFilter(django_filters.FilterSet):
     partial_update=extend_schema(summary="Modifier une partie d'un engagement"),
     destroy=extend_schema(summary="Supprimer un engagement"),
 )
-@extend_schema(tags=["entreprises engagées"])
+@extend_schema(tags=["entreprises-engagees"])
 class EngagementViewSet(CommitmentsViewSet):
     """Engaged companies: mécénat, partnerships, responsible purchasing… of each cluster.
 
@@ -465,7 +465,7 @@ class SteeringMeetingFilter(django_filters.FilterSet):
     partial_update=extend_schema(summary="Modifier une partie d'un comité"),
     destroy=extend_schema(summary="Supprimer un comité et ses décisions"),
 )
-@extend_schema(tags=["comités de pilotage"])
+@extend_schema(tags=["comites-de-pilotage"])
 class SteeringMeetingViewSet(CommitmentsViewSet):
     """Comités de pilotage with their decisions, written together in one transaction.
 

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from cluster.api.masterplan_serializers import (
     MasterPlanVersionDetailSerializer,
     MasterPlanVersionSerializer,
 )
+from cluster.api.renderers import PdfRenderer
 from cluster.models import MasterPlanVersion
 from cluster.permissions import can_adopt_master_plan, readable_master_plan_versions
 from cluster.services import master_plan_generate
@@ -32,7 +33,7 @@ class MasterPlanVersionFilter(django_filters.FilterSet):
         fields = ["cluster", "territory", "status", "published", "is_adopted"]
 
 
-@extend_schema(tags=["schémas directeurs"])
+@extend_schema(tags=["schemas-directeurs"])
 @extend_schema_view(
     list=extend_schema(
         summary="Versions des schémas directeurs",
@@ -86,11 +87,12 @@ class MasterPlanVersionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
 
     @extend_schema(
         summary="Télécharger le PDF de la version",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY,
                    404: OpenApiResponse(description="Version introuvable ou PDF pas encore "
                                                     "prêt.")},
     )
-    @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf")
+    @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf",
+            renderer_classes=[renderers.JSONRenderer, PdfRenderer])
     def pdf(self, request, pk=None):
         version = self.get_object()
         response = pdf_response(version, pdf_filename(version))

@@ -9,6 +9,7 @@ from cluster.api.serializers import MeSerializer
 
 
 @extend_schema(
+    tags=["accueil"],
     summary="Point d'entrée de l'API",
     responses=inline_serializer("ApiRoot", {
         name: serializers.URLField()
@@ -31,7 +32,7 @@ def api_root(request, format=None):
     )
 
 
-@extend_schema(summary="Mon compte et mes rôles", responses=MeSerializer)
+@extend_schema(tags=["compte"], summary="Mon compte et mes rôles", responses=MeSerializer)
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated])
 def me(request):

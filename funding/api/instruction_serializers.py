@@ -107,7 +107,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 class InstructionDossierDetailSerializer(InstructionDossierSerializer):
     """A dossier with what was submitted (the frozen snapshot), its reviews and decision."""
 
-    snapshot = SnapshotField(help_text=_(
+    snapshot = SnapshotField(allow_null=True, help_text=_(
         "Le contenu figé au dépôt : collectif et ses acteurs, territoire, défis avec leurs "
         "objectifs et leur progression, entreprises engagées, plan de financement, textes, "
         "appel et grille."))
@@ -175,12 +175,18 @@ class ReviewInputSerializer(serializers.Serializer):
             "Une note entière par critère de la grille de l'appel, de 0 à sa note maximale : "
             "{identifiant du critère: note}. Chaque critère exactement une fois."))
     comment = serializers.CharField(max_length=10000, allow_blank=True)
-    recommendation = serializers.CharField(max_length=20, help_text=_(
-        "« accepter », « refuser » ou « completer »."))
+    recommendation = serializers.ChoiceField(
+        choices=Review.Recommendation.choices,
+        error_messages={"invalid_choice": _("Recommandez d'accepter, de refuser ou de demander "
+                                            "un complément.")},
+        help_text=_("« accepter », « refuser » ou « completer »."))
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    outcome = serializers.CharField(max_length=20, help_text=_("« accepte » ou « refuse »."))
+    outcome = serializers.ChoiceField(
+        choices=Decision.Outcome.choices,
+        error_messages={"invalid_choice": _("Choisissez d'accepter ou de refuser le dossier.")},
+        help_text=_("« accepte » ou « refuse »."))
     comment = serializers.CharField(max_length=10000, allow_blank=True, help_text=_(
         "La motivation, que le collectif lira."))
     granted_amount = serializers.DecimalField(

@@ -24,6 +24,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from cluster.api.renderers import CsvRenderer, PdfRenderer, XlsxRenderer
+from cluster.api.schema import ErrorSerializer
 from funding.api.filters import InstructionDossierFilter
 from funding.api.instruction_serializers import (
     DecisionInputSerializer,
@@ -56,12 +58,8 @@ from territories.exports import csv_content, xlsx_content
 
 # Reviews, conflicts of interest, decisions -------------------------------------------------
 
-ERROR = {"type": "object", "properties": {"detail": {"type": "string"},
-                                          "code": {"type": "string"}}}
-
-
 def _error(description, detail, code):
-    return OpenApiResponse(response=ERROR, description=description, examples=[
+    return OpenApiResponse(response=ErrorSerializer, description=description, examples=[
         OpenApiExample(code, value={"detail": detail, "code": code})])
 
 
@@ -81,41 +79,11 @@ LIST_EXAMPLE = OpenApiExample("Une page de dossiers", response_only=True, value=
         "url": "https://exemple.fr/api/instruction/dossiers/42/"}]})
 
 
-class FileRenderer(renderers.BaseRenderer):
-    """Pass a file's bytes through; errors (a dict) go out as JSON.
-
-    Listed after JSONRenderer on each action: errors then answer in JSON, and a
-    client asking for the file's type by its Accept header is still served.
-    """
-
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, (bytes, str)):
-            return data
-        return renderers.JSONRenderer().render(data)
-
-
-class CsvRenderer(FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
-
-
-class XlsxRenderer(FileRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
-
-
-class PdfRenderer(FileRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-
-
 EXPORT_COLUMNS = ["id", "call", "territory", "collective", "status", "submitted_at",
                   "average_score", "review_count", "decision"]
 
 
-@extend_schema(tags=["instruction (financeurs)"])
+@extend_schema(tags=["instruction"])
 @extend_schema_view(
     list=extend_schema(
         summary="Les dossiers déposés aux appels de votre financeur",
@@ -279,7 +247,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Le PDF du dossier déposé",
-                   responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: NOT_DECLARED,
+                   responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY, 403: NOT_DECLARED,
                               404: NOT_FOUND})
     @action(detail=True, methods=["get"], url_path="pdf",
             renderer_classes=[renderers.JSONRenderer, PdfRenderer])
@@ -287,7 +255,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         return dossier_pdf_response(self._dossier())
 
     @extend_schema(summary="L'attestation d'un dossier accepté (PDF)",
-                   responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: NOT_DECLARED,
+                   responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY, 403: NOT_DECLARED,
                               404: NOT_FOUND})
     @action(detail=True, methods=["get"], url_path="attestation",
             renderer_classes=[renderers.JSONRenderer, PdfRenderer])
@@ -314,7 +282,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Exporter la liste filtrée en CSV",
                    description="Colonnes : " + ", ".join(EXPORT_COLUMNS) + ".",
-                   responses={(200, "text/csv"): OpenApiTypes.STR})
+                   filters=True, responses={(200, CsvRenderer.media_type): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path=r"export\.csv",
             renderer_classes=[renderers.JSONRenderer, CsvRenderer], pagination_class=None)
     def export_csv(self, request):
@@ -325,6 +293,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Exporter la liste filtrée en XLSX (tableur)",
                    description="Colonnes : " + ", ".join(EXPORT_COLUMNS) + ".",
+                   filters=True,
                    responses={(200, XlsxRenderer.media_type): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path=r"export\.xlsx",
             renderer_classes=[renderers.JSONRenderer, XlsxRenderer], pagination_class=None)

@@ -293,7 +293,7 @@ class DossierDetailSerializer(DossierSerializer):
     checklist = serializers.SerializerMethodField(allow_null=True, help_text=_(
         "Ce que l'appel demande, rempli ou non (membres du collectif, tant que le dossier se "
         "modifie) ; null sinon."))
-    snapshot = SnapshotField(help_text=_(
+    snapshot = SnapshotField(allow_null=True, help_text=_(
         "Le contenu figé au dépôt : collectif, territoire, défis, entreprises engagées, textes, "
         "appel et grille."))
     events = DossierEventSerializer(many=True, read_only=True)

@@ -3,12 +3,18 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from cluster.api.schema import ErrorSerializer
 from cluster.permissions import can_steer
 from funding.api.filters import CallApiFilter, DossierApiFilter, PlanApiFilter, SourceApiFilter
 from funding.api.serializers import (
@@ -221,7 +227,7 @@ class PlanViewSet(viewsets.ModelViewSet):
 # Calls and dossiers ------------------------------------------------------------------------
 
 
-@extend_schema(tags=["appels et dossiers"])
+@extend_schema(tags=["appels-et-dossiers"])
 @extend_schema_view(
     list=extend_schema(summary="Les appels ouverts et clos, avec leur grille"),
     retrieve=extend_schema(summary="Un appel et sa grille d'évaluation"),
@@ -256,13 +262,17 @@ class DossierPermission(permissions.BasePermission):
         return is_dossier_member(request.user, obj)
 
 
-@extend_schema(tags=["appels et dossiers"])
+@extend_schema(tags=["appels-et-dossiers"])
 @extend_schema_view(
     list=extend_schema(summary="Les dossiers que vous lisez", description=(
         "Membres d'un collectif : les dossiers de ses clusters, brouillons compris. "
         "Instructeur·rices : les dossiers déposés aux appels de leur financeur, jamais les "
         "brouillons. Équipe nationale : tous.")),
-    retrieve=extend_schema(summary="Un dossier, sa liste de complétude, son contenu déposé"),
+    retrieve=extend_schema(
+        summary="Un dossier, sa liste de complétude, son contenu déposé",
+        responses={200: DossierDetailSerializer, 403: OpenApiResponse(
+            ErrorSerializer, description="Instructeur·rice : conflits d'intérêts pas encore "
+                                         "déclarés (« declaration_required »).")}),
     create=extend_schema(summary="Préparer un dossier", description=(
         "Réservé aux animateur·rices du collectif du cluster et à l'équipe nationale ; un "
         "dossier par appel et par cluster (409 sinon), jamais après la date limite."),

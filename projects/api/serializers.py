@@ -5,7 +5,7 @@ from cluster.api.cluster_serializers import VisibleRelatedField
 from cluster.models import Challenge, Cluster, Objective, SteeringMeeting
 from projects.models import Event, Project, Registration, StageChange
 from projects.permissions import visible_projects
-from territories.api.serializers import FixedParentsMixin
+from territories.api.serializers import BoundedDateTimeField, FixedParentsMixin
 from territories.locking import version_field
 from territories.models import Actor, Place, Theme
 from territories.permissions import visible_items
@@ -14,7 +14,7 @@ from territories.permissions import visible_items
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = StageChange
@@ -111,6 +111,8 @@ class EventSerializer(serializers.ModelSerializer):
     cluster = VisibleRelatedField(
         queryset=Cluster.objects.all(), cluster_path="",
         help_text=_("Cluster organisateur ; il ne change plus une fois l'évènement créé."))
+    starts_at = BoundedDateTimeField(label=_("Début"))
+    ends_at = BoundedDateTimeField(label=_("Fin"))
     place = VisiblePlaceField(required=False, allow_null=True,
                               help_text=_("Lieu cartographié du territoire du cluster."))
     place_name = serializers.CharField(source="place.name", read_only=True, default=None,

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from cluster.api.schema import ErrorSerializer
 from cluster.permissions import can_steer
 from projects.api.filters import EventFilterSet, ProjectApiFilterSet
 from projects.api.serializers import (
@@ -177,7 +178,7 @@ class EventPermission(permissions.BasePermission):
                 or can_manage_events(request.user, obj.cluster))
 
 
-@extend_schema(tags=["évènements"])
+@extend_schema(tags=["evenements"])
 class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                    viewsets.ReadOnlyModelViewSet):
     """Events (step 5): published ones for everybody, drafts for their collective and staff.
@@ -231,7 +232,8 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         methods=["GET"], summary="Inscriptions à l'évènement",
         description="Les inscriptions, dans l'ordre : réservé aux animateur·rices du "
                     "collectif et à l'équipe nationale.",
-        responses=RegistrationSerializer(many=True),
+        responses={200: RegistrationSerializer(many=True), 403: OpenApiResponse(
+            ErrorSerializer, description="Réservé aux animateur·rices du collectif.")},
     )
     @extend_schema(
         methods=["POST"], summary="S'inscrire à l'évènement",
@@ -245,6 +247,8 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             400: OpenApiResponse(description="Données invalides, évènement non publié."),
             404: OpenApiResponse(description="Évènement introuvable."),
             409: OpenApiResponse(description="Adresse déjà inscrite, inscriptions closes."),
+            429: OpenApiResponse(description="Trop d'inscriptions depuis cette adresse : "
+                                             "réessayez plus tard."),
         },
     )
     @action(detail=True, methods=["get", "post"], url_path="inscriptions",

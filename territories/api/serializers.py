@@ -53,6 +53,24 @@ class TerritorySerializer(serializers.ModelSerializer):
 
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A date and time between the years 1900 and 2200: year 623 is a typing slip.
+
+    Outside those years the time zone database only knows the local mean time (Paris was
+    UTC+00:09:21), and no event of the platform happens then.
+    """
+
+    MIN_YEAR, MAX_YEAR = 1900, 2200
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not self.MIN_YEAR <= moment.year <= self.MAX_YEAR:
+            raise serializers.ValidationError(
+                _("Indiquez une date entre %(first)s et %(last)s.")
+                % {"first": self.MIN_YEAR, "last": self.MAX_YEAR}, code="date_out_of_range")
+        return moment
+
+
 class FixedParentsMixin:
     """Refuse, on update, a new value for the parents named in `fixed_parents`.
 

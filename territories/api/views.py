@@ -149,11 +149,20 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
+FEATURE_COLLECTION = {
+    "type": "object", "required": ["type", "features"],
+    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
+                   "features": {"type": "array",
+                                "items": {"type": "object", "additionalProperties": {}}}},
+}
+
+
 @extend_schema(
     tags=["territoires"],
     summary="Carte d'un territoire (GeoJSON)",
     description="Les acteurs et les lieux localisés que la personne peut voir, en GeoJSON.",
-    responses={200: OpenApiResponse(description="FeatureCollection GeoJSON")},
+    responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(
+        FEATURE_COLLECTION, description="FeatureCollection GeoJSON")},
 )
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])

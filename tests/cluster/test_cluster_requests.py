@@ -236,9 +236,10 @@ def test_a_decided_request_cannot_be_decided_again(client, facilitator, collecti
                                                    pending, first, second):
     client.force_login(facilitator)
     url = "api:cluster-request-accept" if first == "accepter" else "api:cluster-request-refuse"
-    assert client.post(reverse(url, args=[pending.pk])).status_code == 200
+    assert client.post(reverse(url, args=[pending.pk]),
+                       content_type="application/json").status_code == 200
     url = "api:cluster-request-accept" if second == "accepter" else "api:cluster-request-refuse"
-    response = client.post(reverse(url, args=[pending.pk]))
+    response = client.post(reverse(url, args=[pending.pk]), content_type="application/json")
     assert response.status_code == 409
     assert response.json()["code"] == "already_decided"
     assert Cluster.objects.filter(collective=collective_b).count() == \
@@ -254,7 +255,8 @@ def test_a_decided_request_cannot_be_decided_again(client, facilitator, collecti
 ])
 def test_who_may_accept_a_request(client, people, collective_b, pending, role, status):
     login(client, people, role)
-    response = client.post(reverse("api:cluster-request-accept", args=[pending.pk]))
+    response = client.post(reverse("api:cluster-request-accept", args=[pending.pk]),
+                           content_type="application/json")
     assert response.status_code == status
     page = client.post(reverse("cluster_request_decide", args=[pending.pk]),
                        {"decision": "accept"})
@@ -288,7 +290,8 @@ def test_the_steward_sees_the_request_to_decide_on_the_list(client, facilitator,
 @pytest.mark.parametrize("pk", [0, 99999])
 def test_forged_request_ids_are_not_found(client, facilitator, pending, pk):
     client.force_login(facilitator)
-    assert client.post(reverse("api:cluster-request-accept", args=[pk])).status_code == 404
+    assert client.post(reverse("api:cluster-request-accept", args=[pk]),
+                       content_type="application/json").status_code == 404
     assert client.post(reverse("cluster_request_decide", args=[pk]),
                        {"decision": "accept"}).status_code == 404
     assert client.get(reverse("cluster_request_detail", args=[pk])).status_code == 404
@@ -325,6 +328,7 @@ def test_staff_still_answer_a_request_whose_territory_lost_its_steward(
     assert client.post(reverse("api:cluster-request-accept", args=[pending.pk])).status_code \
         == 404
     client.force_login(staff)
-    response = client.post(reverse("api:cluster-request-accept", args=[pending.pk]))
+    response = client.post(reverse("api:cluster-request-accept", args=[pending.pk]),
+                           content_type="application/json")
     assert response.status_code == 200, response.json()
     assert Cluster.objects.filter(collective=collective_b, territory=territory_a).exists()

@@ -132,13 +132,15 @@ def test_a_nul_character_in_a_json_key_or_a_nested_value_is_a_400(client, facili
                      "null_character")
 
 
-def test_a_nul_character_in_an_api_form_is_a_400(client, facilitator, territory_a):
+def test_an_api_form_is_a_415_as_the_api_reads_json_only(client, facilitator, territory_a):
     client.force_login(facilitator)
     response = client.generic(
         "PUT", reverse("api:territory-detail", args=[territory_a.slug]),
         "name=Aix%00&kind=metropole", content_type="application/x-www-form-urlencoded")
 
-    assert_api_error(response, 400, "null_character", NUL_MESSAGE)
+    assert_api_error(response, 415, "unsupported_media_type")
+    territory_a.refresh_from_db()
+    assert territory_a.name != "Aix"
 
 
 def test_a_nul_character_in_an_api_filter_is_a_400(client):
@@ -211,10 +213,13 @@ def test_invalid_json_is_a_400(client, facilitator):
 
 # Bodies too large ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded",
-                                          "multipart/form-data; boundary=BOUNDARY"])
+# A form is refused before it is read (415, as the API reads JSON only), whatever its size.
+@pytest.mark.parametrize(("content_type", "status", "code"), [
+    ("application/json", 413, "too_large"),
+    ("application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+    ("multipart/form-data; boundary=BOUNDARY", 415, "unsupported_media_type")])
 def test_a_body_too_large_is_a_json_413(client, settings, facilitator, territory_a,
-                                        content_type):
+                                        content_type, status, code):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     client.force_login(facilitator)
     name = "a" * 2000
@@ -229,7 +234,7 @@ def test_a_body_too_large_is_a_json_413(client, settings, facilitator, territory
     response = client.generic("POST", reverse("api:actor-list"), body,
                               content_type=content_type)
 
-    assert_api_error(response, 413, "too_large", "1024 octets")
+    assert_api_error(response, status, code, "1024 octets" if status == 413 else None)
     assert not Actor.objects.exists()
 
 

@@ -229,15 +229,10 @@ CHOICE = "Dites si vous avez un conflit d'intérêts avec ce dossier : oui ou no
     ('{"has_conflict": null}', "application/json"),
     ('{"has_conflict": ""}', "application/json"),
     ("", "application/x-www-form-urlencoded"),
-    ("explanation=Aucun+lien.", "application/x-www-form-urlencoded"),
-    ("has_conflict=", "application/x-www-form-urlencoded"),
-    ("", "multipart/form-data; boundary=BoUnDaRy"),
 ])
 def test_a_declaration_needs_an_explicit_choice(client, reviewer, dossier, body, content_type):
-    """An empty form is not a "no conflict": nothing is recorded, the dossier stays closed."""
+    """An empty body is not a "no conflict": nothing is recorded, the dossier stays closed."""
     headers = token_for(reviewer)
-    if content_type.startswith("multipart"):
-        body = "--BoUnDaRy--\r\n"
     response = client.generic("POST", url("declaration", dossier), body,
                               content_type=content_type, **headers)
     assert response.status_code == 400
@@ -247,15 +242,25 @@ def test_a_declaration_needs_an_explicit_choice(client, reviewer, dossier, body,
     assert client.get(url("detail", dossier), **headers).status_code == 403
 
 
-@pytest.mark.parametrize(("body", "content_type"), [
-    ("has_conflict=false", "application/x-www-form-urlencoded"),
-    ('{"has_conflict": false}', "application/json"),
-])
-def test_a_said_no_is_recorded(client, reviewer, dossier, body, content_type):
-    response = client.generic("POST", url("declaration", dossier), body,
-                              content_type=content_type, **token_for(reviewer))
+def test_a_said_no_is_recorded(client, reviewer, dossier):
+    response = client.generic("POST", url("declaration", dossier), '{"has_conflict": false}',
+                              content_type="application/json", **token_for(reviewer))
     assert response.status_code == 201
     assert ConflictDeclaration.objects.get().has_conflict is False
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    ("has_conflict=false", "application/x-www-form-urlencoded"),
+    ("explanation=Aucun+lien.", "application/x-www-form-urlencoded"),
+    ("--BoUnDaRy--\r\n", "multipart/form-data; boundary=BoUnDaRy"),
+])
+def test_a_form_is_refused_as_the_api_reads_json_only(client, reviewer, dossier, body,
+                                                      content_type):
+    response = client.generic("POST", url("declaration", dossier), body,
+                              content_type=content_type, **token_for(reviewer))
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert not ConflictDeclaration.objects.exists()
 
 
 # Bad input: a 4xx with {"detail", "code"}, nothing written ----------------------------------

@@ -691,6 +691,7 @@ def test_api_creates_events_for_facilitators_and_staff_only(client, cast, cluste
      "La fin de l'évènement doit suivre son début."),
     ({"address": ""}, "no_location", "Indiquez un lieu du territoire ou une adresse."),
     ({"starts_at": "demain"}, "invalid", "n'a pas le bon format"),
+    ({"starts_at": "0623-03-16T09:30:00+01:00"}, "invalid", "entre 1900 et 2200"),
 ])
 def test_api_refuses_bad_events_in_one_shape(client, facilitator, cluster, change, code, text):
     client.force_login(facilitator)

@@ -349,3 +349,16 @@ def test_the_api_changes_regenerates_lists_deliveries_resends_and_deletes(
 
     assert client.delete(detail, **headers).status_code == 204
     assert not WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+
+
+def test_staff_read_webhooks_and_deliveries_in_the_admin_without_the_secret(client, staff,
+                                                                          endpoint):
+    delivery = deliveries(endpoint, 1, status="reussie", last_status_code=200)[0]
+    client.force_login(staff)
+    for name, args in [("changelist", []), ("change", [endpoint.pk])]:
+        response = client.get(reverse(f"admin:funding_webhookendpoint_{name}", args=args))
+        assert response.status_code == 200 and endpoint.secret not in response.text
+    for name, args in [("changelist", []), ("change", [delivery.pk])]:
+        response = client.get(reverse(f"admin:funding_webhookdelivery_{name}", args=args))
+        assert response.status_code == 200
+    assert client.get(reverse("admin:funding_webhookendpoint_add")).status_code == 403

@@ -424,3 +424,24 @@ def test_old_finished_deliveries_are_purged(endpoint, dossier, reviewer, committ
     assert purge_webhook_deliveries_task.delay().get() == 1
     assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [pending.pk]
     assert not WebhookDelivery.objects.filter(pk=done.pk).exists()
+
+
+def test_beat_retries_every_minute_and_purges_daily(settings):
+    from celery.schedules import crontab
+
+    from cluster.celery import app
+
+    retry = settings.CELERY_BEAT_SCHEDULE["webhooks-envois-a-reprendre"]
+    purge = settings.CELERY_BEAT_SCHEDULE["webhooks-purge-du-journal"]
+    assert retry["task"] in app.tasks and purge["task"] in app.tasks
+    assert retry["schedule"] == timedelta(minutes=1)
+    assert purge["schedule"] == crontab(hour=4, minute=30)
+
+
+def test_private_addresses_are_refused_by_default_in_production():
+    from tests.cluster.test_deploy_settings import PRODUCTION, settings_of
+
+    assert settings_of(["WEBHOOKS_ALLOW_PRIVATE"], **PRODUCTION) == {
+        "WEBHOOKS_ALLOW_PRIVATE": False}
+    assert settings_of(["WEBHOOKS_ALLOW_PRIVATE"], **{**PRODUCTION, "DEBUG": "true"}) == {
+        "WEBHOOKS_ALLOW_PRIVATE": True}

@@ -374,6 +374,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectStageEnum": "projects.models.Project.Stage",
         "DossierStatusEnum": "funding.models.Dossier.Status",
         "MasterPlanVersionStatusEnum": "cluster.models.MasterPlanVersion.Status",
+        "WebhookEventEnum": "funding.models.WebhookEndpoint.Event",
+        "WebhookDeliveryStatusEnum": "funding.models.WebhookDelivery.Status",
     },
 }
 REST_KNOX = {

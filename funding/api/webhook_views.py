@@ -6,13 +6,19 @@ their delivery log; anyone else sees none (404) and cannot register one (403). J
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.parsers import JSONParser
+from funding.api.instruction_views import ERROR
 from funding.api.webhook_serializers import (
     WebhookDeliverySerializer,
     WebhookEndpointSecretSerializer,
@@ -32,21 +38,35 @@ from funding.webhook_services import (
 
 NOT_MANAGER = _("Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent "
                 "ses webhooks.")
+UNAUTHENTICATED = OpenApiResponse(ERROR, description="Jeton absent ou invalide")
+FORBIDDEN = OpenApiResponse(ERROR, description="Financeur dont la personne n'est pas "
+                                               "instructeur·rice")
+NOT_FOUND = OpenApiResponse(ERROR, description="Webhook inconnu ou d'un autre financeur")
+INVALID = OpenApiResponse(ERROR, description="Adresse refusée (pas HTTPS, privée, mal "
+                                             "formée) ou évènements invalides")
+READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
+WRITE_ERRORS = {400: INVALID, 401: UNAUTHENTICATED, 404: NOT_FOUND}
 DELIVERY_ID = OpenApiParameter("delivery_pk", int, OpenApiParameter.PATH,
                                description="Identifiant de l'envoi.")
 
 
 @extend_schema(tags=["webhooks"])
 @extend_schema_view(
-    list=extend_schema(summary="Webhooks de mes financeurs"),
-    retrieve=extend_schema(summary="Un webhook"),
+    list=extend_schema(summary="Webhooks de mes financeurs",
+                       responses={200: WebhookEndpointSerializer(many=True),
+                                  401: UNAUTHENTICATED}),
+    retrieve=extend_schema(summary="Un webhook",
+                           responses={200: WebhookEndpointSerializer, **READ_ERRORS}),
     create=extend_schema(summary="Déclarer un webhook (son secret n'est renvoyé qu'ici)",
                          request=WebhookEndpointSerializer,
-                         responses={201: WebhookEndpointSecretSerializer}),
+                         responses={201: WebhookEndpointSecretSerializer, 400: INVALID,
+                                    401: UNAUTHENTICATED, 403: FORBIDDEN}),
     partial_update=extend_schema(summary="Modifier l'adresse, les évènements ou l'état",
                                  request=WebhookEndpointUpdateSerializer,
-                                 responses=WebhookEndpointUpdateSerializer),
-    destroy=extend_schema(summary="Supprimer un webhook et le journal de ses envois"),
+                                 responses={200: WebhookEndpointUpdateSerializer,
+                                            **WRITE_ERRORS}),
+    destroy=extend_schema(summary="Supprimer un webhook et le journal de ses envois",
+                          responses={204: None, **READ_ERRORS}),
 )
 class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -98,7 +118,8 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         webhook_endpoint_delete(endpoint=endpoint)
 
     @extend_schema(summary="Renouveler le secret (le nouveau n'est renvoyé qu'ici)",
-                   request=None, responses=WebhookEndpointSecretSerializer)
+                   request=None,
+                   responses={200: WebhookEndpointSecretSerializer, **READ_ERRORS})
     @action(detail=True, methods=["post"], url_path="secret")
     def secret(self, request, pk=None):
         endpoint = self.get_object()
@@ -106,7 +127,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(WebhookEndpointSecretSerializer(endpoint).data)
 
     @extend_schema(summary="Journal des envois, du plus récent au plus ancien",
-                   responses=WebhookDeliverySerializer(many=True))
+                   responses={200: WebhookDeliverySerializer(many=True), **READ_ERRORS})
     @action(detail=True, methods=["get"], url_path="envois")
     def deliveries(self, request, pk=None):
         endpoint = self.get_object()
@@ -115,7 +136,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(summary="Renvoyer un envoi (sans effet s'il est déjà en cours ou "
                            "programmé)", request=None, parameters=[DELIVERY_ID],
-                   responses={202: WebhookResendSerializer})
+                   responses={202: WebhookResendSerializer, **READ_ERRORS})
     @action(detail=True, methods=["post"], url_path=r"envois/(?P<delivery_pk>[0-9]+)/renvoyer")
     def resend(self, request, pk=None, delivery_pk=None):
         endpoint = self.get_object()

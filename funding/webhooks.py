@@ -205,8 +205,11 @@ def send(*, url, secret, body, event_type, event_id):
         check_url(url)
     except DomainError as error:
         return Outcome(error=str(error.message))
-    target = httpx.URL(url)
-    host = target.host
+    try:
+        target = httpx.URL(url)
+        host = target.raw_host.decode("ascii")  # an international name in its IDNA form
+    except (httpx.InvalidURL, UnicodeError) as error:
+        return Outcome(error=f"{type(error).__name__}: {error}"[:500])
     port = target.port or (443 if target.scheme == "https" else 80)
     try:
         address = resolve(host, port)

@@ -364,6 +364,16 @@ def test_the_connection_goes_to_the_address_that_was_checked(
     assert receiver.received[0].headers["Host"] == f"webhooks.financeur.test:{port}"
 
 
+def test_an_international_name_is_resolved_in_its_idna_form(
+        fake_dns, endpoint, dossier, reviewer, receiver, committed):
+    port = receiver.server.server_address[1]
+    fake_dns["xn--financ-gva.test"] = ["127.0.0.1"]
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url=f"http://financé.test:{port}/hook")
+    delivery = decide(dossier, reviewer, committed)
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED, delivery.last_error
+    assert receiver.received[0].headers["Host"] == f"xn--financ-gva.test:{port}"
+
+
 def test_a_name_with_one_private_address_is_refused(
         settings, fake_dns, endpoint, dossier, reviewer, receiver, committed):
     settings.WEBHOOKS_ALLOW_PRIVATE = False

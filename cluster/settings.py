@@ -259,6 +259,21 @@ CELERY_BEAT_SCHEDULE["envoi-des-taches-en-attente"] = {
     "schedule": timedelta(minutes=1),
 }
 
+# Webhooks of the funders ----
+# Deliveries to private, loopback or reserved addresses are refused unless this is true
+# (tests, a local trial): in production it would let anyone reach the internal network.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# Days a finished delivery stays in the funder's log.
+WEBHOOK_DELIVERY_RETENTION_DAYS = env_int("WEBHOOK_DELIVERY_RETENTION_DAYS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE["webhooks-envois-a-reprendre"] = {
+    "task": "funding.tasks.retry_webhook_deliveries_task",
+    "schedule": timedelta(minutes=1),
+}
+CELERY_BEAT_SCHEDULE["webhooks-purge-du-journal"] = {
+    "task": "funding.tasks.purge_webhook_deliveries_task",
+    "schedule": crontab(hour=4, minute=30),
+}
+
 
 # Client address ---------------------------------------------------------------------------
 # How many reverse proxies in front of the site append the address they received from to
@@ -391,6 +406,8 @@ SPECTACULAR_SETTINGS = {
         "MasterPlanVersionStatusEnum": "cluster.models.MasterPlanVersion.Status",
         "ReviewRecommendationEnum": "funding.models.Review.Recommendation",
         "DecisionOutcomeEnum": "funding.models.Decision.Outcome",
+        "WebhookEventEnum": "funding.models.WebhookEndpoint.Event",
+        "WebhookDeliveryStatusEnum": "funding.models.WebhookDelivery.Status",
     },
 }
 REST_KNOX = {

@@ -13,6 +13,8 @@ from funding.models import (
     FunderMember,
     FundingPlan,
     FundingSource,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from territories.locking import VersionedAdminMixin
 
@@ -102,3 +104,30 @@ class CallAdmin(admin.ModelAdmin):
     @admin.display(description=_("dossiers"), ordering="dossier_total")
     def dossier_count(self, call):
         return call.dossier_total
+
+
+# Webhooks of the funders: read here, changed on the funder's page (which checks addresses).
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ReadOnlyAdmin):
+    list_display = ["url", "funder", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    list_select_related = ["funder"]
+    exclude = ["secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["event_type", "endpoint", "status", "attempts", "last_status_code",
+                    "created_at", "next_attempt_at"]
+    list_filter = ["status", "event_type"]
+    list_select_related = ["endpoint"]

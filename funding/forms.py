@@ -18,6 +18,7 @@ from funding.models import (
 )
 from funding.permissions import CHOICE_REQUIRED
 from funding.selectors import STRATEGIC_PLAN_MIN_CHARS
+from funding.webhook_models import WebhookEndpoint
 from territories.locking import VersionedFormMixin
 
 # Catalogue and funding plans -------------------------------------------------------------
@@ -321,3 +322,17 @@ class ReviewFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["call"].choices = [("", _("Tous"))] + [(call.slug, call.title)
                                                           for call in calls]
+
+
+# Webhooks of the funders -------------------------------------------------------------------
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(label=_("Adresse"), max_length=500, assume_scheme="https",
+                         help_text=_("Une adresse HTTPS de votre système, par exemple "
+                                     "https://exemple.fr/webhooks/clusters."))
+    events = forms.MultipleChoiceField(
+        label=_("Évènements à recevoir"), widget=forms.CheckboxSelectMultiple,
+        choices=WebhookEndpoint.Event.choices)
+    is_active = forms.BooleanField(label=_("Actif"), required=False, initial=True,
+                                   help_text=_("Décochez pour suspendre les envois."))

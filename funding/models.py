@@ -480,3 +480,8 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.dossier} : {self.get_outcome_display()}"
+
+
+# The funders' webhooks: in their own module, re-exported here so that they belong to this
+# app and are imported like every other model of it.
+from funding.webhook_models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

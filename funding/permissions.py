@@ -297,3 +297,34 @@ def can_download_attestation(user, dossier):
         return True
     return dossiers_for_reviewer(user).filter(pk=dossier.pk).exists() and not must_declare(
         user, dossier)
+
+
+# Webhooks of the funders -------------------------------------------------------------------
+
+
+def can_manage_webhooks(user, funder):
+    """The funder's reviewers and staff register its webhooks and read their log."""
+    if user.is_authenticated and user.is_active and user.is_staff:
+        return True
+    return is_reviewer_of(user, funder)
+
+
+def managed_funders(user):
+    """Return the funders whose webhooks the person manages: their own, every one for staff."""
+    if not user.is_authenticated or not user.is_active:
+        return Funder.objects.none()
+    if user.is_staff:
+        return Funder.objects.all()
+    return Funder.objects.filter(members__user=user)
+
+
+def get_funder_for_webhooks(user, slug):
+    """Return the funder whose webhooks the person manages; 404 if unknown, else 403."""
+    funder = Funder.objects.filter(slug=slug).first()
+    if funder is None:
+        raise Http404("Financeur introuvable.")
+    if not can_manage_webhooks(user, funder):
+        raise PermissionDenied(gettext_lazy(
+            "Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent ses "
+            "webhooks."))
+    return funder

@@ -32,6 +32,8 @@ from funding.permissions import (
 )
 from funding.selectors import dossier_checklist
 from funding.snapshot import dossier_contents
+from funding.webhook_models import WebhookEndpoint
+from funding.webhook_services import webhook_event_emit
 from territories.locking import claim_version
 from territories.outbox import enqueue
 
@@ -370,6 +372,11 @@ def dossier_transition(*, dossier, action, by, comment="", fields=None):
         return _record(dossier, action, by=by, comment=comment, fields=tuple(fields or ()))
 
 
+# The webhook event each way of submitting raises.
+SUBMIT_EVENTS = {"submit": WebhookEndpoint.Event.DOSSIER_SUBMITTED,
+                 "resubmit": WebhookEndpoint.Event.COMPLEMENT_ANSWERED}
+
+
 def _submit(dossier, action, by, version):
     now = timezone.now()
     with transaction.atomic():
@@ -406,6 +413,7 @@ def _submit(dossier, action, by, version):
         dossier = _record(dossier, action, by=by,
                           fields=("snapshot", "submitted_at", "version", "pdf"))
         enqueue("funding.tasks.generate_dossier_pdf_task", args=[dossier.pk])
+        webhook_event_emit(dossier=dossier, event_type=SUBMIT_EVENTS[action])
     return dossier
 
 
@@ -662,6 +670,7 @@ def decision_record(*, dossier, by, outcome, comment, granted_amount=None):
         _record(dossier, action, by=by, comment=comment)
         if outcome == Decision.Outcome.ACCEPTED:
             enqueue("funding.tasks.generate_attestation_task", args=[decision.pk])
+        webhook_event_emit(dossier=dossier, event_type=WebhookEndpoint.Event.DECISION_RECORDED)
     return decision
 
 

@@ -4,6 +4,11 @@ from celery import shared_task
 
 from funding.documents import dossier_render_pdf
 from funding.models import Dossier
+from funding.webhook_services import (
+    due_deliveries,
+    webhook_deliveries_purge,
+    webhook_delivery_attempt,
+)
 
 # Calls and dossiers ------------------------------------------------------------------------
 
@@ -40,3 +45,28 @@ def generate_attestation_task(decision_pk):
     if not decision.attestation:
         decision_render_attestation(decision=decision)
     return decision.attestation.name
+
+
+# Webhooks of the funders -------------------------------------------------------------------
+
+
+@shared_task
+def deliver_webhook_task(delivery_pk):
+    """Make one attempt of a due webhook delivery; a failure is retried on its due date."""
+    delivery = webhook_delivery_attempt(delivery_pk=delivery_pk)
+    return None if delivery is None else delivery.status
+
+
+@shared_task
+def retry_webhook_deliveries_task():
+    """Queue an attempt of every delivery whose retry is due (beat, every minute)."""
+    due = due_deliveries()
+    for pk in due:
+        deliver_webhook_task.delay(pk)
+    return len(due)
+
+
+@shared_task
+def purge_webhook_deliveries_task():
+    """Delete the finished deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS (beat)."""
+    return webhook_deliveries_purge()

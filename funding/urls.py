@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funding.views import dossiers, plans, reviews
+from funding.views import dossiers, plans, reviews, webhooks
 
 app_name = "funding"
 
@@ -53,4 +53,16 @@ urlpatterns = [
     path("dossiers/<int:pk>/decision/", reviews.dossier_decide, name="dossier_decide"),
     path("dossiers/<int:pk>/attestation/", reviews.dossier_attestation,
          name="dossier_attestation"),
+    # A funder's page: its webhooks and their log -----------------------------------------
+    path("financeurs/<slug:slug>/", webhooks.funder_detail, name="funder_detail"),
+    path("financeurs/<slug:slug>/webhooks/nouveau/", webhooks.webhook_create,
+         name="webhook_create"),
+    path("financeurs/<slug:slug>/webhooks/<int:pk>/", webhooks.webhook_edit,
+         name="webhook_edit"),
+    path("financeurs/<slug:slug>/webhooks/<int:pk>/secret/", webhooks.webhook_secret,
+         name="webhook_secret"),
+    path("financeurs/<slug:slug>/webhooks/<int:pk>/supprimer/", webhooks.webhook_delete,
+         name="webhook_delete"),
+    path("financeurs/<slug:slug>/envois/<int:pk>/renvoyer/", webhooks.delivery_resend,
+         name="webhook_delivery_resend"),
 ]

@@ -1,4 +1,4 @@
-from funding.api import instruction_views, views
+from funding.api import instruction_views, views, webhook_views
 from territories.api.routers import Router
 
 router = Router()
@@ -10,5 +10,7 @@ router.register("appels", views.CallViewSet, basename="call")
 router.register("dossiers", views.DossierViewSet, basename="dossier")
 router.register("instruction/dossiers", instruction_views.InstructionDossierViewSet,
                 basename="instruction-dossier")
+
+router.register("webhooks", webhook_views.WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = router.urls

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
-from funding.models import Call, Review
+from funding.models import Call, Funder, Review
 from funding.permissions import (
     IN_CONFLICT,
     can_download_attestation,
@@ -63,6 +63,8 @@ def review_list(request):
     return render(request, "funding/review_list.html", {
         "form": form, "page": page, "query": urlencode(query),
         "is_reviewer": user.is_staff or user.funder_memberships.exists(),
+        # Their funders' pages: webhooks and their log.
+        "own_funders": Funder.objects.filter(members__user=user).order_by("name"),
     })
 
 

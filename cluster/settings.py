@@ -395,6 +395,8 @@ SPECTACULAR_SETTINGS = {
                                                  "financeurs.")},
         {"name": "schemas-directeurs", "description": _("Versions du schéma directeur et "
                                                         "leurs PDF.")},
+        {"name": "webhooks", "description": _("Webhooks des financeurs et journal des "
+                                              "envois.")},
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

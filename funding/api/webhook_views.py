@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.parsers import JSONParser
-from funding.api.instruction_views import ERROR
+from cluster.api.schema import ErrorSerializer, ValidationErrorSerializer
 from funding.api.webhook_serializers import (
     WebhookDeliverySerializer,
     WebhookEndpointSecretSerializer,
@@ -38,12 +38,14 @@ from funding.webhook_services import (
 
 NOT_MANAGER = _("Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent "
                 "ses webhooks.")
-UNAUTHENTICATED = OpenApiResponse(ERROR, description="Jeton absent ou invalide")
-FORBIDDEN = OpenApiResponse(ERROR, description="Financeur dont la personne n'est pas "
-                                               "instructeur·rice")
-NOT_FOUND = OpenApiResponse(ERROR, description="Webhook inconnu ou d'un autre financeur")
-INVALID = OpenApiResponse(ERROR, description="Adresse refusée (pas HTTPS, privée, mal "
-                                             "formée) ou évènements invalides")
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Jeton absent ou invalide")
+FORBIDDEN = OpenApiResponse(
+    ErrorSerializer, description="Financeur dont la personne n'est pas instructeur·rice")
+NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="Webhook inconnu ou d'un autre financeur")
+INVALID = OpenApiResponse(
+    ValidationErrorSerializer,
+    description="Adresse refusée (pas HTTPS, privée, mal formée) ou évènements invalides")
 READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
 WRITE_ERRORS = {400: INVALID, 401: UNAUTHENTICATED, 404: NOT_FOUND}
 DELIVERY_ID = OpenApiParameter("delivery_pk", int, OpenApiParameter.PATH,

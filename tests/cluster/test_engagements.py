@@ -178,7 +178,7 @@ def test_list_shows_totals_by_kind_and_counts_by_size(client, member_a, cluster,
     assert {row["label"]: row["count"] for row in response.context["by_size"]} == {
         "TPE": 2, "PME": 2, "ETI": 0, "grand groupe": 0}
     text = page_text(response)
-    assert "21\xa0500,50 €" in text
+    assert "21\u202f500,50\xa0€" in text  # cluster.formatting.euros
     assert "Ajouter un engagement" not in text  # a member reads
 
 

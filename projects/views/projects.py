@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cluster.breadcrumbs import projects_trail
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading, steered_clusters
 from projects.filters import ProjectFilter
@@ -37,6 +38,7 @@ def project_board_view(request, cluster_pk):
     cluster = get_cluster_for_reading(request.user, cluster_pk)
     columns = project_board(cluster.projects.all())
     return render(request, "projects/board.html", {
+        "breadcrumbs": projects_trail(cluster),
         "cluster": cluster, "columns": columns,
         "total": sum(len(projects) for _stage, _label, projects in columns),
         "can_work_on": can_work_on(request.user, cluster),
@@ -52,6 +54,7 @@ def project_list_view(request, cluster_pk):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "projects/project_list.html", {
+        "breadcrumbs": projects_trail(cluster, _("Liste")),
         "cluster": cluster, "filters": filters, "page": page, "query": query.urlencode(),
         "can_work_on": can_work_on(request.user, cluster),
     })
@@ -80,6 +83,7 @@ def project_create_view(request, cluster_pk):
             messages.success(request, _("Le projet est créé, à l'étape « idée »."))
             return redirect(project)
     return render(request, "projects/project_form.html", {
+        "breadcrumbs": projects_trail(cluster, _("Nouveau projet")),
         "cluster": cluster, "form": form, "project": project,
     }, status=400 if request.method == "POST" else 200)
 
@@ -106,6 +110,7 @@ def project_update_view(request, slug):
             messages.success(request, _("Le projet est enregistré."))
             return redirect(project)
     return render(request, "projects/project_form.html", {
+        "breadcrumbs": projects_trail(project.cluster, _("Modifier")),
         "cluster": project.cluster, "form": form, "project": project,
     }, status=status if request.method == "POST" else 200)
 
@@ -133,6 +138,7 @@ def project_detail_view(request, slug):
     }
     if editable:
         context.update(
+            breadcrumbs=projects_trail(cluster, project.title),
             stage_form=StageMoveForm(choices=_stage_choices(project)),
             decision_form=PrototypeDecisionForm(meetings=steering_meetings_for(project)),
             history=project.history.select_related("history_user")[:15],

@@ -135,6 +135,8 @@ def plan_edit(request, cluster_pk, plan_pk=None):
         "breadcrumbs": plan_trail(cluster, plan, _("Modifier")) if plan.pk else plans_trail(
             cluster, _("Nouveau plan")),
         "cluster": cluster, "plan": plan, "form": form,
+        "lacks_projects": form.fields["project"].required
+        and not form.fields["project"].queryset.exists(),
     }, status=status if request.method == "POST" else 200)
 
 

@@ -174,5 +174,6 @@ def community_meeting_edit_view(request, cluster_pk, meeting_pk=None):
         "breadcrumbs": community_trail(
             cluster, (_("Rencontres"), reverse("projects:community_meetings", args=[cluster.pk])),
             _("Modifier") if meeting.pk else _("Nouvelle")),
+        "has_members": form.fields["attendees"].queryset.exists(),
         "cluster": cluster, "form": form, "meeting": meeting, "today": timezone.localdate(),
     }, status=400 if request.method == "POST" else 200)

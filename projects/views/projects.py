@@ -33,6 +33,12 @@ from projects.services import (
 from territories.locking import VERSION
 
 
+def _form_choices(form):
+    """Say whether the project form has défis and carriers to offer, for its warnings."""
+    return {"has_challenges": form.fields["challenge"].queryset.exists(),
+            "has_carriers": form.fields["carriers"].queryset.exists()}
+
+
 @login_required
 def project_board_view(request, cluster_pk):
     cluster = get_cluster_for_reading(request.user, cluster_pk)
@@ -84,7 +90,7 @@ def project_create_view(request, cluster_pk):
             return redirect(project)
     return render(request, "projects/project_form.html", {
         "breadcrumbs": projects_trail(cluster, _("Nouveau projet")),
-        "cluster": cluster, "form": form, "project": project,
+        "cluster": cluster, "form": form, "project": project, **_form_choices(form),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -111,7 +117,7 @@ def project_update_view(request, slug):
             return redirect(project)
     return render(request, "projects/project_form.html", {
         "breadcrumbs": projects_trail(project.cluster, _("Modifier")),
-        "cluster": project.cluster, "form": form, "project": project,
+        "cluster": project.cluster, "form": form, "project": project, **_form_choices(form),
     }, status=status if request.method == "POST" else 200)
 
 
@@ -137,10 +143,12 @@ def project_detail_view(request, slug):
         **project_detail(project),
     }
     if editable:
+        decision_form = PrototypeDecisionForm(meetings=steering_meetings_for(project))
         context.update(
             breadcrumbs=projects_trail(cluster, project.title),
             stage_form=StageMoveForm(choices=_stage_choices(project)),
-            decision_form=PrototypeDecisionForm(meetings=steering_meetings_for(project)),
+            decision_form=decision_form,
+            has_meetings=decision_form.fields["meeting"].queryset.exists(),
             history=project.history.select_related("history_user")[:15],
         )
     return render(request, "projects/project_detail.html", context)

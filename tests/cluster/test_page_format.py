@@ -145,3 +145,20 @@ def test_a_confirm_page_asks_then_does(client, facilitator, member_a, cluster,
     response = client.post(url)
     assert response.status_code == 302
     assert not Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+@pytest.mark.parametrize(("url_name", "most"), [
+    ("projects:create", 12), ("projects:community_meeting_create", 6),
+    ("funding:plan_create", 6),
+])
+def test_forms_say_what_is_missing_without_querying_in_the_template(
+        client, facilitator, cluster, url_name, most, django_assert_max_num_queries):
+    """A new cluster has no défi, no actor, no community: the forms say so (the view
+    checks, the template only reads its answer)."""
+    client.force_login(facilitator)
+    with django_assert_max_num_queries(most):
+        response = client.get(reverse(url_name, args=[cluster.pk]))
+    assert response.status_code == 200
+    if url_name == "projects:create":
+        text = page_text(response)
+        assert "Ce cluster n'a pas encore de défi" in text

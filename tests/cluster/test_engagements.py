@@ -218,7 +218,7 @@ def test_the_edit_page_shows_who_changed_what_and_when(client, facilitator, enga
                                start_date="2026-02-01"))
     text = page_text(client.get(url))
     assert "Camille Martin : modification" in text
-    assert "Valeur (€) : 1\xa0000 → 2\xa0000" in text
+    assert "Valeur (€) : 1\u202f000 → 2\u202f000" in text  # cluster.formatting.number
     assert "Depuis le : — → 01/02/2026" in text
     assert "Camille Martin : création" in text
 

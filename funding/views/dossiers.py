@@ -17,10 +17,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cluster.breadcrumbs import calls_trail, dossier_trail, dossiers_trail, trail
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
 from cluster.permissions import get_cluster_for_reading
+from funding.breadcrumbs import calls_trail, dossier_trail, dossiers_trail
 from funding.forms import (
     CallFilterForm,
     DecisionForm,
@@ -63,6 +63,7 @@ from funding.services import (
     dossier_start_review,
 )
 from funding.views.reviews import declaration_page, reviewer_gate
+from territories.breadcrumbs import trail
 
 PAGE_SIZE = 20
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cluster.breadcrumbs import plan_trail, plans_trail, trail
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading
+from funding.breadcrumbs import plan_trail, plans_trail
 from funding.filters import SourceFilter
 from funding.forms import BudgetLineForm, ContributionForm, PlanForm
 from funding.models import BudgetLine, Contribution, FundingPlan, FundingSource
@@ -25,6 +25,7 @@ from funding.services import (
     plan_delete,
     plan_save,
 )
+from territories.breadcrumbs import trail
 from territories.locking import VERSION
 
 # Catalogue -------------------------------------------------------------------------------

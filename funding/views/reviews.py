@@ -18,9 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cluster.breadcrumbs import review_trail
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
+from funding.breadcrumbs import review_trail
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
 from funding.models import Call, Review
 from funding.permissions import (

@@ -11,9 +11,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cluster.breadcrumbs import community_trail
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading
+from projects.breadcrumbs import community_trail
 from projects.forms import (
     CommunityLeaveForm,
     CommunityMeetingForm,

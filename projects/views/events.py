@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from cluster.breadcrumbs import cluster_trail, event_trail, events_trail
+from cluster.breadcrumbs import cluster_trail
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading, role_in
+from projects.breadcrumbs import event_trail, events_trail
 from projects.forms import AttendanceForm, EventDeleteForm, EventForm, RegistrationForm
 from projects.models import Event, Registration
 from projects.permissions import (

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cluster.breadcrumbs import projects_trail
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading, steered_clusters
+from projects.breadcrumbs import projects_trail
 from projects.filters import ProjectFilter
 from projects.forms import ProjectForm, PrototypeDecisionForm, ReplicationForm, StageMoveForm
 from projects.models import Project

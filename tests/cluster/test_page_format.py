@@ -147,18 +147,25 @@ def test_a_confirm_page_asks_then_does(client, facilitator, member_a, cluster,
     assert not Milestone.objects.filter(pk=milestone.pk).exists()
 
 
-@pytest.mark.parametrize(("url_name", "most"), [
-    ("projects:create", 12), ("projects:community_meeting_create", 6),
-    ("funding:plan_create", 6),
+@pytest.mark.parametrize(("url_name", "most", "section", "section_url", "current"), [
+    ("projects:create", 12, "Projets", "projects:board", "Nouveau projet"),
+    ("projects:community_meeting_create", 6, "Communauté", "projects:community", "Nouvelle"),
+    ("funding:plan_create", 6, "Plans de financement", "funding:plan_list", "Nouveau plan"),
 ])
 def test_forms_say_what_is_missing_without_querying_in_the_template(
-        client, facilitator, cluster, url_name, most, django_assert_max_num_queries):
+        client, facilitator, cluster, url_name, most, section, section_url, current,
+        django_assert_max_num_queries):
     """A new cluster has no défi, no actor, no community: the forms say so (the view
-    checks, the template only reads its answer)."""
+    checks, the template only reads its answer), under the trail of their section."""
     client.force_login(facilitator)
     with django_assert_max_num_queries(most):
         response = client.get(reverse(url_name, args=[cluster.pk]))
     assert response.status_code == 200
+    trail = _trail(response)
+    assert trail[:3] == [("Clusters", reverse("cluster_list")),
+                         (cluster.territory.name, reverse("cluster_dashboard", args=[cluster.pk])),
+                         (section, reverse(section_url, args=[cluster.pk]))]
+    assert trail[-1] == (current, None)
     if url_name == "projects:create":
         text = page_text(response)
         assert "Ce cluster n'a pas encore de défi" in text

@@ -9,14 +9,9 @@ non-breaking spaces where French typography wants them (before : ; ! ?, inside
 
 import html
 import re
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
-NBSP = "\u00a0"  # before : and inside « », between a number and its unit
-NNBSP = "\u202f"  # narrow: before ; ! ? and as the thousands separator
-
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
+from cluster import formatting
+from cluster.formatting import NBSP, NNBSP  # NBSP before : and inside « »; NNBSP before ; ! ?
 
 _SPACES = " \u00a0\u202f"
 # A space (or none, after a word) before ; ! ? becomes a narrow non-breaking space. The
@@ -63,78 +58,12 @@ def typeset(document):
     return "".join(parts)
 
 
-def to_decimal(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def number(value, decimals=None):
-    """Return "12 500,5": grouped by thousands with a narrow space, a decimal comma.
-
-    Without `decimals`, show up to two decimals and drop trailing zeros.
-    """
-    amount = to_decimal(value)
-    if amount is None:
-        return "—"
-    if decimals is None:
-        amount = amount.quantize(Decimal("0.01"))
-        text = f"{amount:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{amount:,.{decimals}f}"
-    whole, _dot, fraction = text.partition(".")
-    whole = whole.replace(",", NNBSP)
-    return f"{whole},{fraction}" if fraction else whole
-
-
-def money(value):
-    """Return "12 500,50 €", or "35 000 €" for whole euros."""
-    amount = to_decimal(value)
-    if amount is None:
-        return "—"
-    amount = amount.quantize(Decimal("0.01"))
-    decimals = 0 if amount == amount.to_integral_value() else 2
-    return f"{number(amount, decimals)}{NBSP}€"
-
-
-def percent(share):
-    """Return "45 %" for a share from 0 to 1."""
-    amount = to_decimal(share)
-    if amount is None:
-        return "—"
-    return f"{number(amount * 100, 0)}{NBSP}%"
-
-
-def to_date(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return datetime.fromisoformat(str(value)).date()
-    except ValueError:
-        return None
-
-
-def long_date(value):
-    """Return "1er mars 2027", "12 mars 2027"."""
-    day = to_date(value)
-    if day is None:
-        return "—"
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first}{NBSP}{MONTHS[day.month - 1]} {day.year}"
-
-
-def month_year(value):
-    """Return "mars 2027"."""
-    day = to_date(value)
-    if day is None:
-        return "—"
-    return f"{MONTHS[day.month - 1]} {day.year}"
+# The formats of figures and dates live in cluster.formatting, shared with the pages; the
+# documents' code calls them under these names.
+money = formatting.euros
+long_date = formatting.day
+month_year = formatting.month
+number = formatting.number
+percent = formatting.percent
+to_date = formatting.to_date
+to_decimal = formatting.to_decimal

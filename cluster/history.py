@@ -11,10 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
-from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+
+from cluster import formatting
 
 # Links to the parent and ordering numbers say nothing to the people reading the page.
 HIDDEN_FIELDS = frozenset({"id", "cluster", "challenge", "objective", "step", "meeting",
@@ -119,5 +120,5 @@ def _display(model_field, value, names):
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal):
-        return floatformat(value, "-2g")
+        return formatting.number(value)
     return Truncator(str(value)).chars(120)

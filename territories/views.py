@@ -6,10 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from territories import filters, forms
+from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail
 from territories.errors import DomainError
 from territories.imports import format_report
 from territories.locking import BASE, VERSION, VersionedFormMixin
@@ -58,6 +61,7 @@ def territory_detail(request, slug):
         for kind in KINDS.values()
     }
     return render(request, "territories/territory_detail.html", {
+        "breadcrumbs": territory_trail(territory),
         "territory": territory, "counts": counts, "kinds": KINDS.values(),
         "can_edit": can_edit_territory(request.user, territory),
         "can_map": can_edit_map(request.user, territory),
@@ -114,6 +118,8 @@ def territory_edit(request, slug=None):
                              % {"name": territory.name})
             return redirect(territory)
     return render(request, "territories/territory_form.html", {
+        "breadcrumbs": (territory_trail(territory, _("Modifier")) if territory.pk
+                        else territories_trail(_("Nouveau territoire"))),
         "territory": territory, "form": form, "figures": figures,
     }, status=status if request.method == "POST" else 200)
 
@@ -171,6 +177,7 @@ def item_list(request, slug, kind):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "territories/item_list.html", {
+        "breadcrumbs": territory_trail(territory, capfirst(kind.verbose_name_plural)),
         "territory": territory, "kind": kind, "filter": filterset, "page": page,
         "query": query.urlencode(), "can_edit": can_edit_map(request.user, territory),
     })
@@ -181,6 +188,7 @@ def item_detail(request, slug, pk, kind):
     territory = get_territory_for_reading(request.user, slug)
     item = get_item_for_reading(request.user, kind.model, territory, pk)
     return render(request, f"territories/{kind.name}_detail.html", {
+        "breadcrumbs": item_kind_trail(territory, kind, item.name),
         "territory": territory, "kind": kind, "item": item,
         "can_edit": can_edit_map(request.user, territory),
     })
@@ -210,6 +218,7 @@ def item_edit(request, slug, kind, pk=None):
             messages.success(request, _("« %(name)s » est enregistré.") % {"name": item.name})
             return redirect(item)
     return render(request, "territories/item_form.html", {
+        "breadcrumbs": item_kind_trail(territory, kind, _("Modifier") if item.pk else _("Ajouter")),
         "territory": territory, "kind": kind, "form": form, "item": item,
     }, status=status if form.errors else 200)
 
@@ -262,6 +271,8 @@ def actor_import_upload(request, slug):
             return redirect(actor_import)
     imports = territory.imports.select_related("created_by")[:10]
     return render(request, "territories/actor_import_upload.html", {
+        "breadcrumbs": territory_trail(territory, (_("Acteurs"), reverse(
+            "territories:actor_list", args=[territory.slug])), _("Importer")),
         "territory": territory, "form": form, "imports": imports,
     }, status=400 if form.errors else 200)
 
@@ -271,6 +282,8 @@ def actor_import_detail(request, slug, pk):
     territory = get_territory_for_reading(request.user, slug)
     actor_import = get_import_for_editing(request.user, territory, pk)
     context = {"territory": territory, "actor_import": actor_import,
+               "breadcrumbs": territory_trail(territory, (_("Importer"), reverse(
+                   "territories:actor_import", args=[territory.slug])), actor_import.original_name),
                "report_lines": format_report(actor_import.report)
                if actor_import.report.get("summary") else []}
     template = "territories/actor_import_detail.html"
@@ -304,6 +317,7 @@ def territory_map(request, slug):
     places = visible_items(request.user, territory.places.all()).select_related("commune")
     located = {"latitude__isnull": False, "longitude__isnull": False}
     return render(request, "territories/territory_map.html", {
+        "breadcrumbs": territory_trail(territory, _("Carte")),
         "territory": territory,
         "actors": actors.order_by("name")[:500],
         "places": places.order_by("name")[:500],

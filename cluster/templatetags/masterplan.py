@@ -11,33 +11,17 @@ from django.utils.safestring import mark_safe
 
 from cluster import frenchtext as fr
 from cluster.richtext import render_markdown
+from cluster.templatetags import formatting
 
 register = template.Library()
 
 
-@register.filter
-def fr_number(value):
-    return fr.number(value)
-
-
-@register.filter
-def fr_money(value):
-    return fr.money(value)
-
-
-@register.filter
-def fr_percent(share):
-    return fr.percent(share)
-
-
-@register.filter
-def fr_date(value):
-    return fr.long_date(value)
-
-
-@register.filter
-def fr_month(value):
-    return fr.month_year(value)
+# The document's figures and dates, through cluster.formatting as on every page.
+register.filter("fr_number", formatting.number)
+register.filter("fr_money", formatting.euros)
+register.filter("fr_percent", formatting.percent)
+register.filter("fr_date", formatting.day)
+register.filter("fr_month", formatting.month)
 
 
 @register.filter

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cluster.breadcrumbs import cluster_trail
 from cluster.errors import DomainError
 from cluster.forms import (
     ChallengeForm,
@@ -48,6 +49,7 @@ def cluster_dashboard(request, pk):
     cluster = get_cluster_for_reading(request.user, pk)
     today = timezone.localdate()
     return render(request, "cluster/dashboard.html", {
+        "breadcrumbs": cluster_trail(cluster, from_list=True),
         "cluster": cluster, "today": today, "can_steer": can_steer(request.user, cluster),
         **dashboard(cluster, today),
     })
@@ -67,6 +69,8 @@ def challenge_edit(request, pk, challenge_pk=None):
         messages.success(request, _("Le défi est enregistré."))
         return redirect("cluster_dashboard", pk=cluster.pk)
     return render(request, "cluster/challenge_form.html", {
+        "breadcrumbs": cluster_trail(
+            cluster, challenge.title if challenge.pk else _("Nouveau défi")),
         "cluster": cluster, "form": form, "challenge": challenge,
         "history": history_entries(challenge),
     }, status=400 if form.errors else 200)
@@ -97,6 +101,7 @@ def objective_edit(request, pk, challenge_pk=None, objective_pk=None):
             messages.success(request, _("L'objectif est enregistré."))
             return redirect("objective_detail", pk=cluster.pk, objective_pk=objective.pk)
     return render(request, "cluster/objective_form.html", {
+        "breadcrumbs": cluster_trail(cluster, objective.challenge.title),
         "cluster": cluster, "form": form, "objective": objective,
     }, status=status if request.method == "POST" else 200)
 
@@ -124,6 +129,7 @@ def objective_detail(request, pk, objective_pk):
     measurements = list(objective.measurements.select_related("created_by"))
     history = history_entries(objective, limit=20)
     return render(request, "cluster/objective_detail.html", {
+        "breadcrumbs": cluster_trail(cluster, objective.title),
         "cluster": cluster, "objective": objective, "form": form,
         "measurements": measurements, "history": history,
         "progress": objective.progress(objective.latest_value),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cluster.breadcrumbs import collective_trail
 from cluster.errors import DomainError
 from cluster.forms import (
     CollectiveActorForm,
@@ -106,6 +107,7 @@ def invitation_create_view(request, slug):
                                            "SHORT_DATE_FORMAT")})
             return redirect("collective_detail", slug=collective.slug)
     return render(request, "cluster/invitation_form.html", {
+        "breadcrumbs": collective_trail(collective, _("Inviter une personne")),
         "collective": collective, "form": form, "pending": pending,
     }, status=400 if request.method == "POST" else 200)
 
@@ -144,6 +146,7 @@ def invitation_revoke_view(request, slug, pk):
     return render(request, "cluster/invitation_revoke.html", {
         "collective": collective, "invitation": invitation,
         "error": error.message if error else None,
+        "breadcrumbs": collective_trail(collective, _("Annuler une invitation")),
     }, status=error.status if error else 200)
 
 
@@ -225,6 +228,7 @@ def collective_leave(request, slug):
             return redirect("home")
     return render(request, "cluster/collective_leave.html", {
         "collective": collective, "membership": membership,
+        "breadcrumbs": collective_trail(collective, _("Quitter")),
         "last_facilitator": is_last_facilitator(membership),
         "error": error.message if error else None,
     }, status=error.status if error else 200)
@@ -250,6 +254,7 @@ def membership_remove_view(request, slug, pk):
             return redirect("collective_detail", slug=collective.slug)
     return render(request, "cluster/collective_member_remove.html", {
         "collective": collective, "membership": membership,
+        "breadcrumbs": collective_trail(collective, _("Retirer une personne")),
         "last_facilitator": is_last_facilitator(membership),
         "error": error.message if error else None,
     }, status=error.status if error else 200)
@@ -294,6 +299,7 @@ def collective_actor_add_view(request, slug):
                              % {"actor": link.actor.name})
             return redirect("collective_detail", slug=collective.slug)
     return render(request, "cluster/collective_actor_form.html", {
+        "breadcrumbs": collective_trail(collective, _("Ajouter un acteur")),
         "collective": collective, "form": form, "has_actors": bool(form.errors) or actors.exists(),
         "clusters": collective.clusters.select_related("territory"),
     }, status=400 if request.method == "POST" else 200)
@@ -312,4 +318,5 @@ def collective_actor_remove_view(request, slug, pk):
         return redirect("collective_detail", slug=collective.slug)
     return render(request, "cluster/collective_actor_remove.html", {
         "collective": collective, "link": link,
+        "breadcrumbs": collective_trail(collective, _("Retirer un acteur")),
     })

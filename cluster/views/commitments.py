@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cluster.breadcrumbs import cluster_trail
 from cluster.errors import DomainError
 from cluster.forms import (
     EngagementForm,
@@ -66,6 +67,7 @@ def engagement_list(request, pk):
     by_size = [{"label": label, "count": size_counts.get(value, 0)}
                for value, label in sizes.items()]
     return render(request, "cluster/engagement_list.html", {
+        "breadcrumbs": cluster_trail(cluster, _("Entreprises engagées")),
         "cluster": cluster, "page": page, "by_kind": by_kind, "by_size": by_size,
         "total_count": page.paginator.count,
         "total_value": sum((row["total"] or 0) for row in by_kind),
@@ -94,6 +96,9 @@ def engagement_edit(request, pk, engagement_pk=None):
                              % {"company": engagement.company.name})
             return redirect("engagement_list", pk=cluster.pk)
     return render(request, "cluster/engagement_form.html", {
+        "breadcrumbs": cluster_trail(
+            cluster, (_("Entreprises engagées"), reverse("engagement_list", args=[cluster.pk])),
+            engagement.company.name if engagement.pk else _("Nouvel engagement")),
         "cluster": cluster, "form": form, "engagement": engagement,
         "history": history_entries(engagement),
     }, status=400 if request.method == "POST" else 200)
@@ -111,16 +116,18 @@ def engagement_delete_view(request, pk, engagement_pk):
         messages.success(request, _("L'engagement de « %(company)s » est supprimé.")
                          % {"company": engagement.company.name})
         return redirect("engagement_list", pk=cluster.pk)
-    return render(request, "cluster/confirm_delete.html", {
+    return render(request, "confirm.html", {
         "cluster": cluster,
-        "title": _("Supprimer l'engagement de « %(company)s » ?")
+        "question": _("Supprimer l'engagement de « %(company)s » ?")
         % {"company": engagement.company.name},
         "text": _("L'engagement (%(kind)s) disparaîtra de la liste des entreprises engagées et "
                   "des totaux du cluster. Son historique reste conservé.")
         % {"kind": engagement.get_kind_display()},
-        "parent_label": _("Entreprises engagées"),
-        "parent_url": reverse("engagement_list", args=[cluster.pk]),
+        "button": _("Supprimer définitivement"),
         "cancel_url": reverse("engagement_update", args=[cluster.pk, engagement.pk]),
+        "breadcrumbs": cluster_trail(cluster, (_("Entreprises engagées"),
+                                               reverse("engagement_list", args=[cluster.pk])),
+                                     _("Supprimer")),
     })
 
 
@@ -133,6 +140,7 @@ def steering_list(request, pk):
         .order_by("-held_on", "-pk")
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cluster/steering_list.html", {
+        "breadcrumbs": cluster_trail(cluster, _("Comité de pilotage")),
         "cluster": cluster, "page": page, "today": timezone.localdate(),
         "can_steer": can_steer(request.user, cluster),
     })
@@ -144,6 +152,9 @@ def steering_detail(request, pk, meeting_pk):
     meeting = get_object_or_404(SteeringMeeting.objects.select_related("created_by"),
                                 pk=meeting_pk, cluster=cluster)
     return render(request, "cluster/steering_detail.html", {
+        "breadcrumbs": cluster_trail(
+            cluster, (_("Comité de pilotage"), reverse("steering_list", args=[cluster.pk])),
+            meeting.title),
         "cluster": cluster, "meeting": meeting, "decisions": list(meeting.decisions.all()),
         "participants": [line.strip() for line in meeting.participants.splitlines()
                          if line.strip()],
@@ -176,6 +187,9 @@ def steering_edit(request, pk, meeting_pk=None):
             messages.success(request, _("Le comité de pilotage est enregistré."))
             return redirect("steering_detail", pk=cluster.pk, meeting_pk=meeting.pk)
     return render(request, "cluster/steering_form.html", {
+        "breadcrumbs": cluster_trail(
+            cluster, (_("Comité de pilotage"), reverse("steering_list", args=[cluster.pk])),
+            meeting.title if meeting.pk else _("Nouveau comité")),
         "cluster": cluster, "form": form, "decisions": decisions, "meeting": meeting,
     }, status=400 if request.method == "POST" else 200)
 
@@ -191,14 +205,16 @@ def steering_delete(request, pk, meeting_pk):
         messages.success(request, _("Le comité « %(title)s » est supprimé.")
                          % {"title": meeting.title})
         return redirect("steering_list", pk=cluster.pk)
-    return render(request, "cluster/confirm_delete.html", {
+    return render(request, "confirm.html", {
         "cluster": cluster,
-        "title": _("Supprimer le comité « %(title)s » ?") % {"title": meeting.title},
+        "question": _("Supprimer le comité « %(title)s » ?") % {"title": meeting.title},
         "text": _("Le comité et ses %(count)s décision(s) disparaîtront. Cette action est "
                   "définitive.") % {"count": meeting.decisions.count()},
-        "parent_label": _("Comité de pilotage"),
-        "parent_url": reverse("steering_list", args=[cluster.pk]),
+        "button": _("Supprimer définitivement"),
         "cancel_url": reverse("steering_detail", args=[cluster.pk, meeting.pk]),
+        "breadcrumbs": cluster_trail(cluster, (_("Comité de pilotage"),
+                                               reverse("steering_list", args=[cluster.pk])),
+                                     _("Supprimer")),
     })
 
 
@@ -212,6 +228,11 @@ def _objective_for_import(request, pk, objective_pk):
     return cluster, objective
 
 
+def _objective_trail(cluster, objective, current):
+    return cluster_trail(cluster, (objective.title, reverse(
+        "objective_detail", args=[cluster.pk, objective.pk])), current)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def measurement_import(request, pk, objective_pk):
@@ -220,7 +241,8 @@ def measurement_import(request, pk, objective_pk):
     posted = request.method == "POST"
     form = MeasurementImportForm(request.POST if posted else None,
                                  request.FILES if posted else None)
-    context = {"cluster": cluster, "objective": objective, "form": form}
+    context = {"cluster": cluster, "objective": objective, "form": form,
+               "breadcrumbs": _objective_trail(cluster, objective, _("Importer des mesures"))}
     if request.method == "POST" and form.is_valid():
         try:
             plan = plan_measurements(objective=objective, raw=form.cleaned_data["file"].read(),
@@ -231,6 +253,7 @@ def measurement_import(request, pk, objective_pk):
             to_add = plan.to_add
             return render(request, "cluster/measurement_import_preview.html", {
                 **context, "plan": plan, "to_add": to_add[:PREVIEW_ROWS],
+                "breadcrumbs": _objective_trail(cluster, objective, _("Aperçu de l'import")),
                 "to_add_count": len(to_add), "hidden_count": max(0, len(to_add) - PREVIEW_ROWS),
                 "rejected": plan.rejected, "file_name": form.cleaned_data["file"].name,
                 "payload": sign_rows(to_add, objective=objective, user=request.user)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cluster.breadcrumbs import master_plan_trail
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
 from cluster.forms import MasterPlanCompareForm, MasterPlanSectionForm
@@ -46,6 +47,7 @@ from cluster.services import (
     master_plan_section_validate,
     master_plan_unpublish,
 )
+from territories.breadcrumbs import territory_trail
 
 VERSIONS_PER_PAGE = 20
 LATEST_VERSIONS = 5
@@ -80,6 +82,7 @@ def master_plan_page(request, pk):
     sections = plan_sections(cluster)
     validated = sum(1 for _section, row in sections if row.validated_at)
     return render(request, "cluster/masterplan/page.html", {
+        "breadcrumbs": master_plan_trail(cluster),
         **_versions_context(request, cluster, short=True),
         "sections": sections,
         "validated_count": validated,
@@ -123,6 +126,7 @@ def master_plan_section_edit(request, pk, key):
             return redirect(f"{reverse('master_plan', args=[cluster.pk])}#section-{key}")
     return render(request, "cluster/masterplan/section_form.html", {
         "cluster": cluster, "form": form, "section": SECTIONS_BY_KEY[key], "row": row,
+        "breadcrumbs": master_plan_trail(cluster, SECTIONS_BY_KEY[key].title),
         "history": history_entries(row),
     }, status=400 if request.method == "POST" else 200)
 
@@ -172,6 +176,7 @@ def master_plan_preview(request, pk):
     context = document_context(preview_snapshot(cluster), draft=True)
     return render(request, "cluster/masterplan/read.html", {
         **context, "cluster": cluster, "version": None,
+        "breadcrumbs": master_plan_trail(cluster, _("Aperçu")),
     })
 
 
@@ -208,7 +213,8 @@ def master_plan_versions(request, pk):
     context = _versions_context(request, cluster, short=short)
     if request.htmx:
         return render(request, "cluster/masterplan/includes/versions_table.html", context)
-    return render(request, "cluster/masterplan/versions.html", context)
+    return render(request, "cluster/masterplan/versions.html", {
+        **context, "breadcrumbs": master_plan_trail(cluster, _("Versions"))})
 
 
 @login_required
@@ -222,6 +228,8 @@ def master_plan_version_detail(request, pk, number):
                                created_at=version.created_at)
     return render(request, "cluster/masterplan/read.html", {
         **context, "cluster": cluster, "version": version,
+        "breadcrumbs": master_plan_trail(
+            cluster, _("Version %(number)s") % {"number": version.number}),
         "can_adopt": can_adopt_master_plan(request.user, cluster),
     })
 
@@ -273,9 +281,12 @@ def master_plan_version_requeue(request, pk, number):
 
 
 def _confirm(request, cluster, version, *, action, title, text, button, danger=False):
-    return render(request, "cluster/masterplan/confirm.html", {
-        "cluster": cluster, "version": version, "title": title, "text": text,
+    return render(request, "confirm.html", {
+        "cluster": cluster, "version": version, "question": title, "text": text,
         "button": button, "danger": danger, "action": action,
+        "cancel_url": reverse("master_plan_version", args=[cluster.pk, version.number]),
+        "breadcrumbs": master_plan_trail(
+            cluster, _("Version %(number)s") % {"number": version.number}),
     })
 
 
@@ -335,7 +346,8 @@ def master_plan_compare(request, pk):
                    .order_by("-number").values_list("number", flat=True))
     if len(numbers) < 2:
         return render(request, "cluster/masterplan/compare.html", {
-            "cluster": cluster, "form": None, "comparisons": None})
+            "cluster": cluster, "form": None, "comparisons": None,
+            "breadcrumbs": master_plan_trail(cluster, _("Comparer"))})
     data = request.GET if "de" in request.GET or "a" in request.GET else {
         "de": numbers[1], "a": numbers[0]}
     form = MasterPlanCompareForm(data, numbers=numbers)
@@ -347,6 +359,7 @@ def master_plan_compare(request, pk):
         comparisons = compare_snapshots(old.snapshot, new.snapshot)
     return render(request, "cluster/masterplan/compare.html", {
         "cluster": cluster, "form": form, "comparisons": comparisons, "old": old, "new": new,
+        "breadcrumbs": master_plan_trail(cluster, _("Comparer")),
     }, status=200 if form.is_valid() else 400)
 
 
@@ -361,6 +374,7 @@ def territory_master_plan(request, slug):
                                created_at=version.created_at)
     return render(request, "cluster/masterplan/public.html", {
         **context, "cluster": version.plan.cluster, "territory": territory, "version": version,
+        "breadcrumbs": territory_trail(territory, _("Schéma directeur")),
     })
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar, Event
 
+from cluster.breadcrumbs import cluster_trail, clusters_trail, step_trail
 from cluster.credentials import ical_token_user
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
@@ -73,7 +74,8 @@ def cluster_create_view(request):
             messages.success(request, _("Le cluster est créé avec sa feuille de route en sept "
                                         "étapes. Ajustez leurs dates au besoin."))
             return redirect("cluster_dashboard", pk=started.cluster.pk)
-    return render(request, "cluster/cluster_form.html", {"form": form},
+    return render(request, "cluster/cluster_form.html", {
+        "form": form, "breadcrumbs": clusters_trail(_("Créer un cluster"))},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -102,6 +104,7 @@ def _step_page(request, cluster, step, *, milestone_form=None, deliverable_form=
     if upload and deliverable_form is None:
         deliverable_form = DeliverableForm(max_mb=settings.DELIVERABLE_MAX_MB)
     return render(request, "cluster/step_detail.html", {
+        "breadcrumbs": cluster_trail(cluster, str(step), from_list=True),
         "cluster": cluster, "step": step, "today": today,
         "milestones": milestones, "late_count": sum(m.late for m in milestones),
         "page": deliverables, "deliverables": deliverables.object_list,
@@ -134,6 +137,7 @@ def step_edit(request, pk, step_pk):
         messages.success(request, _("L'étape est enregistrée."))
         return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
     return render(request, "cluster/step_form.html", {
+        "breadcrumbs": step_trail(cluster, step, _("Modifier")),
         "cluster": cluster, "step": step, "form": form,
     }, status=400 if request.method == "POST" else 200)
 
@@ -173,6 +177,7 @@ def milestone_create(request, pk, step_pk):
             return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
     return render(request, "cluster/milestone_form.html", {
         "cluster": cluster, "step": step, "form": form, "milestone": None,
+        "breadcrumbs": step_trail(cluster, step, _("Nouveau jalon")),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -196,6 +201,7 @@ def milestone_edit(request, pk, milestone_pk):
             return redirect("step_detail", pk=cluster.pk, step_pk=milestone.step_id)
     return render(request, "cluster/milestone_form.html", {
         "cluster": cluster, "step": milestone.step, "form": form, "milestone": milestone,
+        "breadcrumbs": step_trail(cluster, milestone.step, _("Modifier le jalon")),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -224,6 +230,7 @@ def milestone_delete_view(request, pk, milestone_pk):
         return redirect("step_detail", pk=cluster.pk, step_pk=milestone.step_id)
     return render(request, "cluster/milestone_confirm_delete.html", {
         "cluster": cluster, "step": milestone.step, "milestone": milestone,
+        "breadcrumbs": step_trail(cluster, milestone.step, _("Supprimer un jalon")),
     })
 
 
@@ -278,6 +285,7 @@ def deliverable_upload(request, pk, step_pk):
                              % {"title": deliverable.title})
             return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
     return render(request, "cluster/deliverable_form.html", {
+        "breadcrumbs": step_trail(cluster, step, _("Déposer un livrable")),
         "cluster": cluster, "step": step, "form": form,
     }, status=400 if request.method == "POST" else 200)
 
@@ -308,6 +316,7 @@ def deliverable_delete_view(request, pk, deliverable_pk):
         return redirect("step_detail", pk=cluster.pk, step_pk=deliverable.step_id)
     return render(request, "cluster/deliverable_confirm_delete.html", {
         "cluster": cluster, "step": deliverable.step, "deliverable": deliverable,
+        "breadcrumbs": step_trail(cluster, deliverable.step, _("Supprimer un livrable")),
     })
 
 

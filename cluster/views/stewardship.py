@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cluster.breadcrumbs import clusters_trail, trail
 from cluster.errors import DomainError
 from cluster.forms import ClusterRequestDecisionForm, StewardForm
 from cluster.models import ClusterRequest
@@ -18,6 +20,7 @@ from cluster.permissions import (
     visible_cluster_requests,
 )
 from cluster.stewardship import cluster_request_accept, cluster_request_refuse, steward_name
+from territories.breadcrumbs import territory_trail
 from territories.permissions import get_territory_for_reading, steward_of
 
 
@@ -28,6 +31,7 @@ def cluster_request_list(request):
     to_decide = decidable_cluster_requests(request.user).filter(
         status=ClusterRequest.Status.PENDING).select_related("collective", "territory")
     return render(request, "cluster/cluster_request_list.html", {
+        "breadcrumbs": clusters_trail(_("Demandes de cluster")),
         "to_decide": to_decide,
         "others": requests.exclude(pk__in=to_decide.values("pk"))[:100],
     })
@@ -37,6 +41,8 @@ def _detail_page(request, cluster_request, form=None, status=200):
     can_decide = (cluster_request.status == ClusterRequest.Status.PENDING
                   and can_decide_cluster_request(request.user, cluster_request))
     return render(request, "cluster/cluster_request_detail.html", {
+        "breadcrumbs": trail((_("Demandes de cluster"), reverse("cluster_request_list")),
+                             cluster_request.collective.name),
         "cluster_request": cluster_request, "steward": steward_of(cluster_request.territory),
         "can_decide": can_decide, "form": form or ClusterRequestDecisionForm(),
     }, status=status)
@@ -88,5 +94,6 @@ def territory_steward(request, slug):
                          % {"name": collective.name, "territory": territory.name})
         return redirect(territory)
     return render(request, "cluster/territory_steward.html", {
+        "breadcrumbs": territory_trail(territory, _("Collectif animateur")),
         "territory": territory, "steward": steward, "form": form,
     }, status=400 if form.errors else 200)

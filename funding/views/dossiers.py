@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
 from cluster.permissions import get_cluster_for_reading
+from funding.breadcrumbs import calls_trail, dossier_trail, dossiers_trail
 from funding.forms import (
     CallFilterForm,
     DecisionForm,
@@ -61,6 +62,7 @@ from funding.services import (
 )
 from funding.snapshot import dossier_contents, snapshot_display
 from funding.views.reviews import declaration_page, reviewer_gate
+from territories.breadcrumbs import trail
 
 PAGE_SIZE = 20
 
@@ -88,6 +90,7 @@ def call_detail(request, slug):
     call = get_call_for_reading(request.user, slug)
     now = timezone.now()
     return render(request, "funding/call_detail.html", {
+        "breadcrumbs": calls_trail(call.title),
         "call": call, "criteria": list(call.criteria.order_by("position", "pk")),
         "is_open": call.opens_at <= now < call.deadline, "is_closed": call.deadline <= now,
         "clusters": member_clusters_with_dossier(request.user, call),
@@ -103,6 +106,7 @@ def cluster_dossier_list(request, cluster_pk):
     open_calls = visible_calls(request.user).filter(deadline__gt=timezone.now()).exclude(
         pk__in=cluster.dossiers.values("call")).select_related("funder").order_by("deadline")
     return render(request, "funding/dossier_list.html", {
+        "breadcrumbs": dossiers_trail(cluster),
         "cluster": cluster, "page": page, "open_calls": list(open_calls[:PAGE_SIZE]),
         "can_start": can_start_dossier(request.user, cluster),
     })
@@ -130,6 +134,7 @@ def dossier_create(request, cluster_pk):
                                         "chaque membre peut le modifier jusqu'au dépôt."))
             return redirect("funding:dossier_edit", pk=dossier.pk)
     return render(request, "funding/dossier_start.html", {
+        "breadcrumbs": dossiers_trail(cluster, _("Nouveau dossier")),
         "cluster": cluster, "call": call, "form": form,
         "is_closed": call.deadline <= timezone.now(),
     }, status=400 if request.method == "POST" else 200)
@@ -159,6 +164,8 @@ def dossier_detail(request, pk):
     more_info_request = (events[-1] if dossier.status == Dossier.Status.MORE_INFO and events
                          else None)
     return render(request, "funding/dossier_detail.html", {
+        "breadcrumbs": (dossiers_trail(dossier.cluster, dossier.title) if member else calls_trail(
+            (dossier.call.title, dossier.call.get_absolute_url()), dossier.title)),
         "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call,
         "s": snapshot_display(contents) if contents else None, "live": live,
         "checklist": checklist,
@@ -219,6 +226,7 @@ def dossier_edit(request, pk):
             messages.success(request, _("Le dossier est enregistré."))
             return redirect(dossier)
     return render(request, "funding/dossier_form.html", {
+        "breadcrumbs": dossier_trail(dossier, _("Modifier")),
         "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call, "form": form,
     }, status=400 if request.method == "POST" else 200)
 
@@ -252,6 +260,7 @@ def dossier_submit_view(request, pk):
     contents = dossier_contents(dossier)
     checklist = dossier_checklist(dossier, contents=contents)
     return render(request, "funding/dossier_submit.html", {
+        "breadcrumbs": dossier_trail(dossier, _("Déposer")),
         "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call,
         "checklist": checklist, "complete": all(item.ok for item in checklist),
         "error": error, "resubmission": dossier.status == Dossier.Status.MORE_INFO,
@@ -327,5 +336,8 @@ def dossier_request_more_info_view(request, pk):
             messages.success(request, _("La demande de complément est envoyée au collectif."))
             return redirect(dossier)
     return render(request, "funding/dossier_more_info.html", {
+        "breadcrumbs": trail((dossier.call.title, dossier.call.get_absolute_url()),
+                             (dossier.title, dossier.get_absolute_url()),
+                             _("Demander un complément")),
         "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call, "form": form,
     }, status=400 if request.method == "POST" else 200)

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading
+from funding.breadcrumbs import plan_trail, plans_trail
 from funding.filters import SourceFilter
 from funding.forms import BudgetLineForm, ContributionForm, PlanForm
 from funding.models import BudgetLine, Contribution, FundingPlan, FundingSource
@@ -23,6 +25,7 @@ from funding.services import (
     plan_delete,
     plan_save,
 )
+from territories.breadcrumbs import trail
 from territories.locking import VERSION
 
 # Catalogue -------------------------------------------------------------------------------
@@ -46,6 +49,8 @@ def source_detail(request, slug):
     source = get_object_or_404(sources_for_catalogue(), slug=slug)
     today = timezone.localdate()
     return render(request, "funding/source_detail.html", {
+        "breadcrumbs": trail((_("Catalogue des financements"), reverse("funding:source_list")),
+                             source.name),
         "source": source, "themes": list(source.themes.all()), "today": today,
         "is_open": source.is_open_on(today),
     })
@@ -60,6 +65,7 @@ def plan_list(request, cluster_pk):
     for plan in page.object_list:
         plan.gap_total = plan.budget_total - plan.contribution_total
     return render(request, "funding/plan_list.html", {
+        "breadcrumbs": plans_trail(cluster),
         "cluster": cluster, "page": page,
         "can_change": can_change_plans(request.user, cluster),
     })
@@ -71,6 +77,7 @@ def plan_detail_view(request, cluster_pk, plan_pk):
     detail = plan_detail(plan)
     mix = detail["mix"]
     return render(request, "funding/plan_detail.html", {
+        "breadcrumbs": plan_trail(cluster, plan),
         "cluster": cluster, "plan": plan, **detail,
         "can_change": can_change_plans(request.user, cluster),
         "chart": {
@@ -126,7 +133,11 @@ def plan_edit(request, cluster_pk, plan_pk=None):
             messages.success(request, _("Le plan de financement est enregistré."))
             return redirect("funding:plan_detail", cluster_pk=cluster.pk, plan_pk=plan.pk)
     return render(request, "funding/plan_form.html", {
+        "breadcrumbs": plan_trail(cluster, plan, _("Modifier")) if plan.pk else plans_trail(
+            cluster, _("Nouveau plan")),
         "cluster": cluster, "plan": plan, "form": form,
+        "lacks_projects": form.fields["project"].required
+        and not form.fields["project"].queryset.exists(),
     }, status=status if request.method == "POST" else 200)
 
 
@@ -139,16 +150,14 @@ def plan_delete_view(request, cluster_pk, plan_pk):
         plan_delete(plan=plan, by=request.user)
         messages.success(request, _("Le plan de financement est supprimé."))
         return redirect("funding:plan_list", cluster_pk=cluster.pk)
-    return render(request, "funding/confirm_delete.html", {
-        "cluster": cluster, "plan": plan,
-        "title": _("Supprimer le plan « %(title)s » ?") % {"title": plan.title},
-        "consequence": _("Ses dépenses et ses contributions seront effacées avec lui. Cette "
-                         "action est définitive."),
-    })
+    return render(request, "confirm.html", _confirm_delete(
+        cluster, plan, question=_("Supprimer le plan « %(title)s » ?") % {"title": plan.title},
+        text=_("Ses dépenses et ses contributions seront effacées avec lui. Cette action est "
+               "définitive.")))
 
 
 def _row_edit(request, cluster_pk, plan_pk, row_pk, *, model, form_class, save, template,
-              saved_message):
+              saved_message, crumbs):
     """Create or edit one row of a plan (a budget line or a contribution)."""
     cluster, plan = get_plan_for_reading(request.user, cluster_pk, plan_pk)
     require_plan_changes(request.user, cluster)
@@ -165,6 +174,7 @@ def _row_edit(request, cluster_pk, plan_pk, row_pk, *, model, form_class, save, 
             return redirect("funding:plan_detail", cluster_pk=cluster.pk, plan_pk=plan.pk)
     return render(request, template, {
         "cluster": cluster, "plan": plan, "row": row, "form": form,
+        "breadcrumbs": plan_trail(cluster, plan, crumbs[1] if row.pk else crumbs[0]),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -176,11 +186,16 @@ def _row_delete(request, cluster_pk, plan_pk, row_pk, *, model, delete, title, d
         delete(row, request.user)
         messages.success(request, done)
         return redirect("funding:plan_detail", cluster_pk=cluster.pk, plan_pk=plan.pk)
-    return render(request, "funding/confirm_delete.html", {
-        "cluster": cluster, "plan": plan, "title": title(row),
-        "consequence": _("Le plan de financement sera recalculé sans elle. Cette action est "
-                         "définitive."),
-    })
+    return render(request, "confirm.html", _confirm_delete(
+        cluster, plan, question=title(row),
+        text=_("Le plan de financement sera recalculé sans elle. Cette action est définitive.")))
+
+
+def _confirm_delete(cluster, plan, *, question, text):
+    plan_url = reverse("funding:plan_detail", args=[cluster.pk, plan.pk])
+    return {"cluster": cluster, "plan": plan, "question": question, "text": text,
+            "button": _("Supprimer définitivement"), "cancel_url": plan_url,
+            "breadcrumbs": plan_trail(cluster, plan, _("Supprimer"))}
 
 
 @login_required
@@ -189,7 +204,8 @@ def line_edit(request, cluster_pk, plan_pk, line_pk=None):
     return _row_edit(
         request, cluster_pk, plan_pk, line_pk, model=BudgetLine, form_class=BudgetLineForm,
         save=lambda line, fields, by: budget_line_save(line=line, fields=fields, by=by),
-        template="funding/line_form.html", saved_message=_("La dépense est enregistrée."))
+        template="funding/line_form.html", saved_message=_("La dépense est enregistrée."),
+        crumbs=(_("Nouvelle dépense"), _("Modifier la dépense")))
 
 
 @login_required
@@ -212,7 +228,8 @@ def contribution_edit(request, cluster_pk, plan_pk, contribution_pk=None):
         save=lambda contribution, fields, by: contribution_save(contribution=contribution,
                                                                 fields=fields, by=by),
         template="funding/contribution_form.html",
-        saved_message=_("La contribution est enregistrée."))
+        saved_message=_("La contribution est enregistrée."),
+        crumbs=(_("Nouvelle contribution"), _("Modifier la contribution")))
 
 
 @login_required

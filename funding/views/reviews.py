@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
+from funding.breadcrumbs import review_trail
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
 from funding.models import Call, Funder, Review
 from funding.permissions import (
@@ -71,6 +72,7 @@ def review_list(request):
 def declaration_page(request, dossier, form=None, status=403):
     """The dossier's page for a reviewer who has not declared yet: the declaration only."""
     return render(request, "funding/dossier_declare.html", {
+        "breadcrumbs": review_trail(dossier.title),
         "dossier": dossier, "call": dossier.call,
         "form": form or ConflictDeclarationForm(),
     }, status=status)
@@ -156,6 +158,7 @@ def dossier_review(request, pk):
             messages.success(request, _("Votre avis est enregistré."))
             return redirect(dossier)
     return render(request, "funding/review_form.html", {
+        "breadcrumbs": review_trail((dossier.title, dossier.get_absolute_url()), _("Mon avis")),
         "dossier": dossier, "call": dossier.call, "form": form,
     }, status=400 if request.method == "POST" else 200)
 
@@ -184,6 +187,7 @@ def dossier_decide(request, pk):
                                         "prévenu par e-mail."))
             return redirect(dossier)
     return render(request, "funding/decision_form.html", {
+        "breadcrumbs": review_trail((dossier.title, dossier.get_absolute_url()), _("Décision")),
         "dossier": dossier, "call": dossier.call, "form": form,
     }, status=400 if request.method == "POST" else 200)
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading
+from projects.breadcrumbs import community_trail
 from projects.forms import (
     CommunityLeaveForm,
     CommunityMeetingForm,
@@ -52,6 +54,7 @@ def community_view(request, cluster_pk):
     weeks, months = period.period()
     held = meetings_held(cluster, today=today)
     return render(request, "projects/community.html", {
+        "breadcrumbs": community_trail(cluster),
         "cluster": cluster, "today": today, "period": period, "weeks": weeks, "months": months,
         "overview": community_overview(cluster, today=today),
         "drifting": list(drifting_members(cluster, weeks=weeks, today=today)),
@@ -73,6 +76,7 @@ def community_member_list_view(request, cluster_pk):
     members = community_members(cluster, include_departed=include_departed)
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/community_members.html", {
+        "breadcrumbs": community_trail(cluster, _("Personnes")),
         "cluster": cluster, "page": page, "include_departed": include_departed,
         "query": "departs=1" if include_departed else "",
     })
@@ -101,6 +105,9 @@ def community_member_edit_view(request, cluster_pk, member_pk=None):
                              % {"name": member.name})
             return redirect("projects:community_members", cluster_pk=cluster.pk)
     return render(request, "projects/community_member_form.html", {
+        "breadcrumbs": community_trail(
+            cluster, (_("Personnes"), reverse("projects:community_members", args=[cluster.pk])),
+            _("Modifier") if member.pk else _("Ajouter")),
         "cluster": cluster, "form": form, "member": member,
     }, status=400 if request.method == "POST" else 200)
 
@@ -125,6 +132,8 @@ def community_member_leave_view(request, cluster_pk, member_pk):
             return redirect("projects:community_members", cluster_pk=cluster.pk)
     return render(request, "projects/community_member_leave.html", {
         "cluster": cluster, "form": form, "member": member,
+        "breadcrumbs": community_trail(cluster, (_("Personnes"), reverse(
+            "projects:community_members", args=[cluster.pk])), _("Départ")),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -133,6 +142,7 @@ def community_meeting_list_view(request, cluster_pk):
     cluster = _community_of(request, cluster_pk)
     page = Paginator(community_meetings(cluster), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/community_meetings.html", {
+        "breadcrumbs": community_trail(cluster, _("Rencontres")),
         "cluster": cluster, "page": page, "today": timezone.localdate(),
     })
 
@@ -161,5 +171,9 @@ def community_meeting_edit_view(request, cluster_pk, meeting_pk=None):
                              % {"title": meeting.title})
             return redirect("projects:community_meetings", cluster_pk=cluster.pk)
     return render(request, "projects/community_meeting_form.html", {
+        "breadcrumbs": community_trail(
+            cluster, (_("Rencontres"), reverse("projects:community_meetings", args=[cluster.pk])),
+            _("Modifier") if meeting.pk else _("Nouvelle")),
+        "has_members": form.fields["attendees"].queryset.exists(),
         "cluster": cluster, "form": form, "meeting": meeting, "today": timezone.localdate(),
     }, status=400 if request.method == "POST" else 200)

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from cluster.breadcrumbs import cluster_trail
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading, role_in
+from projects.breadcrumbs import event_trail, events_trail
 from projects.forms import AttendanceForm, EventDeleteForm, EventForm, RegistrationForm
 from projects.models import Event, Registration
 from projects.permissions import (
@@ -59,6 +61,7 @@ def event_list(request, cluster_pk):
     events = upcoming_first(events_with_counts(cluster.events.select_related("place")), now)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "projects/event_list.html", {
+        "breadcrumbs": cluster_trail(cluster, _("Évènements"), from_list=True),
         "cluster": cluster, "page": page, "now": now,
         "can_manage": can_manage_events(request.user, cluster),
     })
@@ -82,6 +85,7 @@ def event_create_view(request, cluster_pk):
             return redirect("projects:event_manage", cluster_pk=cluster.pk, pk=event.pk)
     return render(request, "projects/event_form.html", {
         "cluster": cluster, "form": form, "event": None,
+        "breadcrumbs": events_trail(cluster, _("Nouvel évènement")),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -116,6 +120,7 @@ def event_update_view(request, cluster_pk, pk):
             return redirect("projects:event_manage", cluster_pk=cluster.pk, pk=event.pk)
     return render(request, "projects/event_form.html", {
         "cluster": cluster, "form": form, "event": event,
+        "breadcrumbs": event_trail(cluster, event, _("Modifier")),
     }, status=status if request.method == "POST" else 200)
 
 
@@ -139,6 +144,7 @@ def event_delete_view(request, cluster_pk, pk):
             return redirect("projects:event_list", cluster_pk=cluster.pk)
     return render(request, "projects/event_confirm_delete.html", {
         "cluster": cluster, "event": event, "form": form, **counts,
+        "breadcrumbs": event_trail(cluster, event, _("Supprimer")),
     }, status=400 if form.errors else 200)
 
 
@@ -171,6 +177,7 @@ def event_manage(request, cluster_pk, pk):
     cancelled = [r for r in registrations if r.status == Registration.Status.CANCELLED]
     today = timezone.localdate()
     return render(request, "projects/event_manage.html", {
+        "breadcrumbs": events_trail(event.cluster, event.title),
         "cluster": event.cluster, "event": event, "confirmed": confirmed, "waiting": waiting,
         "cancelled_count": len(cancelled),
         "attended_count": sum(1 for r in confirmed if r.attended),

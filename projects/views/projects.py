@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster.errors import DomainError
 from cluster.permissions import get_cluster_for_reading, steered_clusters
+from projects.breadcrumbs import projects_trail
 from projects.filters import ProjectFilter
 from projects.forms import ProjectForm, PrototypeDecisionForm, ReplicationForm, StageMoveForm
 from projects.models import Project
@@ -32,11 +33,18 @@ from projects.services import (
 from territories.locking import VERSION
 
 
+def _form_choices(form):
+    """Say whether the project form has défis and carriers to offer, for its warnings."""
+    return {"has_challenges": form.fields["challenge"].queryset.exists(),
+            "has_carriers": form.fields["carriers"].queryset.exists()}
+
+
 @login_required
 def project_board_view(request, cluster_pk):
     cluster = get_cluster_for_reading(request.user, cluster_pk)
     columns = project_board(cluster.projects.all())
     return render(request, "projects/board.html", {
+        "breadcrumbs": projects_trail(cluster),
         "cluster": cluster, "columns": columns,
         "total": sum(len(projects) for _stage, _label, projects in columns),
         "can_work_on": can_work_on(request.user, cluster),
@@ -52,6 +60,7 @@ def project_list_view(request, cluster_pk):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "projects/project_list.html", {
+        "breadcrumbs": projects_trail(cluster, _("Liste")),
         "cluster": cluster, "filters": filters, "page": page, "query": query.urlencode(),
         "can_work_on": can_work_on(request.user, cluster),
     })
@@ -80,7 +89,8 @@ def project_create_view(request, cluster_pk):
             messages.success(request, _("Le projet est créé, à l'étape « idée »."))
             return redirect(project)
     return render(request, "projects/project_form.html", {
-        "cluster": cluster, "form": form, "project": project,
+        "breadcrumbs": projects_trail(cluster, _("Nouveau projet")),
+        "cluster": cluster, "form": form, "project": project, **_form_choices(form),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -106,7 +116,8 @@ def project_update_view(request, slug):
             messages.success(request, _("Le projet est enregistré."))
             return redirect(project)
     return render(request, "projects/project_form.html", {
-        "cluster": project.cluster, "form": form, "project": project,
+        "breadcrumbs": projects_trail(project.cluster, _("Modifier")),
+        "cluster": project.cluster, "form": form, "project": project, **_form_choices(form),
     }, status=status if request.method == "POST" else 200)
 
 
@@ -132,9 +143,12 @@ def project_detail_view(request, slug):
         **project_detail(project),
     }
     if editable:
+        decision_form = PrototypeDecisionForm(meetings=steering_meetings_for(project))
         context.update(
+            breadcrumbs=projects_trail(cluster, project.title),
             stage_form=StageMoveForm(choices=_stage_choices(project)),
-            decision_form=PrototypeDecisionForm(meetings=steering_meetings_for(project)),
+            decision_form=decision_form,
+            has_meetings=decision_form.fields["meeting"].queryset.exists(),
             history=project.history.select_related("history_user")[:15],
         )
     return render(request, "projects/project_detail.html", context)

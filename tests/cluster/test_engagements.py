@@ -178,7 +178,7 @@ def test_list_shows_totals_by_kind_and_counts_by_size(client, member_a, cluster,
     assert {row["label"]: row["count"] for row in response.context["by_size"]} == {
         "TPE": 2, "PME": 2, "ETI": 0, "grand groupe": 0}
     text = page_text(response)
-    assert "21\xa0500,50 €" in text
+    assert "21\u202f500,50\xa0€" in text  # cluster.formatting.euros
     assert "Ajouter un engagement" not in text  # a member reads
 
 
@@ -218,7 +218,7 @@ def test_the_edit_page_shows_who_changed_what_and_when(client, facilitator, enga
                                start_date="2026-02-01"))
     text = page_text(client.get(url))
     assert "Camille Martin : modification" in text
-    assert "Valeur (€) : 1\xa0000 → 2\xa0000" in text
+    assert "Valeur (€) : 1\u202f000 → 2\u202f000" in text  # cluster.formatting.number
     assert "Depuis le : — → 01/02/2026" in text
     assert "Camille Martin : création" in text
 

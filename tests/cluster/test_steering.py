@@ -344,7 +344,7 @@ def test_dashboard_shows_engaged_companies_the_last_comite_and_cooperation_terri
     client.force_login(member_a)
     response = client.get(reverse("cluster_dashboard", args=[cluster.pk]))
     text = visible_text(response)
-    assert "2 engagements" in text and "12\xa0500 € de valeur totale" in text
+    assert "2 engagements" in text and "12\u202f500\xa0€ de valeur totale" in text
     assert "Dernier comité : Comité de lancement" in text and "2 décisions" in text
     assert "Prochain comité : Comité d'automne" in text
     assert 'href="/territoires/quartiers-nord/"' in page_text(response)

@@ -67,7 +67,7 @@ def test_submitting_renders_the_pdf_from_the_snapshot(submitted):
     assert "Mobilisation des entreprises engagées" in text
     assert "Page 1 sur" in text
     # Dates in French, user text as text: nothing of it is read as HTML.
-    assert "1 janvier 2029" in text
+    assert "1er janvier 2029" in text  # cluster.formatting.day, as in the schéma directeur
     assert '<img src="http://exemple.invalid/x.png"> & <b>gras</b>' in text
 
 

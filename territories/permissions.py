@@ -212,8 +212,10 @@ def visible_items(user, queryset):
     )
 
 
-def get_item_for_reading(user, model, territory, pk):
-    item = visible_items(user, model.objects.filter(territory=territory, pk=pk)).first()
+def get_item(access, model, pk):
+    """Return the item `pk` of the access's territory if the person may read it, else 404."""
+    item = visible_items(access.user, model.objects.filter(territory=access.territory,
+                                                           pk=pk)).first()
     if item is None:
         raise Http404(_("Élément introuvable."))
     return item
@@ -225,7 +227,7 @@ def get_item_for_editing(access, model, pk):
     404 when they may not even read it (a draft stays unseen), 403 when they
     may read but not change it.
     """
-    item = get_item_for_reading(access.user, model, access.territory, pk)
+    item = get_item(access, model, pk)
     access.require("map")
     return item
 

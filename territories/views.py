@@ -16,8 +16,8 @@ from territories.locking import BASE, VERSION, VersionedFormMixin
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
 from territories.permissions import (
     get_import_for_editing,
+    get_item,
     get_item_for_editing,
-    get_item_for_reading,
     steward_of,
     territory_access,
     visible_items,
@@ -173,7 +173,7 @@ def item_detail(request, slug, pk, kind):
     kind = KINDS[kind]
     access = territory_access(request.user, slug)
     territory = access.territory
-    item = get_item_for_reading(request.user, kind.model, territory, pk)
+    item = get_item(access, kind.model, pk)
     return render(request, f"territories/{kind.name}_detail.html", {
         "territory": territory, "kind": kind, "item": item,
         "access": access,

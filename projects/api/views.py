@@ -232,6 +232,8 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             registration = registration_create(event=event, **serializer.validated_data)
             return Response(RegistrationSerializer(registration).data,
                             status=status.HTTP_201_CREATED)
+        if not request.user.is_authenticated:
+            self.permission_denied(request)  # 401: sign in first
         self.access_of(event).require("manage_events")
         page = self.paginate_queryset(event.registrations.order_by("created_at", "pk"))
         return self.get_paginated_response(RegistrationSerializer(page, many=True).data)

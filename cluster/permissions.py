@@ -70,33 +70,42 @@ def _role(user, row):
     return STAFF if user.is_staff else row.person_role
 
 
-# Clusters -----------------------------------------------------------------------------------
-
 @dataclass(frozen=True)
-class ClusterAccess(Access):
-    """A cluster and the person's role in it: "staff", "facilitator", "member" or None."""
+class RoleAccess(Access):
+    """Rights that follow the person's role in a collective: "staff", "facilitator",
+    "member" or None (then they may not even read)."""
 
-    cluster: Cluster
     role: str | None
-
-    messages = CLUSTER_MESSAGES
 
     @property
     def can_read(self):
         return self.role is not None
 
     @property
-    def can_steer(self):
-        """Facilitators of the cluster's collective and staff change its roadmap and défis."""
+    def leads(self):
+        """Whether the person facilitates the collective, or is staff."""
         return self.role in (STAFF, FACILITATOR)
 
-    can_steer_commitments = can_steer
-    can_adopt_master_plan = can_steer
+
+# Clusters -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClusterAccess(RoleAccess):
+    """A cluster and the person's role in its collective."""
+
+    cluster: Cluster
+
+    messages = CLUSTER_MESSAGES
+
+    # Facilitators of the cluster's collective and staff change its roadmap and défis.
+    can_steer = RoleAccess.leads
+    can_steer_commitments = RoleAccess.leads
+    can_adopt_master_plan = RoleAccess.leads
     # Every member of the collective records measurements, uploads deliverables and
     # writes the schéma directeur's sections.
-    can_measure = can_read
-    can_upload = can_read
-    can_write_master_plan = can_read
+    can_measure = RoleAccess.can_read
+    can_upload = RoleAccess.can_read
+    can_write_master_plan = RoleAccess.can_read
 
 
 def cluster_access(user, pk, *, cls=ClusterAccess):
@@ -215,24 +224,17 @@ def visible_collectives(user):
 
 
 @dataclass(frozen=True)
-class CollectiveAccess(Access):
-    """A collective and the person's role in it: "staff", "facilitator", "member" or None."""
+class CollectiveAccess(RoleAccess):
+    """A collective and the person's role in it."""
 
     collective: Collective
-    role: str | None
 
     messages = COLLECTIVE_MESSAGES
 
-    @property
-    def can_read(self):
-        return self.role is not None
-
-    @property
-    def can_manage(self):
-        """Facilitators of the collective and staff manage its people and member actors."""
-        return self.role in (STAFF, FACILITATOR)
-
-    can_start_cluster = can_manage
+    # Facilitators of the collective and staff manage its people and member actors, and
+    # start its clusters.
+    can_manage = RoleAccess.leads
+    can_start_cluster = RoleAccess.leads
 
 
 def collective_access(user, slug):

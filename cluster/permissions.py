@@ -1,8 +1,12 @@
-"""Who may see or change what in the cluster app: one helper per object type.
+"""Who may see or change what in the cluster app: one access object per object type.
 
 A cluster is read by the members of its collective and by staff; facilitators
 of the collective (and staff) change its roadmap and défis; every member
 records measurements. Anyone else gets a 404: they must not learn it exists.
+
+Pages, API views and templates ask the access object (`cluster_access(user, pk)`,
+`collective_access`, `cluster_request_access`, `person_access`): it is read in one query
+and `access.require("steer")` refuses with the message of the tables below.
 """
 
 from dataclasses import dataclass

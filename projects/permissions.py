@@ -16,6 +16,7 @@ from rest_framework.settings import api_settings
 
 from cluster.permissions import (
     CLUSTER_MESSAGES,
+    STAFF,
     ClusterAccess,
     access_to_cluster,
     cluster_access,
@@ -87,7 +88,7 @@ def project_access(user, slug):
     project = projects.first()
     if project is None:
         raise Http404(_("Projet introuvable."))
-    role = ("staff" if user.is_staff else project.person_role) if signed_in else None
+    role = (STAFF if user.is_staff else project.person_role) if signed_in else None
     if role is None and not project.is_published:
         raise Http404(_("Projet introuvable."))
     return ProjectAccess(cluster=project.cluster, role=role, project=project, user=user)

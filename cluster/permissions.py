@@ -1,14 +1,21 @@
-"""Who may see or change what in the cluster app: one helper per object type.
+"""Who may see or change what in the cluster app: one access object per object type.
 
 A cluster is read by the members of its collective and by staff; facilitators
 of the collective (and staff) change its roadmap and défis; every member
 records measurements. Anyone else gets a 404: they must not learn it exists.
+
+Pages, API views and templates ask the access object (`cluster_access(user, pk)`,
+`collective_access`, `cluster_request_access`, `person_access`): it is read in one query
+and `access.require("steer")` refuses with the message of the tables below.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from cluster.models import (
@@ -19,7 +26,108 @@ from cluster.models import (
     MasterPlanVersion,
     Membership,
 )
-from territories.permissions import get_territory_for_reading, visible_territories
+from territories.permissions import Access, get_territory_for_reading, visible_territories
+
+STAFF = "staff"
+FACILITATOR = Membership.Role.FACILITATOR
+
+# What a person is told when refused, one line per right of the access objects below.
+CLUSTER_MESSAGES = {
+    "steer": _("Seuls les animateur·rices du collectif modifient la feuille de route et les "
+               "défis."),
+    "steer_commitments": _("Seuls les animateur·rices du collectif modifient les entreprises "
+                           "engagées et le comité de pilotage."),
+    "measure": _("Seuls les membres du collectif enregistrent des mesures."),
+    "upload": _("Seuls les membres du collectif déposent des livrables."),
+    "write_master_plan": _("Seuls les membres du collectif rédigent le schéma directeur."),
+    "adopt_master_plan": _("Seuls les animateur·rices du collectif valident les sections, "
+                           "génèrent et publient le schéma directeur."),
+}
+COLLECTIVE_MESSAGES = {
+    "manage": _("Seuls les animateur·rices du collectif gèrent ses membres, ses invitations "
+                "et ses acteurs."),
+    "start_cluster": _("Seuls les animateur·rices du collectif créent ses clusters."),
+}
+CLUSTER_REQUEST_MESSAGES = {
+    "decide": _("Seuls les animateur·rices du collectif qui anime ce territoire et l'équipe "
+                "nationale répondent aux demandes de cluster."),
+}
+PERSON_MESSAGES = {
+    "create_cluster": _("Seuls les animateur·rices d'un collectif et l'équipe nationale créent "
+                        "des clusters."),
+    "name_steward": _("Seule l'équipe nationale désigne le collectif qui anime un "
+                      "territoire."),
+}
+
+
+def _signed_in(user):
+    return user.is_authenticated and user.is_active
+
+
+def with_role(queryset, user, collective_path):
+    """Annotate each row with the person's role in the collective at `collective_path`."""
+    return queryset.annotate(person_role=Subquery(Membership.objects.filter(
+        collective=OuterRef(collective_path), user=user).values("role")[:1]))
+
+
+def _role(user, row):
+    return STAFF if user.is_staff else row.person_role
+
+
+@dataclass(frozen=True)
+class RoleAccess(Access):
+    """Rights that follow the person's role in a collective: "staff", "facilitator",
+    "member" or None (then they may not even read)."""
+
+    role: str | None
+
+    @property
+    def can_read(self):
+        return self.role is not None
+
+    @property
+    def leads(self):
+        """Whether the person facilitates the collective, or is staff."""
+        return self.role in (STAFF, FACILITATOR)
+
+
+# Clusters -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClusterAccess(RoleAccess):
+    """A cluster and the person's role in its collective."""
+
+    cluster: Cluster
+
+    messages = CLUSTER_MESSAGES
+
+    # Facilitators of the cluster's collective and staff change its roadmap and défis.
+    can_steer = RoleAccess.leads
+    can_steer_commitments = RoleAccess.leads
+    can_adopt_master_plan = RoleAccess.leads
+    # Every member of the collective records measurements, uploads deliverables and
+    # writes the schéma directeur's sections.
+    can_measure = RoleAccess.can_read
+    can_upload = RoleAccess.can_read
+    can_write_master_plan = RoleAccess.can_read
+
+
+def cluster_access(user, pk, *, cls=ClusterAccess):
+    """Return the access to the cluster `pk`, in one query; 404 when the person may not read
+    it: they must not learn it exists."""
+    if not _signed_in(user):
+        raise Http404(_("Cluster introuvable."))
+    clusters = Cluster.objects.select_related("collective", "territory").filter(pk=pk)
+    cluster = (clusters if user.is_staff else with_role(clusters, user, "collective")).first()
+    role = None if cluster is None else _role(user, cluster)
+    if role is None:
+        raise Http404(_("Cluster introuvable."))
+    return cls(cluster=cluster, role=role)
+
+
+def access_to_cluster(user, cluster, *, cls=ClusterAccess):
+    """Return the access to a cluster already loaded (through one of its objects)."""
+    return cls(cluster=cluster, role=role_in(user, cluster))
 
 
 def get_api_token_for(user, digest):
@@ -28,7 +136,7 @@ def get_api_token_for(user, digest):
 
 
 def visible_clusters(user):
-    if not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return Cluster.objects.none()
     if user.is_staff:
         return Cluster.objects.all()
@@ -47,36 +155,21 @@ def steered_clusters(user):
 
 def role_in(user, cluster):
     """Return "staff", "facilitator", "member" or None for the person and the cluster."""
-    if not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return None
     if user.is_staff:
-        return "staff"
-    membership = cluster.collective.memberships.filter(user=user).first()
-    return membership.role if membership else None
+        return STAFF
+    return cluster.collective.memberships.filter(user=user).values_list(
+        "role", flat=True).first()
 
 
+# Kept for the funding app until it has its own access objects.
 def get_cluster_for_reading(user, pk):
-    cluster = visible_clusters(user).select_related("collective", "territory").filter(
-        pk=pk).first()
-    if cluster is None:
-        raise Http404("Cluster introuvable.")
-    return cluster
+    return cluster_access(user, pk).cluster
 
 
 def can_steer(user, cluster):
-    """Facilitators of the cluster's collective and staff change its roadmap and défis."""
-    return role_in(user, cluster) in ("staff", Membership.Role.FACILITATOR)
-
-
-def require_steering(user, cluster):
-    if not can_steer(user, cluster):
-        raise PermissionDenied("Seuls les animateur·rices du collectif modifient la feuille de "
-                               "route et les défis.")
-
-
-def can_measure(user, cluster):
-    """Every member of the collective records measurements."""
-    return role_in(user, cluster) is not None
+    return access_to_cluster(user, cluster).can_steer
 
 
 # Roadmap: cluster creation, deliverables, calendar feed ------------------------------------
@@ -92,31 +185,31 @@ def collectives_for_new_cluster(user):
                                      memberships__role=Membership.Role.FACILITATOR)
 
 
-def can_create_cluster(user):
-    return collectives_for_new_cluster(user).exists()
+@dataclass(frozen=True)
+class PersonAccess(Access):
+    """What a person may do outside any one object: start a cluster, name a steward."""
+
+    user: object
+
+    messages = PERSON_MESSAGES
+
+    @cached_property
+    def can_create_cluster(self):
+        return collectives_for_new_cluster(self.user).exists()
+
+    @property
+    def can_name_steward(self):
+        return _signed_in(self.user) and self.user.is_staff
 
 
-def require_cluster_creator(user):
-    if not can_create_cluster(user):
-        raise PermissionDenied("Seuls les animateur·rices d'un collectif et l'équipe nationale "
-                               "créent des clusters.")
+def person_access(user):
+    return PersonAccess(user=user)
 
 
-def can_upload_deliverable(user, cluster):
-    """Facilitators and members of the collective (and staff) upload deliverables."""
-    return role_in(user, cluster) is not None
-
-
-def require_uploader(user, cluster):
-    if not can_upload_deliverable(user, cluster):
-        raise PermissionDenied("Seuls les membres du collectif déposent des livrables.")
-
-
-def get_deliverable_for_reading(user, cluster_pk, pk):
-    """Return the deliverable of a cluster the person reads, or 404."""
-    cluster = get_cluster_for_reading(user, cluster_pk)
+def get_deliverable(access, pk):
+    """Return the deliverable `pk` of the access's cluster, or 404."""
     return get_object_or_404(Deliverable.objects.select_related("step"), pk=pk,
-                             step__cluster=cluster)
+                             step__cluster=access.cluster)
 
 
 # A calendar app fetches the milestones feed without a session: the link carries a signed
@@ -134,47 +227,41 @@ def visible_collectives(user):
     return Collective.objects.filter(memberships__user=user)
 
 
-def get_collective_for_reading(user, slug):
-    collective = visible_collectives(user).filter(slug=slug).first()
-    if collective is None:
-        raise Http404("Collectif introuvable.")
-    return collective
+@dataclass(frozen=True)
+class CollectiveAccess(RoleAccess):
+    """A collective and the person's role in it."""
+
+    collective: Collective
+
+    messages = COLLECTIVE_MESSAGES
+
+    # Facilitators of the collective and staff manage its people and member actors, and
+    # start its clusters.
+    can_manage = RoleAccess.leads
+    can_start_cluster = RoleAccess.leads
 
 
-def collective_role(user, collective):
-    """Return "staff", "facilitator", "member" or None for the person and the collective."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if user.is_staff:
-        return "staff"
-    membership = collective.memberships.filter(user=user).first()
-    return membership.role if membership else None
+def collective_access(user, slug):
+    """Return the access to the collective `slug`, in one query; 404 for anyone else."""
+    if not _signed_in(user):
+        raise Http404(_("Collectif introuvable."))
+    collectives = Collective.objects.filter(slug=slug)
+    collective = (collectives if user.is_staff else with_role(collectives, user, "pk")).first()
+    role = None if collective is None else _role(user, collective)
+    if role is None:
+        raise Http404(_("Collectif introuvable."))
+    return CollectiveAccess(collective=collective, role=role)
 
 
-def can_manage_collective(user, collective):
-    """Facilitators of the collective and staff manage its people and member actors."""
-    return collective_role(user, collective) in ("staff", Membership.Role.FACILITATOR)
-
-
-def require_collective_management(user, collective):
-    if not can_manage_collective(user, collective):
-        raise PermissionDenied("Seuls les animateur·rices du collectif gèrent ses membres, ses "
-                               "invitations et ses acteurs.")
-
-
-# Engaged companies, comité de pilotage, measurements in bulk ------------------------------
-# Members of the collective read them; facilitators and staff change the engagements and
-# the comité de pilotage (can_steer); every member records measurements (can_measure).
-
-def require_steering_commitments(user, cluster):
-    if not can_steer(user, cluster):
-        raise PermissionDenied("Seuls les animateur·rices du collectif modifient les "
-                               "entreprises engagées et le comité de pilotage.")
-
-
-def require_measuring(user, cluster):
-    if not can_measure(user, cluster):
-        raise PermissionDenied("Seuls les membres du collectif enregistrent des mesures.")
+def access_to_collective(user, collective):
+    """Return the access to a collective already loaded."""
+    if not _signed_in(user):
+        role = None
+    elif user.is_staff:
+        role = STAFF
+    else:
+        role = collective.memberships.filter(user=user).values_list("role", flat=True).first()
+    return CollectiveAccess(collective=collective, role=role)
 
 
 # Schéma directeur --------------------------------------------------------------------------
@@ -183,27 +270,6 @@ def require_measuring(user, cluster):
 # its facilitators (and staff) validate sections, generate versions, publish one on the
 # territory's public page and withdraw it. A published version is public (read by anyone
 # who may read the territory); unpublished ones stay the collective's: 404 for others.
-
-def can_write_master_plan(user, cluster):
-    """Every member of the collective writes the sections."""
-    return role_in(user, cluster) is not None
-
-
-def require_master_plan_writer(user, cluster):
-    if not can_write_master_plan(user, cluster):
-        raise PermissionDenied("Seuls les membres du collectif rédigent le schéma directeur.")
-
-
-def can_adopt_master_plan(user, cluster):
-    """Facilitators and staff validate sections, generate and publish versions."""
-    return can_steer(user, cluster)
-
-
-def require_master_plan_adopter(user, cluster):
-    if not can_adopt_master_plan(user, cluster):
-        raise PermissionDenied("Seuls les animateur·rices du collectif valident les sections, "
-                               "génèrent et publient le schéma directeur.")
-
 
 def readable_master_plan_versions(user):
     """Return the versions the person reads: all those of their clusters, and published ones
@@ -214,12 +280,11 @@ def readable_master_plan_versions(user):
             plan__cluster__territory__in=visible_territories(user)))
 
 
-def get_master_plan_version(cluster, number):
-    """Return the version `number` of a cluster, or 404; the caller checked the person reads
-    the cluster (get_cluster_for_reading)."""
+def get_master_plan_version(access, number):
+    """Return the version `number` of the access's cluster, or 404."""
     return get_object_or_404(
         MasterPlanVersion.objects.select_related("created_by", "published_by", "plan"),
-        plan__cluster=cluster, number=number)
+        plan__cluster=access.cluster, number=number)
 
 
 def get_published_master_plan(user, slug):
@@ -231,7 +296,7 @@ def get_published_master_plan(user, slug):
     ).select_related("plan__cluster__collective", "created_by").order_by(
         "-published_at", "-pk").first()
     if version is None:
-        raise Http404("Aucun schéma directeur publié pour ce territoire.")
+        raise Http404(_("Aucun schéma directeur publié pour ce territoire."))
     return territory, version
 
 
@@ -267,26 +332,39 @@ def decidable_cluster_requests(user):
             **_facilitated_by(user)))
 
 
-def get_cluster_request_for_reading(user, pk):
+@dataclass(frozen=True)
+class ClusterRequestAccess(Access):
+    """A request for a cluster and whether the person decides it (whatever its status)."""
+
+    cluster_request: ClusterRequest
+    decider: bool
+
+    messages = CLUSTER_REQUEST_MESSAGES
+
+    @property
+    def can_decide(self):
+        return self.decider
+
+    @property
+    def can_answer(self):
+        """Whether the page offers to decide: the request still waits for an answer."""
+        return self.decider and self.cluster_request.status == ClusterRequest.Status.PENDING
+
+
+def cluster_request_access(user, pk):
+    """Return the access to the request `pk`, in one query; 404 for anyone else."""
     cluster_request = visible_cluster_requests(user).select_related(
-        "collective", "territory", "requested_by", "decided_by", "cluster").filter(
+        "collective", "territory", "requested_by", "decided_by", "cluster").annotate(
+        decider=Exists(decidable_cluster_requests(user).filter(pk=OuterRef("pk")))).filter(
         pk=pk).first()
     if cluster_request is None:
-        raise Http404("Demande introuvable.")
-    return cluster_request
+        raise Http404(_("Demande introuvable."))
+    return ClusterRequestAccess(cluster_request=cluster_request,
+                                decider=cluster_request.decider)
 
 
-def can_decide_cluster_request(user, cluster_request):
-    return decidable_cluster_requests(user).filter(pk=cluster_request.pk).exists()
-
-
-def require_cluster_request_decider(user, cluster_request):
-    if not can_decide_cluster_request(user, cluster_request):
-        raise PermissionDenied("Seuls les animateur·rices du collectif qui anime ce territoire "
-                               "et l'équipe nationale répondent aux demandes de cluster.")
-
-
-def require_steward_naming(user):
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        raise PermissionDenied("Seule l'équipe nationale désigne le collectif qui anime un "
-                               "territoire.")
+def access_to_cluster_request(user, cluster_request):
+    """Return the access to a request already loaded."""
+    return ClusterRequestAccess(
+        cluster_request=cluster_request,
+        decider=decidable_cluster_requests(user).filter(pk=cluster_request.pk).exists())

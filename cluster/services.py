@@ -50,6 +50,7 @@ from cluster.models import (
     User,
     master_plan_pdf_path,
 )
+from cluster.permissions import access_to_cluster
 from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
 from cluster.roadmap import add_months, plan_steps
 from cluster.selectors import invitation_token_hash
@@ -117,16 +118,20 @@ def cluster_create(*, collective, territory, start_date, duration_months=12):
     return cluster
 
 
-def step_set_status(*, step, status):
-    """Mark a step to do, in progress or done; only one step is in progress at a time."""
+def step_update(*, step, start_date, end_date, status, by):
+    """Change a step's dates and status, for a person who steers the cluster: only one step
+    is in progress at a time."""
+    access_to_cluster(by, step.cluster).require("steer")
     if status not in RoadmapStep.Status.values:
-        raise DomainError("État d'étape inconnu.", code="invalid_status")
+        raise DomainError(_("État d'étape inconnu."), code="invalid_status")
+    if end_date < start_date:
+        raise DomainError(_("La fin de l'étape doit suivre son début."), code="invalid_dates")
     with transaction.atomic():
         if status == RoadmapStep.Status.DOING:
             step.cluster.steps.filter(status=RoadmapStep.Status.DOING).exclude(pk=step.pk) \
                 .update(status=RoadmapStep.Status.TODO)
-        step.status = status
-        step.save(update_fields=["status"])
+        step.start_date, step.end_date, step.status = start_date, end_date, status
+        step.save(update_fields=["start_date", "end_date", "status"])
     return step
 
 

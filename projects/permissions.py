@@ -6,14 +6,92 @@ the community; facilitators (and staff) also delete projects and run events.
 The public reads published projects and published events, nothing else.
 """
 
-from django.core.exceptions import PermissionDenied
+from dataclasses import dataclass
+from functools import cached_property
+
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework.settings import api_settings
 
-from cluster.permissions import can_steer, role_in, visible_clusters
+from cluster.permissions import (
+    CLUSTER_MESSAGES,
+    STAFF,
+    ClusterAccess,
+    access_to_cluster,
+    cluster_access,
+    steered_clusters,
+    visible_clusters,
+    with_role,
+)
 from cluster.ratelimit import ClientAddressThrottle
 from projects.models import Event, Project
+
+PROJECTS_MESSAGES = {
+    **CLUSTER_MESSAGES,
+    "work_on": _("Seuls les membres du collectif modifient ses projets."),
+    "delete": _("Seuls les animateur·rices du collectif suppriment un projet."),
+    "manage_events": _("Seuls les animateur·rices du collectif organisent ses évènements."),
+    "replicate": _("Essaimer un projet se fait vers un cluster que vous animez, sur un autre "
+                   "territoire."),
+}
+
+
+@dataclass(frozen=True)
+class ProjectsAccess(ClusterAccess):
+    """A cluster seen from its projects, community and events."""
+
+    messages = PROJECTS_MESSAGES
+
+    # Members of the collective and staff add and edit projects, the community, decisions;
+    # facilitators and staff delete projects, run events, and take projects up (essaimage).
+    can_work_on = ClusterAccess.can_read
+    can_delete = ClusterAccess.can_steer
+    can_manage_events = ClusterAccess.can_steer
+    can_replicate = ClusterAccess.can_steer
+
+
+def projects_access(user, cluster_pk):
+    """Return the access to the projects of the cluster `cluster_pk`, or 404."""
+    return cluster_access(user, cluster_pk, cls=ProjectsAccess)
+
+
+def access_to_projects(user, cluster):
+    """Return the access to the projects of a cluster already loaded."""
+    return access_to_cluster(user, cluster, cls=ProjectsAccess)
+
+
+@dataclass(frozen=True)
+class ProjectAccess(ProjectsAccess):
+    """A project, the person's role in its cluster, and what they may do with it."""
+
+    project: Project = None
+    user: object = None
+
+    can_read = True  # published, or of the person's clusters: else project_access is a 404
+
+    @cached_property
+    def can_replicate(self):
+        """Whether the person steers a cluster on another territory to take it up in."""
+        return steered_clusters(self.user).exclude(
+            territory=self.cluster.territory_id).exists()
+
+
+def project_access(user, slug):
+    """Return the access to the project `slug`, in one query; 404 when the person may not read
+    it (a draft of another collective)."""
+    projects = Project.objects.select_related(
+        "cluster__collective", "cluster__territory", "challenge", "place").filter(slug=slug)
+    signed_in = user.is_authenticated and user.is_active
+    if signed_in and not user.is_staff:
+        projects = with_role(projects, user, "cluster__collective")
+    project = projects.first()
+    if project is None:
+        raise Http404(_("Projet introuvable."))
+    role = (STAFF if user.is_staff else project.person_role) if signed_in else None
+    if role is None and not project.is_published:
+        raise Http404(_("Projet introuvable."))
+    return ProjectAccess(cluster=project.cluster, role=role, project=project, user=user)
 
 
 def visible_projects(user):
@@ -22,40 +100,6 @@ def visible_projects(user):
         return Project.objects.all()
     return Project.objects.filter(
         Q(is_published=True) | Q(cluster__in=visible_clusters(user)))
-
-
-def get_project_for_reading(user, slug):
-    project = visible_projects(user).select_related(
-        "cluster__collective", "cluster__territory", "challenge", "place").filter(
-        slug=slug).first()
-    if project is None:
-        raise Http404("Projet introuvable.")
-    return project
-
-
-def can_work_on(user, cluster):
-    """Members of the collective and staff add and edit projects, the community, decisions."""
-    return role_in(user, cluster) is not None
-
-
-def require_work_on(user, cluster):
-    if not can_work_on(user, cluster):
-        raise PermissionDenied("Seuls les membres du collectif modifient ses projets.")
-
-
-def can_delete_project(user, project):
-    return can_steer(user, project.cluster)
-
-
-def can_manage_events(user, cluster):
-    """Facilitators of the collective and staff organise the cluster's events."""
-    return can_steer(user, cluster)
-
-
-def require_event_management(user, cluster):
-    if not can_manage_events(user, cluster):
-        raise PermissionDenied("Seuls les animateur·rices du collectif organisent ses "
-                               "évènements.")
 
 
 def visible_events(user):

@@ -24,7 +24,7 @@ from projects.models import (
     Replication,
     StageChange,
 )
-from projects.permissions import require_work_on
+from projects.permissions import access_to_projects
 from territories.locking import claim_version
 from territories.outbox import enqueue
 
@@ -214,6 +214,20 @@ def notify_replication(*, replication_pk):
     return len(emails)
 
 
+@transaction.atomic
+def project_delete(*, project, by):
+    """Delete a project, for a facilitator of its collective or staff.
+
+    A project taken up elsewhere (essaimage) stays, so that its copies keep their origin:
+    unpublish it instead.
+    """
+    access_to_projects(by, project.cluster).require("delete")
+    if project.replications.exists():
+        raise DomainError(_("Ce projet a été essaimé ailleurs : il reste pour garder la "
+                            "filiation. Dépubliez-le plutôt."), code="replicated", status=409)
+    project.delete()
+
+
 # Community --------------------------------------------------------------------------------
 
 
@@ -224,7 +238,7 @@ def community_member_save(*, member, fields, by):
     without case); the structure is one of the actors of the cluster's territory.
     """
     cluster = member.cluster
-    require_work_on(by, cluster)
+    access_to_projects(by, cluster).require("work_on")
     fields = {**fields, "email": (fields.get("email") or "").strip().lower()}
     for name, value in fields.items():
         setattr(member, name, value)
@@ -254,7 +268,7 @@ def community_member_save(*, member, fields, by):
 @transaction.atomic
 def community_member_leave(*, member, left_on, by):
     """Record that the person left the community; their past attendance stays in the history."""
-    require_work_on(by, member.cluster)
+    access_to_projects(by, member.cluster).require("work_on")
     if member.left_on is not None:
         raise DomainError(_("%(name)s a déjà quitté la communauté le %(date)s.") % {
             "name": member.name, "date": date_format(member.left_on, "SHORT_DATE_FORMAT")},
@@ -279,7 +293,7 @@ def community_meeting_save(*, meeting, fields, attendee_ids, by):
     left it before the meeting.
     """
     cluster = meeting.cluster
-    require_work_on(by, cluster)
+    access_to_projects(by, cluster).require("work_on")
     try:
         attendee_ids = {int(pk) for pk in attendee_ids}
     except (TypeError, ValueError):

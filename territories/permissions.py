@@ -15,13 +15,128 @@ Two kinds of editing, two rules:
 The public reads what is published; those who change the map also read drafts.
 """
 
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions
 
 from territories.models import ActorImport, Territory
 
 FACILITATOR = "facilitator"  # cluster's Membership.Role.FACILITATOR, named without importing
+
+
+# Access objects -----------------------------------------------------------------------------
+# Each object type has one: built once per request (one query), it holds the object and what
+# the person may do with it (`can_<right>`); `require(right)` refuses with the French message
+# of that right, the one the 403 page and the API show.
+
+class Access:
+    """Base of the access objects: rights are `can_<right>` attributes, messages a table."""
+
+    messages: ClassVar[dict] = {}
+
+    def require(self, right):
+        """Return the access object when the person has `right`, else raise PermissionDenied
+        with its message."""
+        if not getattr(self, f"can_{right}"):
+            raise PermissionDenied(self.messages[right])
+        return self
+
+
+class AccessPermission(permissions.BasePermission):
+    """The one API permission class: it asks the access object of the view's object.
+
+    Reading follows the queryset (what the person may see). A change asks the right
+    `view.action_rights[view.action]`, else `view.write_right`, of `view.access_of(obj)`;
+    None means the action checks its own rights. Anonymous people only read, and only
+    where the view is `public`.
+    """
+
+    def has_permission(self, request, view):
+        if request.user.is_authenticated:
+            return True
+        return getattr(view, "public", False) and request.method in permissions.SAFE_METHODS
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        right = getattr(view, "action_rights", {}).get(view.action, view.write_right)
+        if right is not None:
+            view.access_of(obj).require(right)
+        return True
+
+
+TERRITORY_MESSAGES = {
+    "create": _("Seuls les animateur·rices et l'équipe nationale créent des territoires."),
+    "edit": _("Seuls l'équipe nationale et les animateur·rices du collectif qui anime ce "
+              "territoire peuvent le modifier."),
+    "map": _("Seuls les membres des collectifs de ce territoire peuvent modifier sa "
+             "cartographie."),
+}
+
+
+@dataclass(frozen=True)
+class TerritoryAccess(Access):
+    """A territory (None for a territory to create) and what the person may do with it.
+
+    `editable` and `mappable` are computed with the territory when it is loaded by
+    `territory_access`; otherwise the first question asks the database.
+    """
+
+    user: object
+    territory: Territory | None
+    editable: bool | None = None
+    mappable: bool | None = None
+
+    messages = TERRITORY_MESSAGES
+
+    @cached_property
+    def can_create(self):
+        return can_create_territory(self.user)
+
+    @cached_property
+    def can_edit(self):
+        """Whether the person changes the territory's record (see editable_territories)."""
+        if self.editable is not None:
+            return self.editable
+        return editable_territories(self.user).filter(pk=self.territory.pk).exists()
+
+    @cached_property
+    def can_map(self):
+        """Whether the person changes the territory's map (see mappable_territories)."""
+        if self.mappable is not None:
+            return self.mappable
+        return mappable_territories(self.user).filter(pk=self.territory.pk).exists()
+
+
+def territory_access(user, slug=None):
+    """Return the access to the territory `slug` (to a new territory when None): 404 when the
+    person may not read it, so drafts stay unseen."""
+    if slug is None:
+        return TerritoryAccess(user=user, territory=None)
+    if user.is_authenticated and user.is_staff:
+        territory = Territory.objects.filter(slug=slug).first()
+        if territory is None:
+            raise Http404(_("Territoire introuvable."))
+        return TerritoryAccess(user=user, territory=territory, editable=True, mappable=True)
+    territory = Territory.objects.filter(slug=slug).annotate(
+        editable=Exists(editable_territories(user).filter(pk=OuterRef("pk"))),
+        mappable=Exists(mappable_territories(user).filter(pk=OuterRef("pk"))),
+    ).first()
+    if territory is None or not (territory.is_published or territory.mappable):
+        raise Http404(_("Territoire introuvable."))
+    return TerritoryAccess(user=user, territory=territory, editable=territory.editable,
+                           mappable=territory.mappable)
+
+
+def access_to_territory(user, territory):
+    """Return the access to a territory already loaded (through an object of its map)."""
+    return TerritoryAccess(user=user, territory=territory)
 
 
 def _signed_in(user):
@@ -69,28 +184,7 @@ def can_create_territory(user):
     return user.is_staff or user.memberships.filter(role=FACILITATOR).exists()
 
 
-def require_creator(user):
-    if not can_create_territory(user):
-        raise PermissionDenied(
-            "Seuls les animateur·rices et l'équipe nationale créent des territoires.")
 
-
-def can_edit_territory(user, territory):
-    """Whether the person may change the territory's record (see editable_territories)."""
-    return editable_territories(user).filter(pk=territory.pk).exists()
-
-
-def require_territory_editor(user, territory):
-    """Refuse anyone who may not change the territory's record: 403 if they may read it."""
-    if not can_edit_territory(user, territory):
-        raise PermissionDenied(
-            "Seuls l'équipe nationale et les animateur·rices du collectif qui anime ce "
-            "territoire peuvent le modifier.")
-
-
-def can_edit_map(user, territory):
-    """Whether the person may change the territory's map (see mappable_territories)."""
-    return mappable_territories(user).filter(pk=territory.pk).exists()
 
 
 def visible_territories(user):
@@ -105,10 +199,7 @@ def visible_territories(user):
 
 def get_territory_for_reading(user, slug):
     """Return the territory if the person may read it; 404 otherwise, so drafts stay unseen."""
-    territory = visible_territories(user).filter(slug=slug).first()
-    if territory is None:
-        raise Http404("Territoire introuvable.")
-    return territory
+    return territory_access(user, slug).territory
 
 
 def visible_items(user, queryset):
@@ -121,36 +212,31 @@ def visible_items(user, queryset):
     )
 
 
-def get_item_for_reading(user, model, territory, pk):
-    item = visible_items(user, model.objects.filter(territory=territory, pk=pk)).first()
+def get_item(access, model, pk):
+    """Return the item `pk` of the access's territory if the person may read it, else 404."""
+    item = visible_items(access.user, model.objects.filter(territory=access.territory,
+                                                           pk=pk)).first()
     if item is None:
-        raise Http404("Élément introuvable.")
+        raise Http404(_("Élément introuvable."))
     return item
 
 
-def get_item_for_editing(user, model, territory, pk):
-    """Return the item of a territory the person edits.
+def get_item_for_editing(access, model, pk):
+    """Return the item of the access's territory, which the person edits.
 
     404 when they may not even read it (a draft stays unseen), 403 when they
     may read but not change it.
     """
-    item = get_item_for_reading(user, model, territory, pk)
-    require_editor(user, territory)
+    item = get_item(access, model, pk)
+    access.require("map")
     return item
 
 
-def require_editor(user, territory):
-    """Refuse anyone who may not change the territory's map: 403 if they may read it."""
-    if not can_edit_map(user, territory):
-        raise PermissionDenied(
-            "Seuls les membres des collectifs de ce territoire peuvent modifier sa cartographie."
-        )
-
-
-def get_import_for_editing(user, territory, pk):
-    """Return an import of actors of a territory the person edits."""
-    require_editor(user, territory)
+def get_import_for_editing(access, pk):
+    """Return an import of actors of the access's territory, which the person edits."""
+    access.require("map")
+    territory = access.territory
     actor_import = ActorImport.objects.filter(territory=territory, pk=pk).first()
     if actor_import is None:
-        raise Http404("Import introuvable.")
+        raise Http404(_("Import introuvable."))
     return actor_import

@@ -18,17 +18,11 @@ from territories.imports import format_report
 from territories.locking import BASE, VERSION, VersionedFormMixin
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
 from territories.permissions import (
-    can_create_territory,
-    can_edit_map,
-    can_edit_territory,
     get_import_for_editing,
+    get_item,
     get_item_for_editing,
-    get_item_for_reading,
-    get_territory_for_reading,
-    require_creator,
-    require_editor,
-    require_territory_editor,
     steward_of,
+    territory_access,
     visible_items,
     visible_territories,
 )
@@ -49,12 +43,12 @@ def territory_list(request):
     territories = with_figures(visible_territories(request.user)).order_by("name")
     page = Paginator(territories, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "territories/territory_list.html", {
-        "page": page, "can_create": can_create_territory(request.user)})
+        "page": page, "access": territory_access(request.user)})
 
 
 def territory_detail(request, slug):
-    territory = get_territory_for_reading(request.user, slug)
-    territory = with_figures(type(territory).objects.filter(pk=territory.pk)).get()
+    access = territory_access(request.user, slug)
+    territory = with_figures(Territory.objects.filter(pk=access.territory.pk)).get()
     counts = {
         kind.name: visible_items(request.user, kind.model.objects.filter(territory=territory))
         .count()
@@ -63,8 +57,7 @@ def territory_detail(request, slug):
     return render(request, "territories/territory_detail.html", {
         "breadcrumbs": territory_trail(territory),
         "territory": territory, "counts": counts, "kinds": KINDS.values(),
-        "can_edit": can_edit_territory(request.user, territory),
-        "can_map": can_edit_map(request.user, territory),
+        "access": access,
         "steward": steward_of(territory), **perimeter_of(territory),
         "key_figures": territory.key_figures.all(),
         "cooperation": visible_territories(request.user).filter(cooperating_with=territory),
@@ -79,11 +72,10 @@ def territory_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def territory_edit(request, slug=None):
     if slug is None:
-        require_creator(request.user)
+        territory_access(request.user).require("create")
         territory = Territory()
     else:
-        territory = get_territory_for_reading(request.user, slug)
-        require_territory_editor(request.user, territory)
+        territory = territory_access(request.user, slug).require("edit").territory
     cooperation = visible_territories(request.user)
     form = forms.TerritoryForm(request.POST or None, instance=territory,
                                cooperation_choices=cooperation)
@@ -169,7 +161,8 @@ KINDS = {
 
 def item_list(request, slug, kind):
     kind = KINDS[kind]
-    territory = get_territory_for_reading(request.user, slug)
+    access = territory_access(request.user, slug)
+    territory = access.territory
     items = visible_items(request.user, kind.model.objects.filter(territory=territory))
     items = items.select_related("territory", *kind.select_related).order_by("name", "pk")
     filterset = kind.filterset_class(request.GET, queryset=items)
@@ -179,18 +172,19 @@ def item_list(request, slug, kind):
     return render(request, "territories/item_list.html", {
         "breadcrumbs": territory_trail(territory, capfirst(kind.verbose_name_plural)),
         "territory": territory, "kind": kind, "filter": filterset, "page": page,
-        "query": query.urlencode(), "can_edit": can_edit_map(request.user, territory),
+        "query": query.urlencode(), "access": access,
     })
 
 
 def item_detail(request, slug, pk, kind):
     kind = KINDS[kind]
-    territory = get_territory_for_reading(request.user, slug)
-    item = get_item_for_reading(request.user, kind.model, territory, pk)
+    access = territory_access(request.user, slug)
+    territory = access.territory
+    item = get_item(access, kind.model, pk)
     return render(request, f"territories/{kind.name}_detail.html", {
         "breadcrumbs": item_kind_trail(territory, kind, item.name),
         "territory": territory, "kind": kind, "item": item,
-        "can_edit": can_edit_map(request.user, territory),
+        "access": access,
     })
 
 
@@ -198,12 +192,13 @@ def item_detail(request, slug, pk, kind):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, slug, kind, pk=None):
     kind = KINDS[kind]
-    territory = get_territory_for_reading(request.user, slug)
+    access = territory_access(request.user, slug)
+    territory = access.territory
     if pk is None:
-        require_editor(request.user, territory)
+        access.require("map")
         item = kind.model(territory=territory)
     else:
-        item = get_item_for_editing(request.user, kind.model, territory, pk)
+        item = get_item_for_editing(access, kind.model, pk)
     extra = {"territory": territory} if kind.form_needs_territory else {}
     form = kind.form_class(request.POST or None, instance=item, **extra)
     status = 400
@@ -237,8 +232,9 @@ def _save_item(item, form):
 @require_http_methods(["GET", "POST"])
 def item_delete(request, slug, pk, kind):
     kind = KINDS[kind]
-    territory = get_territory_for_reading(request.user, slug)
-    item = get_item_for_editing(request.user, kind.model, territory, pk)
+    access = territory_access(request.user, slug)
+    territory = access.territory
+    item = get_item_for_editing(access, kind.model, pk)
     if request.method == "POST":
         item.delete()
         messages.success(request, _("« %(name)s » est supprimé.") % {"name": item.name})
@@ -256,8 +252,7 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_import_upload(request, slug):
-    territory = get_territory_for_reading(request.user, slug)
-    require_editor(request.user, territory)
+    territory = territory_access(request.user, slug).require("map").territory
     form = forms.ActorImportForm(request.POST or None, request.FILES or None,
                                  max_bytes=IMPORT_MAX_BYTES)
     if request.method == "POST" and form.is_valid():
@@ -279,8 +274,9 @@ def actor_import_upload(request, slug):
 
 @login_required
 def actor_import_detail(request, slug, pk):
-    territory = get_territory_for_reading(request.user, slug)
-    actor_import = get_import_for_editing(request.user, territory, pk)
+    access = territory_access(request.user, slug)
+    territory = access.territory
+    actor_import = get_import_for_editing(access, pk)
     context = {"territory": territory, "actor_import": actor_import,
                "breadcrumbs": territory_trail(territory, (_("Importer"), reverse(
                    "territories:actor_import", args=[territory.slug])), actor_import.original_name),
@@ -295,8 +291,8 @@ def actor_import_detail(request, slug, pk):
 @login_required
 @require_POST
 def actor_import_start(request, slug, pk):
-    territory = get_territory_for_reading(request.user, slug)
-    actor_import = get_import_for_editing(request.user, territory, pk)
+    access = territory_access(request.user, slug)
+    actor_import = get_import_for_editing(access, pk)
     try:
         actor_import = actor_import_confirm(actor_import=actor_import)
     except DomainError as error:
@@ -312,7 +308,8 @@ def actor_import_start(request, slug, pk):
 # Map, autocomplete ------------------------------------------------------------------
 
 def territory_map(request, slug):
-    territory = get_territory_for_reading(request.user, slug)
+    access = territory_access(request.user, slug)
+    territory = access.territory
     actors = visible_items(request.user, territory.actors.all()).select_related("commune")
     places = visible_items(request.user, territory.places.all()).select_related("commune")
     located = {"latitude__isnull": False, "longitude__isnull": False}
@@ -322,7 +319,7 @@ def territory_map(request, slug):
         "actors": actors.order_by("name")[:500],
         "places": places.order_by("name")[:500],
         "located_count": actors.filter(**located).count() + places.filter(**located).count(),
-        "can_edit": can_edit_map(request.user, territory),
+        "access": access,
         "actor_kinds": Actor.Kind.choices,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,

@@ -4,11 +4,9 @@ import django_filters
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.cluster_serializers import (
@@ -36,16 +34,14 @@ from cluster.models import (
     Deliverable,
     Engagement,
     Measurement,
-    Membership,
     Milestone,
     Objective,
     RoadmapStep,
     SteeringMeeting,
 )
 from cluster.permissions import (
-    can_manage_collective,
-    can_measure,
-    can_steer,
+    access_to_cluster,
+    access_to_collective,
     visible_clusters,
     visible_collectives,
 )
@@ -64,45 +60,38 @@ from cluster.services import (
     objective_save,
     steering_meeting_delete,
     steering_meeting_save,
-    step_set_status,
+    step_update,
 )
 from cluster.stewardship import cluster_start
-from territories.permissions import visible_territories
+from territories.permissions import AccessPermission, visible_territories
 
 
-class ClusterRolePermission(permissions.BasePermission):
-    """Read what the person's clusters hold; change it as the view's `write_rule` says."""
+class ClusterScopedMixin:
+    """Objects reached through a cluster the person may read, changed as the cluster's access
+    object says of `write_right`."""
 
-    message = "Seuls les animateur·rices du collectif modifient la feuille de route et les défis."
-
-    def has_permission(self, request, view):
-        return request.user.is_authenticated
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return view.write_rule(request.user, view.cluster_of(obj))
-
-
-class ClusterScopedViewSet(viewsets.ModelViewSet):
-    """Objects reached through a cluster the person may read."""
-
-    permission_classes = [ClusterRolePermission]
+    permission_classes = [AccessPermission]
     cluster_path = "cluster"
-    write_rule = staticmethod(can_steer)
+    write_right = "steer"
 
     def cluster_of(self, obj):
         for name in self.cluster_path.split("__"):
             obj = getattr(obj, name)
         return obj
 
+    def access_of(self, obj):
+        return access_to_cluster(self.request.user, self.cluster_of(obj))
+
     def scoped(self, queryset):
         return queryset.filter(**{f"{self.cluster_path}__in": visible_clusters(
             self.request.user)})
 
     def check_cluster(self, cluster):
-        if not self.write_rule(self.request.user, cluster):
-            raise PermissionDenied(ClusterRolePermission.message)
+        access_to_cluster(self.request.user, cluster).require(self.write_right)
+
+
+class ClusterScopedViewSet(ClusterScopedMixin, viewsets.ModelViewSet):
+    pass
 
 
 @extend_schema(tags=["collectifs"])
@@ -128,9 +117,7 @@ class CollectiveViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="invitations")
     def invitations(self, request, pk=None):
         collective = self.get_object()
-        if not can_manage_collective(request.user, collective):
-            raise PermissionDenied(_("Seuls les animateur·rices du collectif invitent des "
-                                     "personnes."))
+        access_to_collective(request.user, collective).require("manage")
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation, _secret = invitation_create(collective=collective, by=request.user,
@@ -170,11 +157,7 @@ class ClusterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.fields["territory"].queryset = visible_territories(request.user)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        is_facilitator = data["collective"].memberships.filter(
-            user=request.user, role=Membership.Role.FACILITATOR).exists()
-        if not (request.user.is_staff or is_facilitator):
-            raise PermissionDenied(_("Seuls les animateur·rices du collectif créent ses "
-                                     "clusters."))
+        access_to_collective(request.user, data["collective"]).require("start_cluster")
         started = cluster_start(by=request.user, **data)
         if started.request is not None:
             return Response({
@@ -195,25 +178,22 @@ class StepFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["clusters"])
-class RoadmapStepViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class RoadmapStepViewSet(ClusterScopedMixin, mixins.UpdateModelMixin,
+                         viewsets.ReadOnlyModelViewSet):
     """The seven steps of each cluster: dates and status change, the steps themselves do not."""
 
     serializer_class = RoadmapStepSerializer
-    permission_classes = [ClusterRolePermission]
     filterset_class = StepFilter
-    write_rule = staticmethod(can_steer)
-
-    def cluster_of(self, step):
-        return step.cluster
 
     def get_queryset(self):
-        return RoadmapStep.objects.filter(
-            cluster__in=visible_clusters(self.request.user)).order_by("cluster", "number")
+        return self.scoped(RoadmapStep.objects.select_related("cluster__collective")
+                           .order_by("cluster", "number"))
 
     def perform_update(self, serializer):
-        step = serializer.save()
-        if "status" in serializer.validated_data:
-            step_set_status(step=step, status=serializer.validated_data["status"])
+        step = serializer.instance
+        data = {"start_date": step.start_date, "end_date": step.end_date,
+                "status": step.status, **serializer.validated_data}
+        serializer.instance = step_update(step=step, by=self.request.user, **data)
 
 
 @extend_schema(tags=["clusters"])
@@ -376,8 +356,7 @@ class MeasurementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         objective = serializer.validated_data.pop("objective")
-        if not can_measure(request.user, objective.challenge.cluster):
-            raise PermissionDenied(_("Seuls les membres du collectif enregistrent des mesures."))
+        access_to_cluster(request.user, objective.challenge.cluster).require("measure")
         measurement = measurement_record(objective=objective, by=request.user,
                                          **serializer.validated_data)
         return Response(self.get_serializer(measurement).data, status=status.HTTP_201_CREATED)
@@ -385,19 +364,10 @@ class MeasurementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
 # Engaged companies, comité de pilotage ------------------------------------------------------
 
-class CommitmentsPermission(ClusterRolePermission):
-    message = gettext_lazy("Seuls les animateur·rices du collectif modifient les entreprises "
-                           "engagées et le comité de pilotage.")
-
-
 class CommitmentsViewSet(ClusterScopedViewSet):
     """Read by the members of the cluster's collective; changed by its facilitators and staff."""
 
-    permission_classes = [CommitmentsPermission]
-
-    def check_cluster(self, cluster):
-        if not self.write_rule(self.request.user, cluster):
-            raise PermissionDenied(CommitmentsPermission.message)
+    write_right = "steer_commitments"
 
 
 class EngagementFilter(django_filters.FilterSet):

@@ -1,12 +1,10 @@
 """API of the schéma directeur: its versions and their PDFs, under the pages' rules."""
 
 import django_filters
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, renderers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.masterplan_serializers import (
@@ -16,7 +14,7 @@ from cluster.api.masterplan_serializers import (
 )
 from cluster.api.renderers import PdfRenderer
 from cluster.models import MasterPlanVersion
-from cluster.permissions import can_adopt_master_plan, readable_master_plan_versions
+from cluster.permissions import access_to_cluster, readable_master_plan_versions
 from cluster.services import master_plan_generate
 from cluster.views.masterplan import pdf_filename, pdf_response
 
@@ -76,9 +74,7 @@ class MasterPlanVersionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
                                                   context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         cluster = serializer.validated_data["cluster"]
-        if not can_adopt_master_plan(request.user, cluster):
-            raise PermissionDenied(_("Seuls les animateur·rices du collectif génèrent le "
-                                     "schéma directeur."))
+        access_to_cluster(request.user, cluster).require("adopt_master_plan")
         version = master_plan_generate(cluster=cluster, by=request.user)
         version = self.get_queryset().get(pk=version.pk)
         return Response(MasterPlanVersionDetailSerializer(

@@ -5,12 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.cluster_serializers import ClusterSerializer
 from cluster.models import ClusterRequest
-from cluster.permissions import can_decide_cluster_request, visible_cluster_requests
+from cluster.permissions import access_to_cluster_request, visible_cluster_requests
 from cluster.stewardship import cluster_request_accept, cluster_request_refuse
 from cluster.stewardship_models import MESSAGE_MAX_LENGTH
 
@@ -79,10 +78,7 @@ class ClusterRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _decide(self, request, service):
         cluster_request = self.get_object()
-        if not can_decide_cluster_request(request.user, cluster_request):
-            raise PermissionDenied(_("Seuls les animateur·rices du collectif qui anime ce "
-                                     "territoire et l'équipe nationale répondent aux demandes "
-                                     "de cluster."))
+        access_to_cluster_request(request.user, cluster_request).require("decide")
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cluster_request = service(cluster_request=cluster_request, by=request.user,

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from cluster.credentials import ical_token
-from cluster.permissions import can_create_cluster
+from cluster.permissions import person_access
 
 register = template.Library()
 
@@ -19,4 +19,4 @@ def ical_feed_url(context, cluster):
 
 @register.filter
 def may_create_cluster(user):
-    return can_create_cluster(user)
+    return person_access(user).can_create_cluster

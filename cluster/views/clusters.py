@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,13 +15,7 @@ from cluster.forms import (
 )
 from cluster.history import history_entries
 from cluster.models import Challenge, Objective
-from cluster.permissions import (
-    can_measure,
-    can_steer,
-    get_cluster_for_reading,
-    require_steering,
-    visible_clusters,
-)
+from cluster.permissions import cluster_access, visible_clusters
 from cluster.selectors import (
     dashboard,
     objectives_with_latest,
@@ -46,11 +39,12 @@ def cluster_list(request):
 
 @login_required
 def cluster_dashboard(request, pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     today = timezone.localdate()
     return render(request, "cluster/dashboard.html", {
         "breadcrumbs": cluster_trail(cluster, from_list=True),
-        "cluster": cluster, "today": today, "can_steer": can_steer(request.user, cluster),
+        "cluster": cluster, "today": today, "access": access,
         **dashboard(cluster, today),
     })
 
@@ -58,8 +52,8 @@ def cluster_dashboard(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def challenge_edit(request, pk, challenge_pk=None):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     challenge = (get_object_or_404(Challenge, pk=challenge_pk, cluster=cluster)
                  if challenge_pk else Challenge(cluster=cluster,
                                                 position=cluster.challenges.count()))
@@ -79,8 +73,8 @@ def challenge_edit(request, pk, challenge_pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_edit(request, pk, challenge_pk=None, objective_pk=None):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     if objective_pk:
         objective = get_object_or_404(Objective, pk=objective_pk, challenge__cluster=cluster)
     else:
@@ -109,14 +103,14 @@ def objective_edit(request, pk, challenge_pk=None, objective_pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_detail(request, pk, objective_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     objective = get_object_or_404(objectives_with_latest().select_related("challenge"),
                                   pk=objective_pk, challenge__cluster=cluster)
     form = MeasurementForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not can_measure(request.user, cluster):
-            raise PermissionDenied
+        access.require("measure")
         if form.is_valid():
             try:
                 measurement_record(objective=objective, by=request.user, **form.cleaned_data)
@@ -139,6 +133,5 @@ def objective_detail(request, pk, objective_pk):
             "baseline": float(objective.baseline), "target": float(objective.target),
             "unit": objective.unit,
         },
-        "can_steer": can_steer(request.user, cluster),
-        "can_measure": can_measure(request.user, cluster),
+        "access": access,
     }, status=status)

@@ -19,11 +19,7 @@ from cluster.forms import (
     MembershipRoleForm,
 )
 from cluster.models import CollectiveActor, Invitation, Membership, User
-from cluster.permissions import (
-    can_manage_collective,
-    get_collective_for_reading,
-    require_collective_management,
-)
+from cluster.permissions import collective_access
 from cluster.selectors import (
     actors_available_to,
     actors_by_family,
@@ -52,23 +48,21 @@ PEOPLE_PER_PAGE = 50
 
 def _managed_collective(request, slug):
     """Return the collective if the person manages it: 404 if they may not read it, else 403."""
-    collective = get_collective_for_reading(request.user, slug)
-    require_collective_management(request.user, collective)
-    return collective
+    return collective_access(request.user, slug).require("manage").collective
 
 
 # The collective's page -----------------------------------------------------------------------
 
 @login_required
 def collective_detail(request, slug):
-    collective = get_collective_for_reading(request.user, slug)
-    can_manage = can_manage_collective(request.user, collective)
+    access = collective_access(request.user, slug)
+    collective = access.collective
     people = Paginator(collective_people(collective), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page"))
     families = actors_by_family(collective_actor_links(collective))
     return render(request, "cluster/collective_detail.html", {
         "collective": collective,
-        "can_manage": can_manage,
+        "access": access,
         "my_membership": collective.memberships.filter(user=request.user).first(),
         "page": people,
         "facilitator_count": collective.memberships.filter(
@@ -76,7 +70,7 @@ def collective_detail(request, slug):
         "families": families,
         "actor_count": sum(len(links) for _label, links in families),
         "clusters": collective.clusters.select_related("territory").order_by("territory__name"),
-        "invitations": open_invitations(collective) if can_manage else None,
+        "invitations": open_invitations(collective) if access.can_manage else None,
         "roles": Membership.Role.choices,
         "now": timezone.now(),
     })
@@ -214,7 +208,7 @@ def invitation_accept_view(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def collective_leave(request, slug):
-    collective = get_collective_for_reading(request.user, slug)
+    collective = collective_access(request.user, slug).collective
     membership = get_object_or_404(Membership, collective=collective, user=request.user)
     error = None
     if request.method == "POST":

@@ -25,12 +25,7 @@ from cluster.forms import (
 from cluster.history import history_entries
 from cluster.measurement_import import plan_measurements, sign_rows, unsign_rows
 from cluster.models import Engagement, Objective, SteeringMeeting
-from cluster.permissions import (
-    can_steer,
-    get_cluster_for_reading,
-    require_measuring,
-    require_steering_commitments,
-)
+from cluster.permissions import cluster_access
 from cluster.services import (
     engagement_delete,
     engagement_save,
@@ -51,7 +46,8 @@ PREVIEW_ROWS = 100
 
 @login_required
 def engagement_list(request, pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     engagements = cluster.engagements.select_related("company").order_by("company__name", "pk")
     page = Paginator(engagements, PAGE_SIZE).get_page(request.GET.get("page"))
     kinds = dict(Engagement.Kind.choices)
@@ -71,15 +67,15 @@ def engagement_list(request, pk):
         "cluster": cluster, "page": page, "by_kind": by_kind, "by_size": by_size,
         "total_count": page.paginator.count,
         "total_value": sum((row["total"] or 0) for row in by_kind),
-        "can_steer": can_steer(request.user, cluster),
+        "access": access,
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def engagement_edit(request, pk, engagement_pk=None):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering_commitments(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer_commitments")
+    cluster = access.cluster
     engagement = (get_object_or_404(Engagement.objects.select_related("company"),
                                     pk=engagement_pk, cluster=cluster)
                   if engagement_pk else Engagement(cluster=cluster))
@@ -107,8 +103,8 @@ def engagement_edit(request, pk, engagement_pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def engagement_delete_view(request, pk, engagement_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering_commitments(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer_commitments")
+    cluster = access.cluster
     engagement = get_object_or_404(Engagement.objects.select_related("company"),
                                    pk=engagement_pk, cluster=cluster)
     if request.method == "POST":
@@ -135,20 +131,22 @@ def engagement_delete_view(request, pk, engagement_pk):
 
 @login_required
 def steering_list(request, pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     meetings = cluster.steering_meetings.annotate(decision_count=Count("decisions")) \
         .order_by("-held_on", "-pk")
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cluster/steering_list.html", {
         "breadcrumbs": cluster_trail(cluster, _("Comité de pilotage")),
         "cluster": cluster, "page": page, "today": timezone.localdate(),
-        "can_steer": can_steer(request.user, cluster),
+        "access": access,
     })
 
 
 @login_required
 def steering_detail(request, pk, meeting_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     meeting = get_object_or_404(SteeringMeeting.objects.select_related("created_by"),
                                 pk=meeting_pk, cluster=cluster)
     return render(request, "cluster/steering_detail.html", {
@@ -159,15 +157,15 @@ def steering_detail(request, pk, meeting_pk):
         "participants": [line.strip() for line in meeting.participants.splitlines()
                          if line.strip()],
         "history": history_entries(meeting), "today": timezone.localdate(),
-        "can_steer": can_steer(request.user, cluster),
+        "access": access,
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def steering_edit(request, pk, meeting_pk=None):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering_commitments(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer_commitments")
+    cluster = access.cluster
     meeting = (get_object_or_404(SteeringMeeting, pk=meeting_pk, cluster=cluster)
                if meeting_pk else SteeringMeeting(cluster=cluster))
     form = SteeringMeetingForm(request.POST or None, instance=meeting)
@@ -197,8 +195,8 @@ def steering_edit(request, pk, meeting_pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def steering_delete(request, pk, meeting_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering_commitments(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer_commitments")
+    cluster = access.cluster
     meeting = get_object_or_404(SteeringMeeting, pk=meeting_pk, cluster=cluster)
     if request.method == "POST":
         steering_meeting_delete(meeting=meeting, by=request.user)
@@ -221,10 +219,11 @@ def steering_delete(request, pk, meeting_pk):
 # Measurements in bulk ------------------------------------------------------------------------
 
 def _objective_for_import(request, pk, objective_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     objective = get_object_or_404(Objective.objects.select_related("challenge"),
                                   pk=objective_pk, challenge__cluster=cluster)
-    require_measuring(request.user, cluster)
+    access.require("measure")
     return cluster, objective
 
 

@@ -30,13 +30,9 @@ from cluster.masterplan import (
 from cluster.masterplan_document import document_context
 from cluster.models import MasterPlanSection, MasterPlanVersion
 from cluster.permissions import (
-    can_adopt_master_plan,
-    can_write_master_plan,
-    get_cluster_for_reading,
+    cluster_access,
     get_master_plan_version,
     get_published_master_plan,
-    require_master_plan_adopter,
-    require_master_plan_writer,
 )
 from cluster.services import (
     master_plan_generate,
@@ -58,7 +54,8 @@ def _versions(cluster):
         "created_by").defer("snapshot", "html").order_by("-number")
 
 
-def _versions_context(request, cluster, *, short):
+def _versions_context(request, access, *, short):
+    cluster = access.cluster
     size = LATEST_VERSIONS if short else VERSIONS_PER_PAGE
     page = Paginator(_versions(cluster), size).get_page(
         None if short else request.GET.get("page"))
@@ -71,24 +68,24 @@ def _versions_context(request, cluster, *, short):
         "cluster": cluster, "page": page, "short": short,
         "any_pending": any(version.status == MasterPlanVersion.Status.PENDING
                            for version in page.object_list),
-        "can_adopt": can_adopt_master_plan(request.user, cluster),
+        "access": access,
     }
 
 
 @login_required
 @require_GET
 def master_plan_page(request, pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     sections = plan_sections(cluster)
     validated = sum(1 for _section, row in sections if row.validated_at)
     return render(request, "cluster/masterplan/page.html", {
-        "breadcrumbs": master_plan_trail(cluster),
-        **_versions_context(request, cluster, short=True),
+        "breadcrumbs": master_plan_trail(access.cluster),
+        **_versions_context(request, access, short=True),
         "sections": sections,
         "validated_count": validated,
         "published": MasterPlanVersion.objects.filter(plan__cluster=cluster,
                                                       published_at__isnull=False).exists(),
-        "can_write": can_write_master_plan(request.user, cluster),
     })
 
 
@@ -103,8 +100,8 @@ def _section_row(cluster, key):
 @login_required
 @require_http_methods(["GET", "POST"])
 def master_plan_section_edit(request, pk, key):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_master_plan_writer(request.user, cluster)
+    access = cluster_access(request.user, pk).require("write_master_plan")
+    cluster = access.cluster
     row = _section_row(cluster, key)
     form = MasterPlanSectionForm(request.POST or None,
                                  initial={"text": row.text, "version": row.version})
@@ -134,8 +131,8 @@ def master_plan_section_edit(request, pk, key):
 @login_required
 @require_POST
 def master_plan_section_validate_view(request, pk, key):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_master_plan_adopter(request.user, cluster)
+    access = cluster_access(request.user, pk).require("adopt_master_plan")
+    cluster = access.cluster
     row = _section_row(cluster, key)
     if row.pk is None:
         messages.error(request, _("Rédigez la section avant de la faire valider."))
@@ -153,8 +150,8 @@ def master_plan_section_validate_view(request, pk, key):
 @login_required
 @require_POST
 def master_plan_section_unvalidate_view(request, pk, key):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_master_plan_adopter(request.user, cluster)
+    access = cluster_access(request.user, pk).require("adopt_master_plan")
+    cluster = access.cluster
     row = _section_row(cluster, key)
     try:
         if row.pk is None:
@@ -172,7 +169,8 @@ def master_plan_section_unvalidate_view(request, pk, key):
 @require_GET
 def master_plan_preview(request, pk):
     """The document as a version generated now would show it; nothing is saved."""
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     context = document_context(preview_snapshot(cluster), draft=True)
     return render(request, "cluster/masterplan/read.html", {
         **context, "cluster": cluster, "version": None,
@@ -183,8 +181,8 @@ def master_plan_preview(request, pk):
 @login_required
 @require_POST
 def master_plan_generate_view(request, pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_master_plan_adopter(request.user, cluster)
+    access = cluster_access(request.user, pk).require("adopt_master_plan")
+    cluster = access.cluster
     try:
         version = master_plan_generate(cluster=cluster, by=request.user)
     except DomainError as error:
@@ -208,20 +206,21 @@ def master_plan_generate_view(request, pk):
 @login_required
 @require_GET
 def master_plan_versions(request, pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
     short = request.GET.get("court") == "1"
-    context = _versions_context(request, cluster, short=short)
+    context = _versions_context(request, access, short=short)
     if request.htmx:
         return render(request, "cluster/masterplan/includes/versions_table.html", context)
     return render(request, "cluster/masterplan/versions.html", {
-        **context, "breadcrumbs": master_plan_trail(cluster, _("Versions"))})
+        **context, "breadcrumbs": master_plan_trail(access.cluster, _("Versions"))})
 
 
 @login_required
 @require_GET
 def master_plan_version_detail(request, pk, number):
-    cluster = get_cluster_for_reading(request.user, pk)
-    version = get_master_plan_version(cluster, number)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
+    version = get_master_plan_version(access, number)
     author = (version.created_by.get_full_name() or version.created_by.email) \
         if version.created_by else ""
     context = document_context(version.snapshot, number=version.number, author=author,
@@ -229,8 +228,8 @@ def master_plan_version_detail(request, pk, number):
     return render(request, "cluster/masterplan/read.html", {
         **context, "cluster": cluster, "version": version,
         "breadcrumbs": master_plan_trail(
-            cluster, _("Version %(number)s") % {"number": version.number}),
-        "can_adopt": can_adopt_master_plan(request.user, cluster),
+            access.cluster, _("Version %(number)s") % {"number": version.number}),
+        "access": access,
     })
 
 
@@ -252,8 +251,8 @@ def pdf_filename(version):
 @login_required
 @require_GET
 def master_plan_version_pdf(request, pk, number):
-    cluster = get_cluster_for_reading(request.user, pk)
-    version = get_master_plan_version(cluster, number)
+    access = cluster_access(request.user, pk)
+    version = get_master_plan_version(access, number)
     response = pdf_response(version, pdf_filename(version))
     response["Cache-Control"] = "private, no-store"
     return response
@@ -262,9 +261,9 @@ def master_plan_version_pdf(request, pk, number):
 @login_required
 @require_POST
 def master_plan_version_requeue(request, pk, number):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_master_plan_adopter(request.user, cluster)
-    version = get_master_plan_version(cluster, number)
+    access = cluster_access(request.user, pk).require("adopt_master_plan")
+    cluster = access.cluster
+    version = get_master_plan_version(access, number)
     try:
         version = master_plan_requeue(version=version, by=request.user)
     except DomainError as error:
@@ -293,9 +292,9 @@ def _confirm(request, cluster, version, *, action, title, text, button, danger=F
 @login_required
 @require_http_methods(["GET", "POST"])
 def master_plan_version_publish(request, pk, number):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_master_plan_adopter(request.user, cluster)
-    version = get_master_plan_version(cluster, number)
+    access = cluster_access(request.user, pk).require("adopt_master_plan")
+    cluster = access.cluster
+    version = get_master_plan_version(access, number)
     if request.method == "POST":
         try:
             master_plan_publish(version=version, by=request.user)
@@ -317,9 +316,9 @@ def master_plan_version_publish(request, pk, number):
 @login_required
 @require_http_methods(["GET", "POST"])
 def master_plan_version_unpublish(request, pk, number):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_master_plan_adopter(request.user, cluster)
-    version = get_master_plan_version(cluster, number)
+    access = cluster_access(request.user, pk).require("adopt_master_plan")
+    cluster = access.cluster
+    version = get_master_plan_version(access, number)
     if request.method == "POST":
         try:
             master_plan_unpublish(version=version, by=request.user)
@@ -341,7 +340,8 @@ def master_plan_version_unpublish(request, pk, number):
 @login_required
 @require_GET
 def master_plan_compare(request, pk):
-    cluster = get_cluster_for_reading(request.user, pk)
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
     numbers = list(MasterPlanVersion.objects.filter(plan__cluster=cluster)
                    .order_by("-number").values_list("number", flat=True))
     if len(numbers) < 2:

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,14 +24,10 @@ from cluster.forms import ClusterCreateForm, DeliverableForm, MilestoneForm, Ste
 from cluster.history import history_entries
 from cluster.models import Milestone, RoadmapStep
 from cluster.permissions import (
-    can_steer,
-    can_upload_deliverable,
+    cluster_access,
     collectives_for_new_cluster,
-    get_cluster_for_reading,
-    get_deliverable_for_reading,
-    require_cluster_creator,
-    require_steering,
-    require_uploader,
+    get_deliverable,
+    person_access,
 )
 from cluster.services import (
     DELIVERABLE_TYPES,
@@ -45,7 +40,7 @@ from cluster.services import (
     milestone_move,
     milestone_reopen,
     milestone_update,
-    step_set_status,
+    step_update,
 )
 from cluster.stewardship import cluster_start
 from territories.permissions import visible_territories
@@ -55,7 +50,7 @@ from territories.permissions import visible_territories
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_create_view(request):
-    require_cluster_creator(request.user)
+    person_access(request.user).require("create_cluster")
     form = ClusterCreateForm(request.POST or None,
                              collectives=collectives_for_new_cluster(request.user),
                              territories=visible_territories(request.user))
@@ -85,7 +80,7 @@ def _get_step(cluster, step_pk):
     return get_object_or_404(RoadmapStep, pk=step_pk, cluster=cluster)
 
 
-def _step_page(request, cluster, step, *, milestone_form=None, deliverable_form=None,
+def _step_page(request, access, step, *, milestone_form=None, deliverable_form=None,
                status=200):
     today = timezone.localdate()
     milestones = list(step.milestones.order_by("position", "due_date", "pk"))
@@ -96,20 +91,18 @@ def _step_page(request, cluster, step, *, milestone_form=None, deliverable_form=
         request.GET.get("page"))
     for deliverable in deliverables:
         deliverable.filename = deliverable.file.name.rsplit("/", 1)[-1]
-    steer = can_steer(request.user, cluster)
-    upload = can_upload_deliverable(request.user, cluster)
+    steer, upload = access.can_steer, access.can_upload
     if steer and milestone_form is None:
         milestone_form = MilestoneForm(prefix="milestone",
                                        initial={"due_date": step.end_date})
     if upload and deliverable_form is None:
         deliverable_form = DeliverableForm(max_mb=settings.DELIVERABLE_MAX_MB)
     return render(request, "cluster/step_detail.html", {
-        "breadcrumbs": cluster_trail(cluster, str(step), from_list=True),
-        "cluster": cluster, "step": step, "today": today,
+        "breadcrumbs": cluster_trail(access.cluster, str(step), from_list=True),
+        "cluster": access.cluster, "access": access, "step": step, "today": today,
         "milestones": milestones, "late_count": sum(m.late for m in milestones),
         "page": deliverables, "deliverables": deliverables.object_list,
         "history": history_entries(step),
-        "can_steer": steer, "can_upload": upload,
         "milestone_form": milestone_form if steer else None,
         "deliverable_form": deliverable_form if upload else None,
     }, status=status)
@@ -118,24 +111,27 @@ def _step_page(request, cluster, step, *, milestone_form=None, deliverable_form=
 @login_required
 @require_GET
 def step_detail(request, pk, step_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    return _step_page(request, cluster, _get_step(cluster, step_pk))
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
+    return _step_page(request, access, _get_step(cluster, step_pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_edit(request, pk, step_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     step = _get_step(cluster, step_pk)
     form = StepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            status = form.cleaned_data["status"]
-            step = form.save()
-            step_set_status(step=step, status=status)
-        messages.success(request, _("L'étape est enregistrée."))
-        return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
+        try:
+            step = step_update(step=RoadmapStep.objects.select_related("cluster").get(
+                pk=step.pk), by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("L'étape est enregistrée."))
+            return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
     return render(request, "cluster/step_form.html", {
         "breadcrumbs": step_trail(cluster, step, _("Modifier")),
         "cluster": cluster, "step": step, "form": form,
@@ -161,8 +157,8 @@ def _back_to(request, default):
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, pk, step_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     step = _get_step(cluster, step_pk)
     form = MilestoneForm(request.POST or None, prefix="milestone",
                          initial={"due_date": step.end_date})
@@ -184,8 +180,8 @@ def milestone_create(request, pk, step_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, pk, milestone_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
     form = MilestoneForm(request.POST or None, instance=milestone, prefix="milestone")
     if request.method == "POST" and form.is_valid():
@@ -208,8 +204,8 @@ def milestone_edit(request, pk, milestone_pk):
 @login_required
 @require_POST
 def milestone_move_view(request, pk, milestone_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
     try:
         milestone_move(milestone=milestone, direction=request.POST.get("direction", ""))
@@ -221,8 +217,8 @@ def milestone_move_view(request, pk, milestone_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_delete_view(request, pk, milestone_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
     if request.method == "POST":
         milestone_delete(milestone=milestone)
@@ -237,8 +233,8 @@ def milestone_delete_view(request, pk, milestone_pk):
 @login_required
 @require_POST
 def milestone_done(request, pk, milestone_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
     try:
         milestone_complete(milestone=milestone, on=timezone.localdate())
@@ -252,8 +248,8 @@ def milestone_done(request, pk, milestone_pk):
 @login_required
 @require_POST
 def milestone_reopen_view(request, pk, milestone_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
     try:
         milestone_reopen(milestone=milestone)
@@ -269,8 +265,8 @@ def milestone_reopen_view(request, pk, milestone_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def deliverable_upload(request, pk, step_pk):
-    cluster = get_cluster_for_reading(request.user, pk)
-    require_uploader(request.user, cluster)
+    access = cluster_access(request.user, pk).require("upload")
+    cluster = access.cluster
     step = _get_step(cluster, step_pk)
     form = DeliverableForm(request.POST or None, request.FILES or None,
                            max_mb=settings.DELIVERABLE_MAX_MB)
@@ -294,7 +290,7 @@ def deliverable_upload(request, pk, step_pk):
 @require_GET
 def deliverable_download(request, pk, deliverable_pk):
     """Stream the file to a person who reads the cluster, as an attachment, never sniffed."""
-    deliverable = get_deliverable_for_reading(request.user, pk, deliverable_pk)
+    deliverable = get_deliverable(cluster_access(request.user, pk), deliverable_pk)
     name = deliverable.file.name.rsplit("/", 1)[-1]
     return stored_file_response(
         deliverable.file, filename=name,
@@ -306,9 +302,9 @@ def deliverable_download(request, pk, deliverable_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def deliverable_delete_view(request, pk, deliverable_pk):
-    deliverable = get_deliverable_for_reading(request.user, pk, deliverable_pk)
-    cluster = deliverable.step.cluster
-    require_steering(request.user, cluster)
+    access = cluster_access(request.user, pk).require("steer")
+    cluster = access.cluster
+    deliverable = get_deliverable(access, deliverable_pk)
     if request.method == "POST":
         deliverable_delete(deliverable=deliverable)
         messages.success(request, _("Livrable « %(title)s » supprimé.")
@@ -372,7 +368,7 @@ def milestones_calendar(cluster, milestones, *, site_url, now):
 def milestones_ical(request, pk):
     """The cluster's milestones for calendar apps, which fetch with a token, not a session."""
     user = _ical_reader(request, pk)
-    cluster = get_cluster_for_reading(user, pk)
+    cluster = cluster_access(user, pk).cluster
     milestones = Milestone.objects.filter(step__cluster=cluster).select_related("step") \
         .order_by("due_date", "step__number", "position", "pk")
     response = HttpResponse(milestones_calendar(cluster, milestones, site_url=settings.SITE_URL,

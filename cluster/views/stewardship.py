@@ -12,16 +12,14 @@ from cluster.errors import DomainError
 from cluster.forms import ClusterRequestDecisionForm, StewardForm
 from cluster.models import ClusterRequest
 from cluster.permissions import (
-    can_decide_cluster_request,
+    cluster_request_access,
     decidable_cluster_requests,
-    get_cluster_request_for_reading,
-    require_cluster_request_decider,
-    require_steward_naming,
+    person_access,
     visible_cluster_requests,
 )
 from cluster.stewardship import cluster_request_accept, cluster_request_refuse, steward_name
 from territories.breadcrumbs import territory_trail
-from territories.permissions import get_territory_for_reading, steward_of
+from territories.permissions import steward_of, territory_access
 
 
 @login_required
@@ -37,30 +35,29 @@ def cluster_request_list(request):
     })
 
 
-def _detail_page(request, cluster_request, form=None, status=200):
-    can_decide = (cluster_request.status == ClusterRequest.Status.PENDING
-                  and can_decide_cluster_request(request.user, cluster_request))
+def _detail_page(request, access, form=None, status=200):
+    cluster_request = access.cluster_request
     return render(request, "cluster/cluster_request_detail.html", {
         "breadcrumbs": trail((_("Demandes de cluster"), reverse("cluster_request_list")),
                              cluster_request.collective.name),
         "cluster_request": cluster_request, "steward": steward_of(cluster_request.territory),
-        "can_decide": can_decide, "form": form or ClusterRequestDecisionForm(),
+        "access": access, "form": form or ClusterRequestDecisionForm(),
     }, status=status)
 
 
 @login_required
 def cluster_request_detail(request, pk):
-    return _detail_page(request, get_cluster_request_for_reading(request.user, pk))
+    return _detail_page(request, cluster_request_access(request.user, pk))
 
 
 @login_required
 @require_POST
 def cluster_request_decide(request, pk):
-    cluster_request = get_cluster_request_for_reading(request.user, pk)
-    require_cluster_request_decider(request.user, cluster_request)
+    access = cluster_request_access(request.user, pk).require("decide")
+    cluster_request = access.cluster_request
     form = ClusterRequestDecisionForm(request.POST)
     if not form.is_valid():
-        return _detail_page(request, cluster_request, form, status=400)
+        return _detail_page(request, access, form, status=400)
     decide = (cluster_request_accept if form.cleaned_data["decision"] == "accept"
               else cluster_request_refuse)
     try:
@@ -82,8 +79,8 @@ def cluster_request_decide(request, pk):
 @require_http_methods(["GET", "POST"])
 def territory_steward(request, slug):
     """Name the collective that stewards a territory (staff: the national coordinator)."""
-    require_steward_naming(request.user)
-    territory = get_territory_for_reading(request.user, slug)
+    person_access(request.user).require("name_steward")
+    territory = territory_access(request.user, slug).territory
     steward = steward_of(territory)
     form = StewardForm(request.POST or None, initial={"collective": steward})
     if request.method == "POST" and form.is_valid():

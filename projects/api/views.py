@@ -2,15 +2,12 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.schema import ErrorSerializer
-from cluster.permissions import can_steer
 from projects.api.filters import EventFilterSet, ProjectApiFilterSet
 from projects.api.serializers import (
     EventSerializer,
@@ -25,8 +22,7 @@ from projects.api.serializers import (
 from projects.models import Project
 from projects.permissions import (
     RegistrationThrottle,
-    can_manage_events,
-    can_work_on,
+    access_to_projects,
     visible_events,
     visible_projects,
 )
@@ -34,32 +30,18 @@ from projects.selectors import events_with_counts
 from projects.services import (
     event_create,
     event_update,
+    project_delete,
     project_move_stage,
     project_replicate,
     project_save,
     prototype_decision_record,
     registration_create,
 )
+from territories.permissions import AccessPermission
 
 # Projects --------------------------------------------------------------------------------
 
 LINKS = ("carriers", "partners", "themes", "objectives")
-
-
-class ProjectPermission(permissions.BasePermission):
-    """Anyone reads what they may see; the collective's members change its projects."""
-
-    message = _("Seuls les membres du collectif modifient ses projets.")
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
-
-    def has_object_permission(self, request, view, project):
-        if request.method in permissions.SAFE_METHODS or view.action == "replicate":
-            return True
-        if view.action == "destroy":
-            return can_steer(request.user, project.cluster)
-        return can_work_on(request.user, project.cluster)
 
 
 @extend_schema(tags=["projets"])
@@ -70,9 +52,17 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     The stage changes only through `etape/`, one stage at a time, with a reason.
     """
 
-    permission_classes = [ProjectPermission]
+    permission_classes = [AccessPermission]
+    public = True
+    write_right = "work_on"
+    # Deleting checks its rights in its service; anyone who reads a project may take it up
+    # in a cluster they steer (checked on that cluster).
+    action_rights = {"destroy": None, "replicate": None}
     filterset_class = ProjectApiFilterSet
     lookup_field = "slug"
+
+    def access_of(self, project):
+        return access_to_projects(self.request.user, project.cluster)
 
     def get_queryset(self):
         return visible_projects(self.request.user).select_related(
@@ -96,8 +86,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cluster = serializer.validated_data["cluster"]
-        if not can_work_on(request.user, cluster):
-            raise PermissionDenied(ProjectPermission.message)
+        access_to_projects(request.user, cluster).require("work_on")
         project = self._save(serializer, Project(cluster=cluster))
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
@@ -110,10 +99,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                                           context=self.get_serializer_context()).data)
 
     def perform_destroy(self, project):
-        if project.replications.exists():
-            raise PermissionDenied(_("Ce projet a été essaimé ailleurs : il reste pour garder "
-                                     "la filiation. Dépubliez-le plutôt."))
-        project.delete()
+        project_delete(project=project, by=self.request.user)
 
     @extend_schema(request=StageMoveSerializer, responses=ProjectDetailSerializer,
                    summary="Faire changer le projet d'étape")
@@ -150,9 +136,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                                            context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         cluster = serializer.validated_data["cluster"]
-        if not can_steer(request.user, cluster):
-            raise PermissionDenied(_("Essaimer un projet se fait vers un cluster que vous "
-                                     "animez."))
+        access_to_projects(request.user, cluster).require("replicate")
         replication = project_replicate(origin=origin, cluster=cluster, by=request.user,
                                         note=serializer.validated_data.get("note", ""))
         copy = get_object_or_404(self.get_queryset(), pk=replication.copy_id)
@@ -161,22 +145,6 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
 
 
 # Events -----------------------------------------------------------------------------------
-
-EVENT_MANAGERS_ONLY = _("Seuls les animateur·rices du collectif organisent ses évènements.")
-
-
-class EventPermission(permissions.BasePermission):
-    """Anyone reads the events they may see; facilitators and staff change them."""
-
-    message = EVENT_MANAGERS_ONLY
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
-
-    def has_object_permission(self, request, view, obj):
-        return (request.method in permissions.SAFE_METHODS
-                or can_manage_events(request.user, obj.cluster))
-
 
 @extend_schema(tags=["evenements"])
 class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -188,7 +156,9 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     """
 
     serializer_class = EventSerializer
-    permission_classes = [EventPermission]
+    permission_classes = [AccessPermission]
+    public = True
+    write_right = "manage_events"
     filterset_class = EventFilterSet
 
     def get_queryset(self):
@@ -196,6 +166,9 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             "place", "cluster").prefetch_related(
             Prefetch("projects", queryset=Project.objects.only("pk"))).order_by(
             "starts_at", "pk")
+
+    def access_of(self, event):
+        return access_to_projects(self.request.user, event.cluster)
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
@@ -209,8 +182,7 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         data = dict(serializer.validated_data)
         cluster = data.pop("cluster")
         data.pop("version", None)
-        if not can_manage_events(request.user, cluster):
-            self.permission_denied(request, message=EVENT_MANAGERS_ONLY)
+        access_to_projects(request.user, cluster).require("manage_events")
         event = event_create(cluster=cluster, **data)
         return Response(self._read(event), status=status.HTTP_201_CREATED)
 
@@ -264,7 +236,8 @@ class EventViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             registration = registration_create(event=event, **serializer.validated_data)
             return Response(RegistrationSerializer(registration).data,
                             status=status.HTTP_201_CREATED)
-        if not can_manage_events(request.user, event.cluster):
-            self.permission_denied(request, message=EVENT_MANAGERS_ONLY)
+        if not request.user.is_authenticated:
+            self.permission_denied(request)  # 401: sign in first
+        self.access_of(event).require("manage_events")
         page = self.paginate_queryset(event.registrations.order_by("created_at", "pk"))
         return self.get_paginated_response(RegistrationSerializer(page, many=True).data)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cluster.errors import DomainError
-from cluster.permissions import get_cluster_for_reading
 from projects.breadcrumbs import community_trail
 from projects.forms import (
     CommunityLeaveForm,
@@ -21,7 +20,7 @@ from projects.forms import (
     CommunityPeriodForm,
 )
 from projects.models import CommunityMeeting, CommunityMember
-from projects.permissions import require_work_on
+from projects.permissions import projects_access
 from projects.selectors import (
     community_meetings,
     community_members,
@@ -41,9 +40,7 @@ PAGE_SIZE = 25
 
 def _community_of(request, cluster_pk):
     """Return the cluster if the person works on its community; 404 for outsiders."""
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
-    require_work_on(request.user, cluster)
-    return cluster
+    return projects_access(request.user, cluster_pk).require("work_on").cluster
 
 
 @login_required

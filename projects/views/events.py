@@ -13,14 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from cluster.breadcrumbs import cluster_trail
 from cluster.errors import DomainError
-from cluster.permissions import get_cluster_for_reading, role_in
 from projects.breadcrumbs import event_trail, events_trail
 from projects.forms import AttendanceForm, EventDeleteForm, EventForm, RegistrationForm
 from projects.models import Event, Registration
 from projects.permissions import (
     RegistrationThrottle,
-    can_manage_events,
-    require_event_management,
+    access_to_projects,
+    projects_access,
     visible_events,
 )
 from projects.selectors import events_with_counts, upcoming_first, waiting_position
@@ -47,8 +46,7 @@ def _posted(request):
 def _get_event_for_managing(user, cluster_pk, pk):
     """Return the event of a cluster the person organises: 404 when they may not read the
     cluster, 403 when they read it without organising its events."""
-    cluster = get_cluster_for_reading(user, cluster_pk)
-    require_event_management(user, cluster)
+    cluster = projects_access(user, cluster_pk).require("manage_events").cluster
     event = get_object_or_404(Event.objects.select_related("place"), pk=pk, cluster=cluster)
     event.cluster = cluster
     return event
@@ -56,22 +54,21 @@ def _get_event_for_managing(user, cluster_pk, pk):
 
 @login_required
 def event_list(request, cluster_pk):
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    access = projects_access(request.user, cluster_pk)
+    cluster = access.cluster
     now = timezone.now()
     events = upcoming_first(events_with_counts(cluster.events.select_related("place")), now)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "projects/event_list.html", {
         "breadcrumbs": cluster_trail(cluster, _("Évènements"), from_list=True),
-        "cluster": cluster, "page": page, "now": now,
-        "can_manage": can_manage_events(request.user, cluster),
+        "cluster": cluster, "access": access, "page": page, "now": now,
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create_view(request, cluster_pk):
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
-    require_event_management(request.user, cluster)
+    cluster = projects_access(request.user, cluster_pk).require("manage_events").cluster
     form = EventForm(_posted(request), instance=Event(cluster=cluster), cluster=cluster)
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,8 +227,7 @@ def event_public(request, slug):
         "remaining": max(event.capacity - confirmed, 0),
         "is_open": event.is_published and event.starts_at > now,
         "has_started": event.starts_at <= now,
-        "is_member": role_in(request.user, event.cluster) is not None,
-        "can_manage": can_manage_events(request.user, event.cluster),
+        "access": access_to_projects(request.user, event.cluster),
     }, status=400 if request.method == "POST" else 200)
 
 

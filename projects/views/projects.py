@@ -3,27 +3,22 @@ editing, stage moves, prototype decisions, essaimage."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster.errors import DomainError
-from cluster.permissions import get_cluster_for_reading, steered_clusters
+from cluster.permissions import steered_clusters
 from projects.breadcrumbs import projects_trail
 from projects.filters import ProjectFilter
 from projects.forms import ProjectForm, PrototypeDecisionForm, ReplicationForm, StageMoveForm
 from projects.models import Project
-from projects.permissions import (
-    can_delete_project,
-    can_work_on,
-    get_project_for_reading,
-    require_work_on,
-)
+from projects.permissions import project_access, projects_access
 from projects.selectors import project_board, project_detail, projects_for_lists, similar_projects
 from projects.services import (
     STAGE_MOVES,
+    project_delete,
     project_move_stage,
     project_replicate,
     project_save,
@@ -41,19 +36,19 @@ def _form_choices(form):
 
 @login_required
 def project_board_view(request, cluster_pk):
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
-    columns = project_board(cluster.projects.all())
+    access = projects_access(request.user, cluster_pk)
+    columns = project_board(access.cluster.projects.all())
     return render(request, "projects/board.html", {
-        "breadcrumbs": projects_trail(cluster),
-        "cluster": cluster, "columns": columns,
+        "breadcrumbs": projects_trail(access.cluster),
+        "cluster": access.cluster, "access": access, "columns": columns,
         "total": sum(len(projects) for _stage, _label, projects in columns),
-        "can_work_on": can_work_on(request.user, cluster),
     })
 
 
 @login_required
 def project_list_view(request, cluster_pk):
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    access = projects_access(request.user, cluster_pk)
+    cluster = access.cluster
     filters = ProjectFilter(request.GET or None, queryset=cluster.projects.all(),
                             cluster=cluster)
     page = Paginator(projects_for_lists(filters.qs), 20).get_page(request.GET.get("page"))
@@ -61,8 +56,8 @@ def project_list_view(request, cluster_pk):
     query.pop("page", None)
     return render(request, "projects/project_list.html", {
         "breadcrumbs": projects_trail(cluster, _("Liste")),
-        "cluster": cluster, "filters": filters, "page": page, "query": query.urlencode(),
-        "can_work_on": can_work_on(request.user, cluster),
+        "cluster": cluster, "access": access, "filters": filters, "page": page,
+        "query": query.urlencode(),
     })
 
 
@@ -76,8 +71,7 @@ def _save(request, cluster, project, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create_view(request, cluster_pk):
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
-    require_work_on(request.user, cluster)
+    cluster = projects_access(request.user, cluster_pk).require("work_on").cluster
     project = Project(cluster=cluster)
     form = ProjectForm(request.POST or None, instance=project, cluster=cluster)
     if request.method == "POST" and form.is_valid():
@@ -97,8 +91,7 @@ def project_create_view(request, cluster_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_update_view(request, slug):
-    project = get_project_for_reading(request.user, slug)
-    require_work_on(request.user, project.cluster)
+    project = project_access(request.user, slug).require("work_on").project
     form = ProjectForm(request.POST or None, instance=project, cluster=project.cluster)
     status = 400
     if request.method == "POST" and form.is_valid():
@@ -131,21 +124,17 @@ def _stage_choices(project):
 
 def project_detail_view(request, slug):
     """The project's page: public once published; its collective also sees its drafts."""
-    project = get_project_for_reading(request.user, slug)
-    cluster = project.cluster
-    editable = can_work_on(request.user, cluster)
+    access = project_access(request.user, slug)
+    project = access.project
     context = {
-        "project": project, "cluster": cluster, "can_work_on": editable,
-        "can_delete": can_delete_project(request.user, project),
+        "project": project, "cluster": project.cluster, "access": access,
         "similar": similar_projects(project),
-        "can_replicate": steered_clusters(request.user).exclude(
-            territory=cluster.territory_id).exists(),
         **project_detail(project),
     }
-    if editable:
+    if access.can_work_on:
         decision_form = PrototypeDecisionForm(meetings=steering_meetings_for(project))
         context.update(
-            breadcrumbs=projects_trail(cluster, project.title),
+            breadcrumbs=projects_trail(project.cluster, project.title),
             stage_form=StageMoveForm(choices=_stage_choices(project)),
             decision_form=decision_form,
             has_meetings=decision_form.fields["meeting"].queryset.exists(),
@@ -157,8 +146,7 @@ def project_detail_view(request, slug):
 @login_required
 @require_POST
 def project_move_stage_view(request, slug):
-    project = get_project_for_reading(request.user, slug)
-    require_work_on(request.user, project.cluster)
+    project = project_access(request.user, slug).require("work_on").project
     form = StageMoveForm(request.POST)
     if form.is_valid():
         try:
@@ -180,8 +168,7 @@ def project_move_stage_view(request, slug):
 @login_required
 @require_POST
 def prototype_decision_view(request, slug):
-    project = get_project_for_reading(request.user, slug)
-    require_work_on(request.user, project.cluster)
+    project = project_access(request.user, slug).require("work_on").project
     form = PrototypeDecisionForm(request.POST, meetings=steering_meetings_for(project))
     if form.is_valid():
         try:
@@ -200,12 +187,9 @@ def prototype_decision_view(request, slug):
 @require_http_methods(["GET", "POST"])
 def project_replicate_view(request, slug):
     """Essaimage: a facilitator takes a project up in one of the clusters they steer."""
-    origin = get_project_for_reading(request.user, slug)
+    origin = project_access(request.user, slug).require("replicate").project
     clusters = steered_clusters(request.user).exclude(
         territory=origin.cluster.territory_id).select_related("territory", "collective")
-    if not clusters.exists():
-        raise PermissionDenied(_("Essaimer un projet se fait vers un cluster que vous animez, "
-                                 "sur un autre territoire."))
     form = ReplicationForm(request.POST or None, clusters=clusters)
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,16 +209,13 @@ def project_replicate_view(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_delete_view(request, slug):
-    project = get_project_for_reading(request.user, slug)
-    if not can_delete_project(request.user, project):
-        raise PermissionDenied(_("Seuls les animateur·rices du collectif suppriment un projet."))
+    project = project_access(request.user, slug).require("delete").project
     if request.method == "POST":
-        if project.replications.exists():
-            messages.error(request, _("Ce projet a été essaimé ailleurs : il reste pour garder "
-                                      "la filiation. Dépubliez-le plutôt."))
+        try:
+            project_delete(project=project, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
             return redirect(project)
-        cluster_pk = project.cluster_id
-        project.delete()
         messages.success(request, _("Le projet est supprimé."))
-        return redirect("projects:board", cluster_pk=cluster_pk)
+        return redirect("projects:board", cluster_pk=project.cluster_id)
     return render(request, "projects/project_confirm_delete.html", {"project": project})

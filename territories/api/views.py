@@ -1,8 +1,6 @@
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -10,43 +8,14 @@ from territories.api.filters import ActorApiFilterSet, PlaceApiFilterSet
 from territories.api.serializers import ActorSerializer, PlaceSerializer, TerritorySerializer
 from territories.models import Actor, Place
 from territories.permissions import (
-    can_create_territory,
-    can_edit_map,
-    can_edit_territory,
-    get_territory_for_reading,
+    AccessPermission,
+    access_to_territory,
+    territory_access,
     visible_items,
     visible_territories,
 )
 from territories.selectors import map_features, with_figures
 from territories.services import item_save, territory_create, territory_update
-
-
-class TerritoryEditorPermission(permissions.BasePermission):
-    """Anyone reads what they may see; only the territory's editors change its items."""
-
-    message = "Seuls les membres des collectifs de ce territoire peuvent modifier sa cartographie."
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
-
-    def has_object_permission(self, request, view, obj):
-        return (request.method in permissions.SAFE_METHODS
-                or can_edit_map(request.user, obj.territory))
-
-
-class TerritoryPermission(permissions.BasePermission):
-    message = "Seuls l'équipe nationale et les animateur·rices du collectif qui anime ce " \
-              "territoire peuvent le modifier."
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        if view.action == "create":
-            return can_create_territory(request.user)
-        return request.user.is_authenticated
-
-    def has_object_permission(self, request, view, obj):
-        return request.method in permissions.SAFE_METHODS or can_edit_territory(request.user, obj)
 
 
 @extend_schema(tags=["territoires"])
@@ -61,7 +30,9 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     """
 
     serializer_class = TerritorySerializer
-    permission_classes = [TerritoryPermission]
+    permission_classes = [AccessPermission]
+    public = True
+    write_right = "edit"
     lookup_field = "slug"
     filterset_fields = ["kind", "is_published"]
 
@@ -70,7 +41,11 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         return with_figures(visible_territories(self.request.user)).select_related(
             "stewardship__collective").order_by("name")
 
+    def access_of(self, territory):
+        return access_to_territory(self.request.user, territory)
+
     def create(self, request, *args, **kwargs):
+        territory_access(request.user).require("create")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -100,7 +75,11 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
 
 
 class ItemViewSet(viewsets.ModelViewSet):
-    permission_classes = [TerritoryEditorPermission]
+    """Items of the map: anyone reads what they may see; the territory's editors change them."""
+
+    permission_classes = [AccessPermission]
+    public = True
+    write_right = "map"
     model = None
     select_related = ("territory",)
 
@@ -108,9 +87,12 @@ class ItemViewSet(viewsets.ModelViewSet):
         items = self.model.objects.select_related(*self.select_related).order_by("name", "pk")
         return visible_items(self.request.user, items)
 
+    def access_of(self, item):
+        return access_to_territory(self.request.user, item.territory)
+
     def perform_create(self, serializer):
-        if not can_edit_map(self.request.user, serializer.validated_data["territory"]):
-            raise PermissionDenied(_("Vous ne pouvez pas ajouter d'éléments à ce territoire."))
+        access_to_territory(self.request.user,
+                            serializer.validated_data["territory"]).require("map")
         fields = dict(serializer.validated_data)
         fields.pop("version", None)
         serializer.instance = item_save(item=self.model(), fields=fields)
@@ -168,7 +150,7 @@ FEATURE_COLLECTION = {
 @permission_classes([permissions.AllowAny])
 @renderer_classes([GeoJSONRenderer, JSONRenderer])
 def territory_map(request, slug):
-    territory = get_territory_for_reading(request.user, slug)
+    territory = territory_access(request.user, slug).territory
     return Response(
         {"type": "FeatureCollection", "features": map_features(request.user, territory)}
     )

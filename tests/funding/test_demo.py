@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from cluster.models import Collective, Membership, Stewardship, User
 from funding.models import FunderMember
 from territories.models import Territory
-from territories.permissions import can_edit_territory, editable_territories
+from territories.permissions import access_to_territory, editable_territories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ def test_demo_loads_the_20_labelled_territories_and_one_account_per_role(setting
     # included, so she edits her territory and no other.
     stewards = dict(Stewardship.objects.values_list("territory__slug", "collective__slug"))
     assert sum(1 for slug, collective in stewards.items() if slug == collective) == 20
-    assert can_edit_territory(facilitator, Territory.objects.get(
-        slug=facilitator.memberships.get().collective.slug))
+    assert access_to_territory(facilitator, Territory.objects.get(
+        slug=facilitator.memberships.get().collective.slug)).can_edit
     assert editable_territories(facilitator).count() == \
         Stewardship.objects.filter(collective=facilitator.memberships.get().collective).count()
 

@@ -1,0 +1,49 @@
+"""Pages that read one cluster, project or territory ask for the person's rights once.
+
+Measured before the access objects (facilitator and member / staff): dashboard 16/15,
+step 9/7, schéma directeur 8/6, engagements 7/6, project 18/16, board 7/6, events 5/4,
+territory 19/19. The access object reads the object and the role in one query, so a
+member now costs what staff costs.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.projects.factories import ProjectFactory
+
+PAGES = {
+    "dashboard": 15, "step": 7, "master_plan": 6, "engagements": 6, "project": 16,
+    "board": 6, "events": 4, "territory": 17,
+}
+
+
+@pytest.fixture
+def urls(territory_a):
+    cluster = territory_a.clusters.get()
+    project = ProjectFactory(cluster=cluster)
+    return {
+        "dashboard": reverse("cluster_dashboard", args=[cluster.pk]),
+        "step": reverse("step_detail", args=[cluster.pk, cluster.steps.first().pk]),
+        "master_plan": reverse("master_plan", args=[cluster.pk]),
+        "engagements": reverse("engagement_list", args=[cluster.pk]),
+        "project": reverse("projects:detail", args=[project.slug]),
+        "board": reverse("projects:board", args=[cluster.pk]),
+        "events": reverse("projects:event_list", args=[cluster.pk]),
+        "territory": reverse("territories:detail", args=[territory_a.slug]),
+    }
+
+
+@pytest.mark.parametrize("role", ["facilitator", "member_a", "staff"])
+@pytest.mark.parametrize("name", PAGES)
+def test_the_page_asks_for_rights_once(client, cast, urls, role, name,
+                                       django_assert_max_num_queries):
+    client.force_login(cast[role])
+    client.get(urls[name])  # the session and content types are read once per process
+    with django_assert_max_num_queries(PAGES[name]):
+        assert client.get(urls[name]).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["dashboard", "step", "board", "project"])
+def test_a_reviewer_never_reads_a_collective_s_pages(client, reviewer, urls, name):
+    client.force_login(reviewer)
+    assert client.get(urls[name]).status_code == 404

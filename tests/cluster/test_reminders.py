@@ -233,7 +233,7 @@ def test_the_digest_sums_up_the_week_of_each_cluster(facilitator, member_a, clus
     assert "1 jalon en retard" in body and "Carte partagée" in body
     assert "Jalons des 14 prochains jours" in body and "lundi 16 mars : Comité installé" in body
     assert "Tiers-lieu choisi" not in body and "Atteint en retard" not in body
-    assert "Surfaces cultivées : 19,50 hectares (au 26 février 2026)" in body
+    assert "Surfaces cultivées : 19,5 hectares (au 26 février 2026)" in body
     assert "15 hectares" not in body
     assert "Jardins partagés (défi « Cultiver Marseille »)" in body
     assert f"https://clusters.example.org/clusters/{cluster_a.pk}/" in body

@@ -178,6 +178,12 @@ class ReviewInputSerializer(serializers.Serializer):
         "« accepter », « refuser » ou « completer »."))
 
 
+class ComplementInputSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=10000, allow_blank=True, help_text=_(
+        "Ce que le collectif doit compléter ; il le lit dans l'e-mail et sur la page du "
+        "dossier."))
+
+
 class DecisionInputSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=20, help_text=_("« accepte » ou « refuse »."))
     comment = serializers.CharField(max_length=10000, allow_blank=True, help_text=_(

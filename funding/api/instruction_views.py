@@ -117,6 +117,9 @@ class PdfRenderer(FileRenderer):
     format = "pdf"
 
 
+# The actions on many dossiers: they read no dossier's access object.
+LIST_ACTIONS = ("list", "export_csv", "export_xlsx")
+
 EXPORT_COLUMNS = ["id", "call", "territory", "collective", "status", "submitted_at",
                   "average_score", "review_count", "decision"]
 
@@ -150,7 +153,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         dossiers = with_declaration_state(with_review_figures(dossiers_for_reviewer(user)),
                                           user).order_by("-submitted_at", "pk")
-        if self.action != "list" and not self.action.startswith("export"):
+        if self.action not in LIST_ACTIONS:
             dossiers = with_access(dossiers, user)
         if self.action == "retrieve":
             dossiers = dossiers.prefetch_related(Prefetch(

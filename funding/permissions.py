@@ -119,6 +119,11 @@ class Right(StrEnum):
 STEERING = ("staff", Membership.Role.FACILITATOR)
 
 
+def _may(right):
+    """A property saying whether the person may do `right` now, for the templates."""
+    return property(lambda access: access.may(right), doc=f"May the person {right}?")
+
+
 class _Access:
     """`require`, `denial` and `may` over the `_deny_<right>` methods of a subclass."""
 
@@ -151,13 +156,8 @@ class FundingAccess(_Access):
     def of(cls, user, cluster, plan=None):
         return cls(cluster=cluster, role=role_in(user, cluster), plan=plan)
 
-    @property
-    def can_change_plans(self):
-        return self.may(Right.CHANGE_PLANS)
-
-    @property
-    def can_start_dossier(self):
-        return self.may(Right.START_DOSSIER)
+    can_change_plans = _may(Right.CHANGE_PLANS)
+    can_start_dossier = _may(Right.START_DOSSIER)
 
     def _deny_change_plans(self):
         """Facilitators of the cluster's collective and staff change its funding plans."""
@@ -331,37 +331,14 @@ class DossierAccess(_Access):
 
     # What the person may do now (the templates read these) -----------------------------
 
-    @property
-    def can_edit(self):
-        return self.may(Right.EDIT)
-
-    @property
-    def can_submit(self):
-        return self.may(Right.SUBMIT)
-
-    @property
-    def can_start_review(self):
-        return self.may(Right.START_REVIEW)
-
-    @property
-    def can_ask_complement(self):
-        return self.may(Right.ASK_COMPLEMENT)
-
-    @property
-    def can_write_review(self):
-        return self.may(Right.WRITE_REVIEW)
-
-    @property
-    def can_decide(self):
-        return self.may(Right.DECIDE)
-
-    @property
-    def can_declare(self):
-        return self.may(Right.DECLARE)
-
-    @property
-    def can_download_attestation(self):
-        return self.may(Right.DOWNLOAD_ATTESTATION)
+    can_edit = _may(Right.EDIT)
+    can_submit = _may(Right.SUBMIT)
+    can_start_review = _may(Right.START_REVIEW)
+    can_ask_complement = _may(Right.ASK_COMPLEMENT)
+    can_write_review = _may(Right.WRITE_REVIEW)
+    can_decide = _may(Right.DECIDE)
+    can_declare = _may(Right.DECLARE)
+    can_download_attestation = _may(Right.DOWNLOAD_ATTESTATION)
 
     # The rules, one per right: who first (403), then the dossier's state (409) ---------
 

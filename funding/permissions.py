@@ -1,4 +1,10 @@
-"""Who may see or change what in the funding app: one helper per object type.
+"""Who may see or change what in the funding app: one access object per object type.
+
+`dossier_access(user, pk)` returns the dossier and everything the person may do on it,
+computed in one query; `plan_access` and `funding_access` do the same for a cluster's
+funding plans and the dossiers it starts. Pages, the API and the services ask these
+objects, and nothing else: `access.require(right)` refuses with the message of
+`DENIALS` (403), or with a conflict with the dossier's state (409).
 
 Catalogue and funding plans: the catalogue of sources is public; staff change it
 through the admin. A cluster's funding plans are read by the members of its
@@ -6,18 +12,34 @@ collective and by staff; the collective's facilitators and staff change them
 (create a plan, its budget lines and contributions): a plan commits the collective
 towards its funders, so the people who steer the cluster keep it. Anyone else gets
 a 404: they must not learn the plan exists.
+
+Dossiers: members of the collective read its dossiers and edit them while they are
+open to changes; its facilitators and staff start and submit them. Reviewers of the
+call's funder read the submitted ones once they declared they have no conflict of
+interest, and move them through the review with staff.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cluster.models import Collective, Membership
-from cluster.permissions import can_steer, get_cluster_for_reading, role_in, visible_clusters
+from cluster.errors import DomainError
+from cluster.models import Cluster, Collective, Membership
+from cluster.permissions import get_cluster_for_reading, role_in, visible_clusters
 from funding.models import (
     Call,
     ConflictDeclaration,
@@ -25,36 +47,146 @@ from funding.models import (
     Funder,
     FunderMember,
     FundingPlan,
+    Review,
 )
+from funding.transitions import ACTION_PHRASES, starts_from
+
+# Why a person may not do something: one message per reason, shown by the 403 page and
+# the API alike (never typed again elsewhere).
+
+DECLARE_FIRST = gettext_lazy("Déclarez d'abord si vous avez un conflit d'intérêts avec ce "
+                             "dossier : son contenu s'ouvre ensuite.")
+IN_CONFLICT = gettext_lazy("Vous avez un conflit d'intérêts avec ce dossier, déclaré ou parce "
+                           "que vous êtes membre du collectif : vous ne l'instruisez pas.")
+# A declaration is a yes or a no said out loud: an empty form is neither.
+CHOICE_REQUIRED = gettext_lazy("Dites si vous avez un conflit d'intérêts avec ce dossier : "
+                               "oui ou non.")
+
+DENIALS = {
+    # reason: (the API's code, the message)
+    "change_plans": ("permission_denied", gettext_lazy(
+        "Seuls les animateur·rices du collectif modifient ses plans de financement.")),
+    "start_dossier": ("permission_denied", gettext_lazy(
+        "Seuls les animateur·rices du collectif préparent un nouveau dossier.")),
+    "edit": ("permission_denied", gettext_lazy(
+        "Seuls les membres du collectif modifient son dossier.")),
+    "submit": ("permission_denied", gettext_lazy(
+        "Seuls les animateur·rices du collectif déposent son dossier.")),
+    "review": ("not_reviewer", gettext_lazy(
+        "Seuls les instructeur·rices du financeur de l'appel et l'équipe nationale "
+        "instruisent ce dossier.")),
+    "write_review": ("not_reviewer", gettext_lazy(
+        "Seuls les instructeur·rices de %(funder)s instruisent ce dossier.")),
+    "declare": ("not_reviewer", gettext_lazy(
+        "Seuls les instructeur·rices du financeur de l'appel déclarent leurs conflits "
+        "d'intérêts.")),
+    "declaration_required": ("declaration_required", DECLARE_FIRST),
+    "conflict_of_interest": ("conflict_of_interest", IN_CONFLICT),
+}
+
+
+class AccessDenied(DomainError, PermissionDenied):
+    """A refusal for who the person is: a 403 page, or `{"detail", "code"}` in the API.
+
+    It is a DomainError so that the API's exception handler keeps its message and code,
+    and a PermissionDenied so that a page answers 403.
+    """
+
+    status = 403
+
+    def __init__(self, reason, **params):
+        code, message = DENIALS[reason]
+        super().__init__(message % params if params else message, code=code)
+        self.reason = reason
+
+
+class Right(StrEnum):
+    """What a person may do on a dossier, a cluster's funding or a plan."""
+
+    READ = "read"  # open the dossier's contents, PDF and attestation
+    EDIT = "edit"
+    SUBMIT = "submit"
+    START_REVIEW = "start_review"
+    ASK_COMPLEMENT = "request_more_info"
+    WRITE_REVIEW = "write_review"
+    DECIDE = "decide"
+    DECLARE = "declare"
+    DOWNLOAD_ATTESTATION = "download_attestation"
+    START_DOSSIER = "start_dossier"
+    CHANGE_PLANS = "change_plans"
+
+
+STEERING = ("staff", Membership.Role.FACILITATOR)
+
+
+def _may(right):
+    """A property saying whether the person may do `right` now, for the templates."""
+    return property(lambda access: access.may(right), doc=f"May the person {right}?")
+
+
+class _Access:
+    """`require`, `denial` and `may` over the `_deny_<right>` methods of a subclass."""
+
+    def denial(self, right):
+        """Return the error refusing `right` to the person now, or None if they may."""
+        return getattr(self, f"_deny_{Right(right).value}")()
+
+    def may(self, right):
+        return self.denial(right) is None
+
+    def require(self, right):
+        """Raise AccessDenied (403), DomainError (409: the state refuses) or Http404."""
+        error = self.denial(right)
+        if error is not None:
+            raise error
+
 
 # Catalogue and funding plans -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FundingAccess(_Access):
+    """A cluster's funding (one plan of it when `plan` is set) and the person's role."""
+
+    cluster: Cluster
+    role: str | None = None  # "staff", "facilitator", "member" or None
+    plan: FundingPlan | None = None
+
+    @classmethod
+    def of(cls, user, cluster, plan=None):
+        return cls(cluster=cluster, role=role_in(user, cluster), plan=plan)
+
+    can_change_plans = _may(Right.CHANGE_PLANS)
+    can_start_dossier = _may(Right.START_DOSSIER)
+
+    def _deny_change_plans(self):
+        """Facilitators of the cluster's collective and staff change its funding plans."""
+        return None if self.role in STEERING else AccessDenied("change_plans")
+
+    def _deny_start_dossier(self):
+        """Facilitators of the cluster's collective and staff start its dossiers."""
+        return None if self.role in STEERING else AccessDenied("start_dossier")
+
+
+def funding_access(user, cluster_pk):
+    """Return the cluster (the person may read it, else 404) with the person's rights."""
+    return FundingAccess.of(user, get_cluster_for_reading(user, cluster_pk))
+
+
+def plan_access(user, cluster_pk, plan_pk):
+    """Return the cluster's plan (404 if the person may not read it) with their rights."""
+    access = funding_access(user, cluster_pk)
+    plan = FundingPlan.objects.select_related("project").filter(
+        cluster=access.cluster, pk=plan_pk).first()
+    if plan is None:
+        raise Http404("Plan de financement introuvable.")
+    plan.cluster = access.cluster
+    return FundingAccess(cluster=access.cluster, role=access.role, plan=plan)
 
 
 def visible_plans(user):
     """Return the plans the person may read: those of the clusters they may read."""
     return FundingPlan.objects.filter(cluster__in=visible_clusters(user))
-
-
-def get_plan_for_reading(user, cluster_pk, plan_pk):
-    """Return the cluster (the person may read it) and its plan, or 404."""
-    cluster = get_cluster_for_reading(user, cluster_pk)
-    plan = FundingPlan.objects.select_related("project").filter(
-        cluster=cluster, pk=plan_pk).first()
-    if plan is None:
-        raise Http404("Plan de financement introuvable.")
-    plan.cluster = cluster
-    return cluster, plan
-
-
-def can_change_plans(user, cluster):
-    """Facilitators of the cluster's collective and staff change its funding plans."""
-    return can_steer(user, cluster)
-
-
-def require_plan_changes(user, cluster):
-    if not can_change_plans(user, cluster):
-        raise PermissionDenied("Seuls les animateur·rices du collectif modifient ses plans de "
-                               "financement.")
 
 
 # Calls and dossiers ------------------------------------------------------------------------
@@ -94,73 +226,17 @@ def visible_dossiers(user):
     return Dossier.objects.filter(own | reviewed)
 
 
-def get_dossier_for_reading(user, pk):
-    dossier = visible_dossiers(user).select_related(
-        "call__funder", "cluster__collective", "cluster__territory").filter(pk=pk).first()
-    if dossier is None:
-        raise Http404("Dossier introuvable.")
-    return dossier
+def frozen_error(dossier):
+    return DomainError(
+        gettext_lazy("Ce dossier est %(status)s : il ne se modifie plus.")
+        % {"status": dossier.get_status_display()}, code="not_editable", status=409)
 
 
-def is_reviewer_of(user, funder):
-    """Return whether the person reviews dossiers on behalf of the funder."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return FunderMember.objects.filter(user=user, funder=funder).exists()
-
-
-def is_dossier_member(user, dossier):
-    """Members of the dossier's collective (facilitators included) and staff."""
-    return role_in(user, dossier.cluster) is not None
-
-
-def can_start_dossier(user, cluster):
-    """Facilitators of the cluster's collective and staff start its dossiers."""
-    return can_steer(user, cluster)
-
-
-def require_dossier_start(user, cluster):
-    if not can_start_dossier(user, cluster):
-        raise PermissionDenied("Seuls les animateur·rices du collectif préparent un nouveau "
-                               "dossier.")
-
-
-def can_edit_dossier(user, dossier):
-    """Every member of the collective edits the dossier while it is open to changes."""
-    return dossier.status in EDITABLE_STATUSES and is_dossier_member(user, dossier)
-
-
-def require_dossier_edit(user, dossier):
-    if not is_dossier_member(user, dossier):
-        raise PermissionDenied("Seuls les membres du collectif modifient son dossier.")
-
-
-def can_submit_dossier(user, dossier):
-    """Submitting commits the collective: its facilitators and staff do it."""
-    return dossier.status in EDITABLE_STATUSES and can_steer(user, dossier.cluster)
-
-
-def require_dossier_submit(user, dossier):
-    if not can_steer(user, dossier.cluster):
-        raise PermissionDenied("Seuls les animateur·rices du collectif déposent son dossier.")
-
-
-def can_review_dossier(user, dossier):
-    """Reviewers of the call's funder and staff move a submitted dossier through the review.
-
-    Conflict-of-interest declarations come on top of this rule.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if dossier.status == Dossier.Status.DRAFT:
-        return False
-    return user.is_staff or is_reviewer_of(user, dossier.call.funder)
-
-
-def require_dossier_review(user, dossier):
-    if not can_review_dossier(user, dossier):
-        raise PermissionDenied("Seuls les instructeur·rices du financeur de l'appel et "
-                               "l'équipe nationale instruisent ce dossier.")
+def transition_error(dossier, action):
+    return DomainError(
+        gettext_lazy("Ce dossier est %(status)s : impossible de %(action)s.")
+        % {"status": dossier.get_status_display(), "action": ACTION_PHRASES[action]},
+        code="invalid_transition", status=409)
 
 
 # Reviews, conflicts of interest, decisions -----------------------------------------------
@@ -170,13 +246,228 @@ def require_dossier_review(user, dossier):
 # and submission date; a declared conflict hides the dossier from them entirely. Staff
 # and the collective's own members never declare.
 
-DECLARE_FIRST = ("Déclarez d'abord si vous avez un conflit d'intérêts avec ce dossier : "
-                 "son contenu s'ouvre ensuite.")
-IN_CONFLICT = gettext_lazy("Vous avez un conflit d'intérêts avec ce dossier, déclaré ou parce "
-                           "que vous êtes membre du collectif : vous ne l'instruisez pas.")
-# A declaration is a yes or a no said out loud: an empty form is neither.
-CHOICE_REQUIRED = gettext_lazy("Dites si vous avez un conflit d'intérêts avec ce dossier : "
-                               "oui ou non.")
+
+@dataclass(frozen=True)
+class DossierAccess(_Access):
+    """A dossier and where the person stands towards it, read once per request.
+
+    `role`: "staff", or their role in the dossier's collective ("facilitator",
+    "member"), or None. `funder_reviewer`: they review for the call's funder.
+    `declaration`: None until they declare; then True for a conflict of interest,
+    False for none. `reviewed`: they already gave their review.
+    """
+
+    dossier: Dossier
+    role: str | None = None
+    funder_reviewer: bool = False
+    declaration: bool | None = None
+    reviewed: bool = False
+
+    @classmethod
+    def from_row(cls, dossier, user):
+        """Build the access from a dossier annotated by `with_access`."""
+        if not user.is_authenticated or not user.is_active:
+            return cls(dossier=dossier)
+        return cls(dossier=dossier, role="staff" if user.is_staff else dossier.access_role,
+                   funder_reviewer=dossier.access_funder_reviewer,
+                   declaration=dossier.access_declaration, reviewed=dossier.access_reviewed)
+
+    @classmethod
+    def of(cls, user, dossier):
+        """Return the person's access to a dossier already loaded (one query unless it was
+        loaded through `with_access`)."""
+        if not user.is_authenticated or not user.is_active:
+            return cls(dossier=dossier)
+        if hasattr(dossier, "access_reviewed"):
+            return cls.from_row(dossier, user)
+        row = with_access(Dossier.objects.filter(pk=dossier.pk), user).values(
+            *ACCESS_FIELDS).first() or {}
+        return cls(dossier=dossier, role="staff" if user.is_staff else row.get("access_role"),
+                   funder_reviewer=bool(row.get("access_funder_reviewer")),
+                   declaration=row.get("access_declaration"),
+                   reviewed=bool(row.get("access_reviewed")))
+
+    # Who the person is towards the dossier ---------------------------------------------
+
+    @property
+    def status(self):
+        return self.dossier.status
+
+    @property
+    def is_staff(self):
+        return self.role == "staff"
+
+    @property
+    def is_member(self):
+        """Members of the dossier's collective (facilitators included) and staff."""
+        return self.role is not None
+
+    @property
+    def reviews(self):
+        """Staff, or a reviewer of the call's funder, and the dossier is submitted."""
+        return self.status != Dossier.Status.DRAFT and (self.is_staff or self.funder_reviewer)
+
+    @property
+    def declared(self):
+        """They said whether they have a conflict of interest (staff never say)."""
+        return self.is_staff or self.declaration is not None
+
+    @property
+    def conflict(self):
+        """A reviewer who declared a conflict, or who belongs to the collective: they never
+        judge their own dossier."""
+        return self.reviews and not self.is_staff and (self.is_member or bool(self.declaration))
+
+    @property
+    def must_declare(self):
+        """A reviewer who must declare before opening the dossier: they read only its title,
+        call, status and date, and are sent to the declaration."""
+        return self.reviews and not self.declared and not self.conflict
+
+    @property
+    def may_act(self):
+        """Take into review, ask for more, review, decide: declared and without conflict."""
+        return self.reviews and self.declared and not self.conflict
+
+    # What the person may do now (the templates read these) -----------------------------
+
+    can_edit = _may(Right.EDIT)
+    can_submit = _may(Right.SUBMIT)
+    can_start_review = _may(Right.START_REVIEW)
+    can_ask_complement = _may(Right.ASK_COMPLEMENT)
+    can_write_review = _may(Right.WRITE_REVIEW)
+    can_decide = _may(Right.DECIDE)
+    can_declare = _may(Right.DECLARE)
+    can_download_attestation = _may(Right.DOWNLOAD_ATTESTATION)
+
+    # The rules, one per right: who first (403), then the dossier's state (409) ---------
+
+    def _deny_read(self):
+        return AccessDenied("declaration_required") if self.must_declare else None
+
+    def _deny_edit(self):
+        """Every member of the collective edits the dossier while it is open to changes."""
+        if not self.is_member:
+            return AccessDenied("edit")
+        if self.status not in EDITABLE_STATUSES:
+            return frozen_error(self.dossier)
+        return None
+
+    def _deny_submit(self):
+        """Submitting commits the collective: its facilitators and staff do it."""
+        if self.role not in STEERING:
+            return AccessDenied("submit")
+        if self.status not in EDITABLE_STATUSES:
+            return transition_error(self.dossier, "submit")
+        return None
+
+    def _review_action(self, action):
+        """Reviewers of the call's funder, declared and without conflict, and staff."""
+        if not self.reviews:
+            return AccessDenied("review")
+        if self.must_declare:
+            return AccessDenied("declaration_required")
+        if self.conflict:
+            return AccessDenied("conflict_of_interest")
+        if not starts_from(action, self.status):
+            return transition_error(self.dossier, action)
+        return None
+
+    def _deny_start_review(self):
+        return self._review_action("start_review")
+
+    def _deny_request_more_info(self):
+        return self._review_action("request_more_info")
+
+    def _deny_decide(self):
+        if self.status in (Dossier.Status.ACCEPTED, Dossier.Status.REFUSED) and self.may_act:
+            return already_decided_error()
+        return self._review_action("accept")
+
+    def _deny_write_review(self):
+        """A reviewer of the call's funder without conflict, once, while the dossier is
+        under review."""
+        if not self.funder_reviewer:
+            return AccessDenied("write_review", funder=self.dossier.call.funder.name)
+        if not self.reviews:
+            return _not_submitted()
+        if self.must_declare:
+            return AccessDenied("declaration_required")
+        if self.conflict:
+            return AccessDenied("conflict_of_interest")
+        if self.status != Dossier.Status.UNDER_REVIEW:
+            return DomainError(gettext_lazy("Ce dossier est %(status)s : il ne reçoit pas "
+                                            "d'avis.") % {"status": self.dossier.
+                                                          get_status_display()},
+                               code="not_under_review", status=409)
+        if self.reviewed:
+            return DomainError(gettext_lazy("Vous avez déjà rendu votre avis sur ce dossier."),
+                               code="already_reviewed", status=409)
+        return None
+
+    def _deny_declare(self):
+        """Reviewers of the call's funder declare once per submitted dossier."""
+        if not self.funder_reviewer:
+            return AccessDenied("declare")
+        if not self.reviews:
+            return _not_submitted()
+        if self.declaration is not None:
+            return DomainError(gettext_lazy("Vous avez déjà fait votre déclaration pour ce "
+                                            "dossier."), code="already_declared", status=409)
+        return None
+
+    def _deny_download_attestation(self):
+        """The collective's members, the funder's reviewers who opened it (no conflict
+        declared), staff. Others do not learn there is one: 404."""
+        if self.is_member or (self.reviews and self.declared and not self.declaration):
+            return None
+        if self.must_declare:
+            return AccessDenied("declaration_required")
+        return Http404()
+
+
+def already_decided_error():
+    return DomainError(gettext_lazy("Ce dossier a déjà reçu sa décision."),
+                       code="already_decided", status=409)
+
+
+def _not_submitted():
+    return DomainError(gettext_lazy("Ce dossier n'est pas déposé."), code="not_submitted",
+                       status=409)
+
+
+ACCESS_FIELDS = ("access_role", "access_funder_reviewer", "access_declaration",
+                 "access_reviewed")
+
+
+def with_access(dossiers, user):
+    """Annotate what `DossierAccess` reads, so that it costs no query of its own."""
+    if not user.is_authenticated or not user.is_active:
+        return dossiers
+    return dossiers.annotate(
+        access_role=Subquery(Membership.objects.filter(
+            collective=OuterRef("cluster__collective"), user=user).values("role")[:1]),
+        access_funder_reviewer=Exists(FunderMember.objects.filter(
+            funder=OuterRef("call__funder"), user=user)),
+        access_declaration=Subquery(ConflictDeclaration.objects.filter(
+            dossier=OuterRef("pk"), reviewer=user).values("has_conflict")[:1],
+            output_field=BooleanField()),
+        access_reviewed=Exists(Review.objects.filter(dossier=OuterRef("pk"), reviewer=user)),
+    )
+
+
+def dossier_access(user, pk):
+    """Return the dossier the person may read (else 404) and what they may do on it."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("Dossier introuvable.") from None
+    dossier = with_access(visible_dossiers(user).select_related(
+        "call__funder", "cluster__collective", "cluster__territory"), user).filter(
+        pk=pk).first()
+    if dossier is None:
+        raise Http404("Dossier introuvable.")
+    return DossierAccess.from_row(dossier, user)
 
 
 def dossiers_for_reviewer(user):
@@ -205,100 +496,6 @@ def with_declaration_state(dossiers, user):
                                                output_field=BooleanField()))
 
 
-@dataclass(frozen=True)
-class ReviewerStanding:
-    """Where a person stands, as a reviewer, towards one dossier.
-
-    `reviews`: staff, or a reviewer of the call's funder, and the dossier is submitted.
-    `declared`: they said whether they have a conflict of interest (staff never say).
-    `conflict`: they declared one, or they belong to the collective: they never judge
-    their own dossier.
-    """
-
-    reviews: bool = False
-    declared: bool = False
-    conflict: bool = False
-
-    @property
-    def must_declare(self):
-        """A reviewer who must declare before opening the dossier: they read only its title,
-        call, status and date, and are sent to the declaration."""
-        return self.reviews and not self.declared and not self.conflict
-
-    @property
-    def may_act(self):
-        """Take into review, ask for more, review, decide: declared and without conflict."""
-        return self.reviews and self.declared and not self.conflict
-
-
-def reviewer_standing(user, dossier):
-    """Return what the person may do on the dossier as a reviewer: pages and API ask here."""
-    if not user.is_authenticated or not user.is_active or dossier.status == Dossier.Status.DRAFT:
-        return ReviewerStanding()
-    if user.is_staff:
-        return ReviewerStanding(reviews=True, declared=True)
-    if not is_reviewer_of(user, dossier.call.funder):
-        return ReviewerStanding()
-    declaration = ConflictDeclaration.objects.filter(dossier=dossier, reviewer=user).first()
-    return ReviewerStanding(
-        reviews=True, declared=declaration is not None,
-        conflict=is_dossier_member(user, dossier)
-        or (declaration is not None and declaration.has_conflict))
-
-
-def must_declare(user, dossier):
-    """Return whether the person, a reviewer, must declare before opening the dossier."""
-    return reviewer_standing(user, dossier).must_declare
-
-
-def require_declared(user, dossier):
-    if must_declare(user, dossier):
-        raise PermissionDenied(DECLARE_FIRST)
-
-
-def require_reviewer_action(user, dossier):
-    """Refuse a review action (take into review, ask for more, review, decide) to a person
-    who has not declared or has a conflict; the caller checked they review the call."""
-    standing = reviewer_standing(user, dossier)
-    if standing.must_declare:
-        raise PermissionDenied(DECLARE_FIRST)
-    if not standing.may_act:
-        raise PermissionDenied(str(IN_CONFLICT))
-
-
-def can_declare_conflict(user, dossier):
-    """Reviewers of the call's funder declare once per submitted dossier."""
-    return (dossier.status != Dossier.Status.DRAFT
-            and is_reviewer_of(user, dossier.call.funder)
-            and not ConflictDeclaration.objects.filter(dossier=dossier, reviewer=user).exists())
-
-
-def can_write_review(user, dossier):
-    """A reviewer of the call's funder without conflict, once, while the dossier is under
-    review."""
-    return (dossier.status == Dossier.Status.UNDER_REVIEW
-            and is_reviewer_of(user, dossier.call.funder)
-            and ConflictDeclaration.objects.filter(dossier=dossier, reviewer=user,
-                                                   has_conflict=False).exists()
-            and not dossier.reviews.filter(reviewer=user).exists())
-
-
-def can_decide(user, dossier):
-    """Reviewers of the call's funder (without conflict) and staff decide, once."""
-    if dossier.status != Dossier.Status.UNDER_REVIEW or not can_review_dossier(user, dossier):
-        return False
-    return user.is_staff or ConflictDeclaration.objects.filter(
-        dossier=dossier, reviewer=user, has_conflict=False).exists()
-
-
-def can_download_attestation(user, dossier):
-    """The collective's members, the funder's reviewers who opened the dossier, staff."""
-    if is_dossier_member(user, dossier) or (user.is_authenticated and user.is_staff):
-        return True
-    return dossiers_for_reviewer(user).filter(pk=dossier.pk).exists() and not must_declare(
-        user, dossier)
-
-
 # Webhooks of the funders -------------------------------------------------------------------
 
 
@@ -306,7 +503,8 @@ def can_manage_webhooks(user, funder):
     """The funder's reviewers and staff register its webhooks and read their log."""
     if user.is_authenticated and user.is_active and user.is_staff:
         return True
-    return is_reviewer_of(user, funder)
+    return (user.is_authenticated and user.is_active
+            and FunderMember.objects.filter(user=user, funder=funder).exists())
 
 
 def managed_funders(user):

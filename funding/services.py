@@ -27,11 +27,15 @@ from funding.models import (
 from funding.permissions import (
     CHOICE_REQUIRED,
     EDITABLE_STATUSES,
-    can_review_dossier,
-    is_reviewer_of,
+    DossierAccess,
+    Right,
+    already_decided_error,
+    frozen_error,
+    transition_error,
 )
 from funding.selectors import dossier_checklist
 from funding.snapshot import dossier_contents
+from funding.transitions import DOSSIER_TRANSITIONS
 from funding.webhook_models import WebhookEndpoint
 from funding.webhook_services import webhook_event_emit
 from territories.locking import claim_version
@@ -209,30 +213,6 @@ def contribution_delete(*, contribution, by):
 
 # Calls and dossiers ------------------------------------------------------------------------
 
-S = Dossier.Status
-
-# The life of a dossier: action → (the states it may start from, the state it leads to).
-# Accepting and refusing belong to the decision service, which goes through
-# `dossier_transition` like the others.
-DOSSIER_TRANSITIONS = {
-    "submit": ((S.DRAFT,), S.SUBMITTED),
-    "start_review": ((S.SUBMITTED,), S.UNDER_REVIEW),
-    "request_more_info": ((S.UNDER_REVIEW,), S.MORE_INFO),
-    "resubmit": ((S.MORE_INFO,), S.SUBMITTED),
-    "accept": ((S.UNDER_REVIEW,), S.ACCEPTED),
-    "refuse": ((S.UNDER_REVIEW,), S.REFUSED),
-}
-
-# What each action does, for the refusal "Ce dossier est … : impossible de …".
-ACTION_PHRASES = {
-    "submit": gettext_lazy("le déposer"),
-    "start_review": gettext_lazy("le mettre en instruction"),
-    "request_more_info": gettext_lazy("demander un complément"),
-    "resubmit": gettext_lazy("le déposer à nouveau"),
-    "accept": gettext_lazy("l'accepter"),
-    "refuse": gettext_lazy("le refuser"),
-}
-
 DOSSIER_FIELDS = ("title", "summary", "strategic_plan", "requested_amount")
 
 
@@ -291,12 +271,6 @@ def _conflict_error():
         code="edit_conflict", status=409)
 
 
-def _frozen_error(dossier):
-    return DomainError(
-        _("Ce dossier est %(status)s : il ne se modifie plus.")
-        % {"status": dossier.get_status_display()}, code="not_editable", status=409)
-
-
 def dossier_save(*, dossier, fields, version):
     """Save the dossier's texts and amount as edited from `version`.
 
@@ -309,7 +283,7 @@ def dossier_save(*, dossier, fields, version):
         raise DomainError(_("Champ inconnu : %(names)s.") % {"names": ", ".join(sorted(unknown))},
                           code="unknown_field")
     if dossier.status not in EDITABLE_STATUSES:
-        raise _frozen_error(dossier)
+        raise frozen_error(dossier)
     _check_requested_amount(dossier.call,
                             fields.get("requested_amount", dossier.requested_amount))
     read = dossier.version
@@ -320,7 +294,7 @@ def dossier_save(*, dossier, fields, version):
         except DomainError:
             current = Dossier.objects.filter(pk=dossier.pk).first()
             if current is not None and current.status not in EDITABLE_STATUSES:
-                raise _frozen_error(current) from None
+                raise frozen_error(current) from None
             raise
         for name, value in fields.items():
             setattr(dossier, name, value)
@@ -334,16 +308,24 @@ def dossier_save(*, dossier, fields, version):
     return dossier
 
 
+def _checked(dossier, by, right):
+    """Return the dossier as it is now, once its access object grants `right` to `by`.
+
+    The rights hang on the dossier's current state, not on the one a caller read.
+    """
+    dossier = Dossier.objects.select_related(
+        "call__funder", "cluster__collective", "cluster__territory").get(pk=dossier.pk)
+    DossierAccess.of(by, dossier).require(right)
+    return dossier
+
+
 def _locked(dossier, action):
     """Lock the dossier's row and check that `action` may start from its current state."""
     dossier = Dossier.objects.select_for_update().select_related(
         "call__funder", "cluster__collective", "cluster__territory").get(pk=dossier.pk)
     sources, _target = DOSSIER_TRANSITIONS[action]
     if dossier.status not in sources:
-        raise DomainError(
-            _("Ce dossier est %(status)s : impossible de %(action)s.")
-            % {"status": dossier.get_status_display(), "action": ACTION_PHRASES[action]},
-            code="invalid_transition", status=409)
+        raise transition_error(dossier, action)
     return dossier
 
 
@@ -418,48 +400,48 @@ def _submit(dossier, action, by, version):
 
 
 def dossier_submit(*, dossier, by, version=None):
-    """Submit a complete draft before the call's deadline; freeze what it shows.
+    """Submit a complete draft before the call's deadline, or submit again a dossier the
+    funder asked to complete; freeze what it shows.
 
-    The snapshot keeps the collective, territory, défis with their progress, engaged
-    companies, funding plan, texts and call as they are now; later edits to the
-    cluster never change it. Its PDF is rendered once committed. When `version` is
-    given, a dossier changed since is refused.
+    For the collective's facilitators and staff. The snapshot keeps the collective,
+    territory, défis with their progress, engaged companies, funding plan, texts and
+    call as they are now; later edits to the cluster never change it. Its PDF is
+    rendered once committed. `version` is the one the person read: a dossier changed
+    since is refused (409); None checks nothing. Pages and the API call it alike.
     """
-    return _submit(dossier, "submit", by, version)
+    dossier = _checked(dossier, by, Right.SUBMIT)
+    action = "resubmit" if dossier.status == Dossier.Status.MORE_INFO else "submit"
+    return _submit(dossier, action, by, version)
 
 
 def dossier_resubmit(*, dossier, by, version=None):
     """Submit again a dossier the funder asked to complete, with a fresh snapshot and PDF."""
-    return _submit(dossier, "resubmit", by, version)
-
-
-def dossier_deposit(*, dossier, by, version=None):
-    """Submit a draft, or resubmit a dossier the funder asked to complete."""
-    if dossier.status == Dossier.Status.MORE_INFO:
-        return dossier_resubmit(dossier=dossier, by=by, version=version)
+    current = Dossier.objects.get(pk=dossier.pk)
+    if current.status != Dossier.Status.MORE_INFO:
+        raise transition_error(current, "resubmit")
     return dossier_submit(dossier=dossier, by=by, version=version)
-
-
-def _require_reviewer(dossier, by):
-    if not can_review_dossier(by, dossier):
-        raise DomainError(_("Seuls les instructeur·rices du financeur de l'appel et l'équipe "
-                            "nationale instruisent ce dossier."), code="not_reviewer",
-                          status=403)
 
 
 def dossier_start_review(*, dossier, by):
     """Take a submitted dossier into review: for the call's funder's reviewers and staff."""
-    _require_reviewer(dossier, by)
+    dossier = _checked(dossier, by, Right.START_REVIEW)
     return dossier_transition(dossier=dossier, action="start_review", by=by)
 
 
 def dossier_request_more_info(*, dossier, by, comment):
-    """Ask the collective to complete its dossier, saying what is missing."""
-    _require_reviewer(dossier, by)
+    """Ask the collective to complete its dossier under review, saying what is missing.
+
+    For the call's funder's reviewers (declared, without conflict) and staff; the
+    pages and the funders' API call it alike.
+    """
+    dossier = _checked(dossier, by, Right.ASK_COMPLEMENT)
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(_("Dites au collectif ce qu'il doit compléter."),
                           code="comment_required")
+    if "\x00" in comment:
+        raise DomainError(_("Le message contient un caractère invalide."),
+                          code="invalid_comment")
     return dossier_transition(dossier=dossier, action="request_more_info", by=by,
                               comment=comment)
 
@@ -486,33 +468,13 @@ def _notify_members(dossier, event):
 
 # Reviews, conflicts of interest, decisions -------------------------------------------------
 
-def _require_funder_reviewer(dossier, reviewer):
-    if not is_reviewer_of(reviewer, dossier.call.funder):
-        raise DomainError(_("Seuls les instructeur·rices de %(funder)s instruisent ce dossier.")
-                          % {"funder": dossier.call.funder.name}, code="not_reviewer",
-                          status=403)
-    if dossier.status == Dossier.Status.DRAFT:
-        raise DomainError(_("Ce dossier n'est pas déposé."), code="not_submitted", status=409)
-
-
-def _require_no_conflict(dossier, reviewer):
-    """Refuse a reviewer who has not declared yet, or who declared a conflict."""
-    declaration = ConflictDeclaration.objects.filter(dossier=dossier, reviewer=reviewer).first()
-    if declaration is None:
-        raise DomainError(_("Déclarez d'abord si vous avez un conflit d'intérêts avec ce "
-                            "dossier."), code="declaration_required", status=403)
-    if declaration.has_conflict:
-        raise DomainError(_("Vous avez déclaré un conflit d'intérêts avec ce dossier : vous "
-                            "ne l'instruisez pas."), code="conflict_of_interest", status=403)
-
-
 def conflict_declare(*, dossier, reviewer, has_conflict, explanation=""):
     """Record, once, whether the reviewer has a conflict of interest with the dossier.
 
     A declared conflict hides the dossier from the reviewer for good; it cannot be
     withdrawn, so say why.
     """
-    _require_funder_reviewer(dossier, reviewer)
+    dossier = _checked(dossier, reviewer, Right.DECLARE)
     if not isinstance(has_conflict, bool):
         raise DomainError(str(CHOICE_REQUIRED), code="choice_required")
     explanation = (explanation or "").strip()
@@ -588,8 +550,7 @@ def review_submit(*, dossier, reviewer, scores, comment, recommendation):
     declared no conflict. `weighted_score` is out of 100, each criterion counting by
     its weight.
     """
-    _require_funder_reviewer(dossier, reviewer)
-    _require_no_conflict(dossier, reviewer)
+    dossier = _checked(dossier, reviewer, Right.WRITE_REVIEW)
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(_("Motivez votre avis en quelques phrases."), code="comment_required")
@@ -647,9 +608,7 @@ def decision_record(*, dossier, by, outcome, comment, granted_amount=None):
     accepté or refusé through DOSSIER_TRANSITIONS, with its audit row and the e-mail to
     the collective; an acceptance gets its attestation rendered once committed.
     """
-    _require_reviewer(dossier, by)
-    if not by.is_staff:
-        _require_no_conflict(dossier, by)
+    dossier = _checked(dossier, by, Right.DECIDE)
     if outcome not in Decision.Outcome.values:
         raise DomainError(_("Choisissez d'accepter ou de refuser le dossier."),
                           code="invalid_outcome")
@@ -661,10 +620,10 @@ def decision_record(*, dossier, by, outcome, comment, granted_amount=None):
     action = "accept" if outcome == Decision.Outcome.ACCEPTED else "refuse"
     with transaction.atomic():
         if Decision.objects.filter(dossier=dossier).exists():
-            raise _already_decided()
+            raise already_decided_error()
         dossier = _locked(dossier, action)
         if Decision.objects.filter(dossier=dossier).exists():
-            raise _already_decided()
+            raise already_decided_error()
         decision = Decision.objects.create(dossier=dossier, outcome=outcome, comment=comment,
                                            granted_amount=granted_amount, decided_by=by)
         _record(dossier, action, by=by, comment=comment)
@@ -674,6 +633,3 @@ def decision_record(*, dossier, by, outcome, comment, granted_amount=None):
     return decision
 
 
-def _already_decided():
-    return DomainError(_("Ce dossier a déjà reçu sa décision."), code="already_decided",
-                       status=409)

@@ -182,6 +182,12 @@ class ReviewInputSerializer(serializers.Serializer):
         help_text=_("« accepter », « refuser » ou « completer »."))
 
 
+class ComplementInputSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=10000, allow_blank=True, help_text=_(
+        "Ce que le collectif doit compléter ; il le lit dans l'e-mail et sur la page du "
+        "dossier."))
+
+
 class DecisionInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=Decision.Outcome.choices,

@@ -3,6 +3,8 @@
 A funder's reviewer sees, with their token, the dossiers submitted to their funder's
 calls (never a draft, never another funder's, never one they declared a conflict
 with: `dossiers_for_reviewer`). Until they declare, a dossier's detail answers 403.
+What a person may do on a dossier comes from its access object (`DossierAccess`), as
+on the pages; the actions call the same services as the pages.
 """
 
 from decimal import Decimal
@@ -21,13 +23,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, renderers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.renderers import CsvRenderer, PdfRenderer, XlsxRenderer
 from cluster.api.schema import ErrorSerializer
 from funding.api.filters import InstructionDossierFilter
 from funding.api.instruction_serializers import (
+    ComplementInputSerializer,
     DecisionInputSerializer,
     DecisionSerializer,
     DeclarationInputSerializer,
@@ -41,14 +43,17 @@ from funding.models import Review, Score
 from funding.permissions import (
     DECLARE_FIRST,
     IN_CONFLICT,
+    DossierAccess,
+    Right,
     dossiers_for_reviewer,
-    reviewer_standing,
+    with_access,
     with_declaration_state,
 )
 from funding.selectors import with_review_figures
 from funding.services import (
     conflict_declare,
     decision_record,
+    dossier_request_more_info,
     dossier_start_review,
     review_submit,
 )
@@ -63,8 +68,9 @@ def _error(description, detail, code):
         OpenApiExample(code, value={"detail": detail, "code": code})])
 
 
-NOT_DECLARED = _error("Conflits d'intérêts pas encore déclarés", DECLARE_FIRST,
+NOT_DECLARED = _error("Conflits d'intérêts pas encore déclarés", str(DECLARE_FIRST),
                       "declaration_required")
+IN_CONFLICT_ERROR = _error("Conflit d'intérêts", str(IN_CONFLICT), "conflict_of_interest")
 NOT_FOUND = _error("Dossier inconnu, d'un autre financeur, ou retiré par un conflit déclaré",
                    "Pas trouvé.", "not_found")
 
@@ -78,6 +84,9 @@ LIST_EXAMPLE = OpenApiExample("Une page de dossiers", response_only=True, value=
         "average_score": "72.50", "review_count": 2, "decision": None,
         "url": "https://exemple.fr/api/instruction/dossiers/42/"}]})
 
+
+# The actions on many dossiers: they read no dossier's access object.
+LIST_ACTIONS = ("list", "export_csv", "export_xlsx")
 
 EXPORT_COLUMNS = ["id", "call", "territory", "collective", "status", "submitted_at",
                   "average_score", "review_count", "decision"]
@@ -112,6 +121,8 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         dossiers = with_declaration_state(with_review_figures(dossiers_for_reviewer(user)),
                                           user).order_by("-submitted_at", "pk")
+        if self.action not in LIST_ACTIONS:
+            dossiers = with_access(dossiers, user)
         if self.action == "retrieve":
             dossiers = dossiers.prefetch_related(Prefetch(
                 "reviews", queryset=Review.objects.select_related("reviewer").prefetch_related(
@@ -120,18 +131,12 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
                 .order_by("submitted_at", "pk")))
         return dossiers
 
-    def _dossier(self, *, declared=True, acting=False):
-        """Return the dossier of the URL; 403 if the person must declare first, or, for a
-        review action (`acting`), has a conflict of interest. The pages ask the same
-        `reviewer_standing`."""
+    def _dossier(self, right=Right.READ):
+        """Return the dossier of the URL if its access object grants `right`: else 403 (a
+        reviewer who must declare first, or has a conflict of interest), 404 or 409 (the
+        dossier's state refuses). The pages ask the same object."""
         dossier = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if not declared:
-            return dossier
-        standing = reviewer_standing(self.request.user, dossier)
-        if standing.must_declare:
-            raise PermissionDenied(DECLARE_FIRST, code="declaration_required")
-        if acting and not standing.may_act:
-            raise PermissionDenied(IN_CONFLICT, code="conflict_of_interest")
+        DossierAccess.of(self.request.user, dossier).require(right)
         return dossier
 
     def _detail(self, dossier, status_code=status.HTTP_200_OK):
@@ -166,7 +171,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         ])
     @action(detail=True, methods=["post"], url_path="declaration")
     def declaration(self, request, pk=None):
-        dossier = self._dossier(declared=False)
+        dossier = self._dossier(Right.DECLARE)
         serializer = DeclarationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         declaration = conflict_declare(dossier=dossier, reviewer=request.user,
@@ -183,8 +188,35 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
             "invalid_transition")})
     @action(detail=True, methods=["post"], url_path="instruire")
     def instruire(self, request, pk=None):
-        dossier = self._dossier(acting=True)
+        dossier = self._dossier(Right.START_REVIEW)
         dossier_start_review(dossier=dossier, by=request.user)
+        return self._detail(dossier)
+
+    @extend_schema(
+        summary="Demander un complément au collectif",
+        description=("Pour les instructeur·rices du financeur qui ont déclaré n'avoir aucun "
+                     "conflit d'intérêts, et l'équipe nationale, tant que le dossier est en "
+                     "instruction : il passe en « complément demandé », le collectif est prévenu "
+                     "par e-mail avec votre message, le complète et le dépose à nouveau. Le même "
+                     "service que la page. 400 sans message, 403 sans déclaration ou avec un "
+                     "conflit, 404 pour un dossier que vous ne lisez pas, 409 hors "
+                     "instruction."),
+        request=ComplementInputSerializer,
+        responses={200: InstructionDossierDetailSerializer, 400: _error(
+            "Message manquant", "Dites au collectif ce qu'il doit compléter.",
+            "comment_required"), 403: NOT_DECLARED, 404: NOT_FOUND, 409: _error(
+            "Pas en instruction",
+            "Ce dossier est déposé : impossible de demander un complément.",
+            "invalid_transition")},
+        examples=[OpenApiExample("Un complément", request_only=True, value={
+            "message": "Précisez les contributions attendues de la Région pour 2028."})])
+    @action(detail=True, methods=["post"], url_path="complement")
+    def complement(self, request, pk=None):
+        dossier = self._dossier(Right.ASK_COMPLEMENT)
+        serializer = ComplementInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dossier_request_more_info(dossier=dossier, by=request.user,
+                                  comment=serializer.validated_data["message"])
         return self._detail(dossier)
 
     @extend_schema(
@@ -197,9 +229,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         request=ReviewInputSerializer,
         responses={201: ReviewSerializer, 400: _error(
             "Notes hors de la grille", "« Défis mesurables » se note par un nombre entier de 0 "
-            "à 5.", "invalid_scores"), 403: _error(
-            "Conflit d'intérêts", "Vous avez déclaré un conflit d'intérêts avec ce dossier : "
-            "vous ne l'instruisez pas.", "conflict_of_interest"), 409: _error(
+            "à 5.", "invalid_scores"), 403: IN_CONFLICT_ERROR, 409: _error(
             "Avis déjà rendu", "Vous avez déjà rendu votre avis sur ce dossier.",
             "already_reviewed")},
         examples=[OpenApiExample("Un avis", request_only=True, value={
@@ -209,7 +239,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
             "recommendation": "accepter"})])
     @action(detail=True, methods=["post"], url_path="avis")
     def avis(self, request, pk=None):
-        dossier = self._dossier(acting=True)
+        dossier = self._dossier(Right.WRITE_REVIEW)
         serializer = ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = review_submit(dossier=dossier, reviewer=request.user,
@@ -237,7 +267,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
         ])
     @action(detail=True, methods=["post"], url_path="decision")
     def decision(self, request, pk=None):
-        dossier = self._dossier(acting=True)
+        dossier = self._dossier(Right.DECIDE)
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = decision_record(dossier=dossier, by=request.user,
@@ -260,7 +290,7 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="attestation",
             renderer_classes=[renderers.JSONRenderer, PdfRenderer])
     def attestation(self, request, pk=None):
-        return attestation_response(self._dossier())
+        return attestation_response(self._dossier(Right.DOWNLOAD_ATTESTATION))
 
     # Exports -----------------------------------------------------------------------------
 

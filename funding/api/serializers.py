@@ -18,7 +18,7 @@ from funding.models import (
     FundingPlan,
     FundingSource,
 )
-from funding.permissions import EDITABLE_STATUSES, is_dossier_member, visible_calls
+from funding.permissions import DossierAccess, visible_calls
 from funding.selectors import dossier_checklist
 from funding.snapshot import Snapshot, snapshot_read
 from projects.models import Project
@@ -304,7 +304,7 @@ class DossierDetailSerializer(DossierSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_checklist(self, dossier) -> list[dict]:
         user = self.context["request"].user
-        if dossier.status not in EDITABLE_STATUSES or not is_dossier_member(user, dossier):
+        if not DossierAccess.of(user, dossier).can_edit:
             return None
         return [{"key": item.key, "label": item.label, "ok": item.ok, "message": item.message}
                 for item in dossier_checklist(dossier)]

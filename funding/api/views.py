@@ -11,11 +11,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.schema import ErrorSerializer
-from cluster.permissions import can_steer
 from funding.api.filters import CallApiFilter, DossierApiFilter, PlanApiFilter, SourceApiFilter
 from funding.api.serializers import (
     BudgetLineSerializer,
@@ -30,14 +28,13 @@ from funding.api.serializers import (
 )
 from funding.models import BudgetLine, Contribution, Criterion, DossierEvent, FundingPlan
 from funding.permissions import (
-    DECLARE_FIRST,
-    can_change_plans,
-    can_start_dossier,
-    is_dossier_member,
-    must_declare,
+    DossierAccess,
+    FundingAccess,
+    Right,
     visible_calls,
     visible_dossiers,
     visible_plans,
+    with_access,
     with_declaration_state,
 )
 from funding.selectors import plan_detail, plans_with_totals, sources_for_catalogue
@@ -47,9 +44,9 @@ from funding.services import (
     budget_line_save,
     contribution_delete,
     contribution_save,
-    dossier_deposit,
     dossier_save,
     dossier_start,
+    dossier_submit,
     plan_delete,
     plan_save,
 )
@@ -75,17 +72,18 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PlanPermission(permissions.BasePermission):
-    """The collective's members read its plans; its facilitators and staff change them."""
+    """The collective's members read its plans; its facilitators and staff change them.
 
-    message = _("Seuls les animateur·rices du collectif modifient ses plans de financement.")
+    A refusal says why, from the access object (`FundingAccess`).
+    """
 
     def has_permission(self, request, view):
         return request.user.is_authenticated
 
     def has_object_permission(self, request, view, plan):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return can_change_plans(request.user, plan.cluster)
+        if request.method not in permissions.SAFE_METHODS:
+            FundingAccess.of(request.user, plan.cluster, plan).require(Right.CHANGE_PLANS)
+        return True
 
 
 ROW_ID = OpenApiParameter("row_pk", int, OpenApiParameter.PATH,
@@ -136,8 +134,7 @@ class PlanViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         cluster = data.pop("cluster")
         data.pop("version", None)
-        if not can_change_plans(request.user, cluster):
-            raise PermissionDenied(PlanPermission.message)
+        FundingAccess.of(request.user, cluster).require(Right.CHANGE_PLANS)
         plan = plan_save(plan=FundingPlan(cluster=cluster), fields=data, by=request.user)
         return Response(self._detail(plan), status=status.HTTP_201_CREATED)
 
@@ -247,19 +244,15 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DossierPermission(permissions.BasePermission):
-    """Read the dossiers the person sees; change them as a member of the collective."""
-
-    message = "Seuls les membres du collectif modifient son dossier."
+    """Ask the dossier's access object for the right the view's action needs
+    (`view.rights`, reading otherwise): a refusal says why, 403 or 409."""
 
     def has_permission(self, request, view):
         return request.user.is_authenticated
 
     def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
-            if must_declare(request.user, obj):
-                raise PermissionDenied(DECLARE_FIRST, code="declaration_required")
-            return True
-        return is_dossier_member(request.user, obj)
+        DossierAccess.of(request.user, obj).require(view.rights.get(view.action, Right.READ))
+        return True
 
 
 @extend_schema(tags=["appels-et-dossiers"])
@@ -290,6 +283,7 @@ class DossierViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
 
     permission_classes = [DossierPermission]
     filterset_class = DossierApiFilter
+    rights = {"update": Right.EDIT, "partial_update": Right.EDIT, "deposer": Right.SUBMIT}
 
     def get_serializer_class(self):
         return DossierSerializer if self.action == "list" else DossierDetailSerializer
@@ -299,7 +293,7 @@ class DossierViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             "call__funder", "cluster__territory", "cluster__collective",
         ), self.request.user).order_by("-updated_at", "pk")
         if self.action != "list":
-            dossiers = dossiers.prefetch_related(Prefetch(
+            dossiers = with_access(dossiers, self.request.user).prefetch_related(Prefetch(
                 "events", queryset=DossierEvent.objects.select_related("by").order_by("at",
                                                                                      "pk")))
         return dossiers
@@ -313,9 +307,7 @@ class DossierViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         data = dict(serializer.validated_data)
         call, cluster = data.pop("call"), data.pop("cluster")
         data.pop("version", None)
-        if not can_start_dossier(request.user, cluster):
-            raise PermissionDenied(_("Seuls les animateur·rices du collectif préparent un "
-                                     "nouveau dossier."))
+        FundingAccess.of(request.user, cluster).require(Right.START_DOSSIER)
         with transaction.atomic():
             dossier = dossier_start(call=call, cluster=cluster, by=request.user,
                                     title=data.pop("title", ""))
@@ -355,12 +347,9 @@ class DossierViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     @action(detail=True, methods=["post"], url_path="deposer")
     def deposer(self, request, pk=None):
         dossier = self.get_object()
-        if not can_steer(request.user, dossier.cluster):
-            raise PermissionDenied(_("Seuls les animateur·rices du collectif déposent son "
-                                     "dossier."))
         serializer = DossierDepositSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        dossier = dossier_deposit(dossier=dossier, by=request.user,
-                                  version=serializer.validated_data.get("version"))
+        dossier = dossier_submit(dossier=dossier, by=request.user,
+                                 version=serializer.validated_data.get("version"))
         return Response(DossierDetailSerializer(self._fresh(dossier),
                                                 context=self.get_serializer_context()).data)

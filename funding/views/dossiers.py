@@ -1,7 +1,7 @@
 """Calls and dossiers: the public calls, and a collective's dossiers from draft to review.
 
-Calls are public once open. A dossier is read through `get_dossier_for_reading`
-(others get a 404); the pages then ask the permission helpers what the person may do.
+Calls are public once open. A dossier is read through `dossier_access` (others get a
+404), which says at once what the person may do on it; the templates read it too.
 """
 
 from urllib.parse import urlencode
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cluster.errors import DomainError
 from cluster.files import stored_file_response
-from cluster.permissions import get_cluster_for_reading
 from funding.breadcrumbs import calls_trail, dossier_trail, dossiers_trail
 from funding.forms import (
     CallFilterForm,
@@ -31,20 +30,10 @@ from funding.forms import (
 )
 from funding.models import Decision, Dossier
 from funding.permissions import (
-    can_decide,
-    can_download_attestation,
-    can_edit_dossier,
-    can_start_dossier,
-    can_submit_dossier,
-    can_write_review,
+    Right,
+    dossier_access,
+    funding_access,
     get_call_for_reading,
-    get_dossier_for_reading,
-    is_dossier_member,
-    require_dossier_edit,
-    require_dossier_review,
-    require_dossier_start,
-    require_dossier_submit,
-    reviewer_standing,
     visible_calls,
 )
 from funding.selectors import (
@@ -54,14 +43,14 @@ from funding.selectors import (
     member_clusters_with_dossier,
 )
 from funding.services import (
-    dossier_deposit,
     dossier_request_more_info,
     dossier_save,
     dossier_start,
     dossier_start_review,
+    dossier_submit,
 )
 from funding.snapshot import dossier_contents, snapshot_display
-from funding.views.reviews import declaration_page, reviewer_gate
+from funding.views.reviews import declaration_page, refused
 from territories.breadcrumbs import trail
 
 PAGE_SIZE = 20
@@ -100,7 +89,8 @@ def call_detail(request, slug):
 @login_required
 @require_GET
 def cluster_dossier_list(request, cluster_pk):
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    access = funding_access(request.user, cluster_pk)
+    cluster = access.cluster
     dossiers = cluster.dossiers.select_related("call__funder").order_by("-updated_at", "pk")
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     open_calls = visible_calls(request.user).filter(deadline__gt=timezone.now()).exclude(
@@ -108,15 +98,16 @@ def cluster_dossier_list(request, cluster_pk):
     return render(request, "funding/dossier_list.html", {
         "breadcrumbs": dossiers_trail(cluster),
         "cluster": cluster, "page": page, "open_calls": list(open_calls[:PAGE_SIZE]),
-        "can_start": can_start_dossier(request.user, cluster),
+        "access": access,
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_create(request, cluster_pk):
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
-    require_dossier_start(request.user, cluster)
+    access = funding_access(request.user, cluster_pk)
+    access.require(Right.START_DOSSIER)
+    cluster = access.cluster
     call = get_call_for_reading(request.user, request.GET.get("appel", ""))
     existing = cluster.dossiers.filter(call=call).first()
     if existing is not None:
@@ -140,10 +131,11 @@ def dossier_create(request, cluster_pk):
     }, status=400 if request.method == "POST" else 200)
 
 
-def _contents_for(user, dossier):
+def _contents_for(access):
     """Return what the page shows: the live contents while the collective edits, else the
     frozen ones. Reviewers only ever see what was submitted."""
-    if can_edit_dossier(user, dossier):
+    dossier = access.dossier
+    if access.can_edit:
         contents = dossier_contents(dossier)
         return contents, dossier_checklist(dossier, contents=contents), True
     if dossier.snapshot:
@@ -154,61 +146,55 @@ def _contents_for(user, dossier):
 @login_required
 @require_GET
 def dossier_detail(request, pk):
-    dossier = get_dossier_for_reading(request.user, pk)
-    standing = reviewer_standing(request.user, dossier)
-    if standing.must_declare:
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if access.must_declare:
         return declaration_page(request, dossier)
-    contents, checklist, live = _contents_for(request.user, dossier)
-    member = is_dossier_member(request.user, dossier)
+    contents, checklist, live = _contents_for(access)
     events = list(dossier.events.select_related("by").order_by("at", "pk"))
     more_info_request = (events[-1] if dossier.status == Dossier.Status.MORE_INFO and events
                          else None)
     return render(request, "funding/dossier_detail.html", {
-        "breadcrumbs": (dossiers_trail(dossier.cluster, dossier.title) if member else calls_trail(
+        "breadcrumbs": (dossiers_trail(dossier.cluster, dossier.title) if access.is_member
+                        else calls_trail(
             (dossier.call.title, dossier.call.get_absolute_url()), dossier.title)),
         "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call,
+        "access": access,
         "s": snapshot_display(contents) if contents else None, "live": live,
         "checklist": checklist,
         "complete": checklist is not None and all(item.ok for item in checklist),
         "events": events, "more_info_request": more_info_request,
-        "is_member": member,
-        "can_edit": can_edit_dossier(request.user, dossier),
-        "can_submit": can_submit_dossier(request.user, dossier),
-        "can_review": standing.may_act,
         "is_late": dossier.status == Dossier.Status.DRAFT
         and dossier.call.deadline <= timezone.now(),
-        **_review_context(request.user, dossier, standing),
+        **_review_context(access),
     })
 
 
-def _review_context(user, dossier, standing):
+def _review_context(access):
     """What the funder's side adds to the page: reviews, forms, decision, attestation."""
+    dossier = access.dossier
     if dossier.status == Dossier.Status.DRAFT:
         return {}
     decision = Decision.objects.filter(dossier=dossier).select_related("decided_by").first()
     # The reviews are for those who judge the dossier, never for its own collective.
-    reviews = dossier_reviews(dossier) if standing.may_act else []
-    writable = standing.may_act and can_write_review(user, dossier)
-    decidable = decision is None and standing.may_act and can_decide(user, dossier)
+    reviews = dossier_reviews(dossier) if access.may_act else []
     return {
         "decision": decision, "reviews": reviews,
         "review_form": (ReviewForm(criteria=dossier.call.criteria.order_by("position", "pk"))
-                        if writable else None),
-        "decision_form": DecisionForm() if decidable else None,
+                        if access.can_write_review else None),
+        "decision_form": DecisionForm() if decision is None and access.can_decide else None,
         "can_download_attestation": bool(decision and decision.attestation)
-        and can_download_attestation(user, dossier),
+        and access.can_download_attestation,
     }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_edit(request, pk):
-    dossier = get_dossier_for_reading(request.user, pk)
-    require_dossier_edit(request.user, dossier)
-    if not can_edit_dossier(request.user, dossier):
-        messages.error(request, _("Ce dossier est %(status)s : il ne se modifie plus.")
-                       % {"status": dossier.get_status_display()})
-        return redirect(dossier)
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if refusal := refused(request, access, Right.EDIT):
+        return refusal
     form = DossierForm(request.POST or None, instance=dossier)
     if request.method == "POST" and form.is_valid():
         current = Dossier.objects.select_related("call").get(pk=dossier.pk)
@@ -235,23 +221,23 @@ def dossier_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_submit_view(request, pk):
     """Show what is about to be submitted and its checklist; submit on POST."""
-    dossier = get_dossier_for_reading(request.user, pk)
-    require_dossier_submit(request.user, dossier)
-    if not can_submit_dossier(request.user, dossier):
-        messages.error(request, _("Ce dossier est %(status)s : il n'est pas à déposer.")
-                       % {"status": dossier.get_status_display()})
-        return redirect(dossier)
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if refusal := refused(request, access, Right.SUBMIT):
+        return refusal
     error = None
     if request.method == "POST":
+        # The version read when the page was shown; without one, nothing is checked, as in
+        # the API.
+        raw = request.POST.get("version", "").strip()
+        version = int(raw) if raw.isdigit() and len(raw) < 12 else None
         try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
-        try:
-            dossier_deposit(dossier=dossier, by=request.user,
-                            version=version if version is not None else -1)
-        except DomainError as refusal:
-            error = refusal.message
+            if raw and version is None:
+                raise DomainError(_("La version du dossier envoyée n'est pas valide : "
+                                    "rechargez la page."), code="invalid_version")
+            dossier_submit(dossier=dossier, by=request.user, version=version)
+        except DomainError as problem:
+            error, status = problem.message, problem.status
         else:
             messages.success(request, _("Le dossier est déposé. Son PDF est en cours de "
                                         "génération ; les membres du collectif sont prévenus "
@@ -264,17 +250,18 @@ def dossier_submit_view(request, pk):
         "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call,
         "checklist": checklist, "complete": all(item.ok for item in checklist),
         "error": error, "resubmission": dossier.status == Dossier.Status.MORE_INFO,
-        "can_submit": True,
-    }, status=400 if error else 200)
+        "access": access,
+    }, status=status if error else 200)
 
 
 @login_required
 @require_GET
 def dossier_pdf(request, pk):
     """Send the submitted dossier's PDF to those who read the dossier, never to the public."""
-    dossier = get_dossier_for_reading(request.user, pk)
-    if gate := reviewer_gate(request, dossier, acting=False):
-        return gate
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if refusal := refused(request, access, Right.READ):
+        return refusal
     if dossier.snapshot and not dossier.pdf:
         messages.info(request, _("Le PDF est en cours de génération : réessayez dans un "
                                  "instant."))
@@ -296,19 +283,20 @@ def dossier_pdf_response(dossier):
 @require_GET
 def dossier_pdf_status(request, pk):
     """The PDF's download link, or "en cours de génération": the page polls it with htmx."""
-    dossier = get_dossier_for_reading(request.user, pk)
-    if gate := reviewer_gate(request, dossier, acting=False):
-        return gate
-    return render(request, "funding/includes/dossier_pdf_status.html", {"dossier": dossier})
+    access = dossier_access(request.user, pk)
+    if refusal := refused(request, access, Right.READ):
+        return refusal
+    return render(request, "funding/includes/dossier_pdf_status.html",
+                  {"dossier": access.dossier})
 
 
 @login_required
 @require_POST
 def dossier_start_review_view(request, pk):
-    dossier = get_dossier_for_reading(request.user, pk)
-    require_dossier_review(request.user, dossier)
-    if gate := reviewer_gate(request, dossier, acting=True):
-        return gate
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if refusal := refused(request, access, Right.START_REVIEW):
+        return refusal
     try:
         dossier_start_review(dossier=dossier, by=request.user)
     except DomainError as error:
@@ -321,10 +309,10 @@ def dossier_start_review_view(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_request_more_info_view(request, pk):
-    dossier = get_dossier_for_reading(request.user, pk)
-    require_dossier_review(request.user, dossier)
-    if gate := reviewer_gate(request, dossier, acting=True):
-        return gate
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if refusal := refused(request, access, Right.ASK_COMPLEMENT):
+        return refusal
     form = MoreInfoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cluster.errors import DomainError
-from cluster.permissions import get_cluster_for_reading
 from funding.breadcrumbs import plan_trail, plans_trail
 from funding.filters import SourceFilter
 from funding.forms import BudgetLineForm, ContributionForm, PlanForm
 from funding.models import BudgetLine, Contribution, FundingPlan, FundingSource
-from funding.permissions import can_change_plans, get_plan_for_reading, require_plan_changes
+from funding.permissions import Right, funding_access, plan_access
 from funding.selectors import plan_detail, plans_of, sources_for_catalogue
 from funding.services import (
     budget_line_delete,
@@ -60,26 +59,26 @@ def source_detail(request, slug):
 
 @login_required
 def plan_list(request, cluster_pk):
-    cluster = get_cluster_for_reading(request.user, cluster_pk)
+    access = funding_access(request.user, cluster_pk)
+    cluster = access.cluster
     page = Paginator(plans_of(cluster), 20).get_page(request.GET.get("page"))
     for plan in page.object_list:
         plan.gap_total = plan.budget_total - plan.contribution_total
     return render(request, "funding/plan_list.html", {
         "breadcrumbs": plans_trail(cluster),
-        "cluster": cluster, "page": page,
-        "can_change": can_change_plans(request.user, cluster),
+        "cluster": cluster, "page": page, "access": access,
     })
 
 
 @login_required
 def plan_detail_view(request, cluster_pk, plan_pk):
-    cluster, plan = get_plan_for_reading(request.user, cluster_pk, plan_pk)
+    access = plan_access(request.user, cluster_pk, plan_pk)
+    cluster, plan = access.cluster, access.plan
     detail = plan_detail(plan)
     mix = detail["mix"]
     return render(request, "funding/plan_detail.html", {
         "breadcrumbs": plan_trail(cluster, plan),
-        "cluster": cluster, "plan": plan, **detail,
-        "can_change": can_change_plans(request.user, cluster),
+        "cluster": cluster, "plan": plan, **detail, "access": access,
         "chart": {
             # Chart.js takes numbers: floats here only, the page's figures stay Decimal.
             "years": [str(row["year"]) for row in mix["years"]],
@@ -104,7 +103,8 @@ def _fields(form):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, cluster_pk, plan_pk=None):
     if plan_pk is None:
-        cluster = get_cluster_for_reading(request.user, cluster_pk)
+        access = funding_access(request.user, cluster_pk)
+        cluster = access.cluster
         year = timezone.localdate().year
         plan = FundingPlan(cluster=cluster)
         needs_project = cluster.funding_plans.filter(project__isnull=True).exists()
@@ -112,9 +112,10 @@ def plan_edit(request, cluster_pk, plan_pk=None):
                    else _("Plan de financement du cluster"),
                    "first_year": year, "last_year": year + 2}
     else:
-        cluster, plan = get_plan_for_reading(request.user, cluster_pk, plan_pk)
+        access = plan_access(request.user, cluster_pk, plan_pk)
+        cluster, plan = access.cluster, access.plan
         initial, needs_project = None, False
-    require_plan_changes(request.user, cluster)
+    access.require(Right.CHANGE_PLANS)
     form = PlanForm(request.POST or None, instance=plan, cluster=cluster, initial=initial,
                     needs_project=needs_project)
     status = 400
@@ -144,8 +145,9 @@ def plan_edit(request, cluster_pk, plan_pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_delete_view(request, cluster_pk, plan_pk):
-    cluster, plan = get_plan_for_reading(request.user, cluster_pk, plan_pk)
-    require_plan_changes(request.user, cluster)
+    access = plan_access(request.user, cluster_pk, plan_pk)
+    access.require(Right.CHANGE_PLANS)
+    cluster, plan = access.cluster, access.plan
     if request.method == "POST":
         plan_delete(plan=plan, by=request.user)
         messages.success(request, _("Le plan de financement est supprimé."))
@@ -159,8 +161,9 @@ def plan_delete_view(request, cluster_pk, plan_pk):
 def _row_edit(request, cluster_pk, plan_pk, row_pk, *, model, form_class, save, template,
               saved_message, crumbs):
     """Create or edit one row of a plan (a budget line or a contribution)."""
-    cluster, plan = get_plan_for_reading(request.user, cluster_pk, plan_pk)
-    require_plan_changes(request.user, cluster)
+    access = plan_access(request.user, cluster_pk, plan_pk)
+    access.require(Right.CHANGE_PLANS)
+    cluster, plan = access.cluster, access.plan
     row = get_object_or_404(model, pk=row_pk, plan=plan) if row_pk else model(plan=plan)
     row.plan = plan
     form = form_class(request.POST or None, instance=row, plan=plan)
@@ -179,8 +182,9 @@ def _row_edit(request, cluster_pk, plan_pk, row_pk, *, model, form_class, save, 
 
 
 def _row_delete(request, cluster_pk, plan_pk, row_pk, *, model, delete, title, done):
-    cluster, plan = get_plan_for_reading(request.user, cluster_pk, plan_pk)
-    require_plan_changes(request.user, cluster)
+    access = plan_access(request.user, cluster_pk, plan_pk)
+    access.require(Right.CHANGE_PLANS)
+    cluster, plan = access.cluster, access.plan
     row = get_object_or_404(model, pk=row_pk, plan=plan)
     if request.method == "POST":
         delete(row, request.user)

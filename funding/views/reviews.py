@@ -2,14 +2,14 @@
 
 A reviewer reaches the dossiers through `dossiers_for_reviewer` (a declared conflict
 hides a dossier: 404); until they declare, a dossier's page shows the declaration
-form only, with a 403.
+form only, with a 403. Every page asks `dossier_access` what the person may do, and
+answers its refusals through `refused`.
 """
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -24,13 +24,10 @@ from funding.breadcrumbs import review_trail
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
 from funding.models import Call, Funder, Review
 from funding.permissions import (
-    IN_CONFLICT,
-    can_download_attestation,
+    AccessDenied,
+    Right,
+    dossier_access,
     dossiers_for_reviewer,
-    get_dossier_for_reading,
-    is_dossier_member,
-    is_reviewer_of,
-    reviewer_standing,
     with_declaration_state,
 )
 from funding.selectors import with_review_figures
@@ -78,42 +75,33 @@ def declaration_page(request, dossier, form=None, status=403):
     }, status=status)
 
 
-def reviewer_gate(request, dossier, *, acting):
-    """Send a reviewer who has not declared yet to the declaration, before they read or do
-    anything; for an action (`acting`), refuse a person with a conflict of interest.
+def refused(request, access, right):
+    """Return the answer that refuses `right` to the person, or None to go on.
 
-    Return the redirect to answer, or None to go on. The API asks the same
-    `reviewer_standing`.
+    A reviewer who has not declared yet is sent to the declaration; a refusal for who
+    the person is raises (403, or 404 where they must not learn more); a refusal for the
+    dossier's state goes back to the dossier with its message. The API asks the same
+    access object.
     """
-    standing = reviewer_standing(request.user, dossier)
-    if standing.must_declare:
+    error = access.denial(right)
+    if error is None:
+        return None
+    if isinstance(error, AccessDenied) and error.reason == "declaration_required":
         # The declaration page says why the person lands there.
-        return redirect("funding:dossier_declare", pk=dossier.pk)
-    if acting and not standing.may_act:
-        raise PermissionDenied(IN_CONFLICT)
-    return None
-
-
-def _get_dossier_for_review(user, pk):
-    """Return the dossier for the call's funder's reviewers; 404 for those who don't read it."""
-    dossier = get_dossier_for_reading(user, pk)
-    if not (user.is_staff or is_reviewer_of(user, dossier.call.funder)):
-        if is_dossier_member(user, dossier):
-            raise PermissionDenied(_("Seuls les instructeur·rices du financeur de l'appel "
-                                     "instruisent ce dossier."))
-        raise Http404
-    return dossier
+        return redirect("funding:dossier_declare", pk=access.dossier.pk)
+    if isinstance(error, DomainError) and not isinstance(error, AccessDenied):
+        messages.error(request, error.message)
+        return redirect(access.dossier)
+    raise error
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_declare(request, pk):
-    dossier = _get_dossier_for_review(request.user, pk)
-    if not is_reviewer_of(request.user, dossier.call.funder):
-        raise PermissionDenied(_("Seuls les instructeur·rices du financeur de l'appel "
-                                 "déclarent leurs conflits d'intérêts."))
-    if dossier.conflict_declarations.filter(reviewer=request.user).exists():
-        return redirect(dossier)
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if refusal := refused(request, access, Right.DECLARE):
+        return refusal
     # Bound even when empty: an empty POST must say that a choice is missing.
     form = ConflictDeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -140,9 +128,10 @@ def dossier_declare(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_review(request, pk):
-    dossier = _get_dossier_for_review(request.user, pk)
-    if gate := reviewer_gate(request, dossier, acting=True):
-        return gate
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if refusal := refused(request, access, Right.WRITE_REVIEW):
+        return refusal
     criteria = dossier.call.criteria.order_by("position", "pk")
     form = ReviewForm(request.POST or None, criteria=criteria)
     if request.method == "POST" and form.is_valid():
@@ -150,9 +139,9 @@ def dossier_review(request, pk):
             review_submit(dossier=dossier, reviewer=request.user, scores=form.scores(),
                           comment=form.cleaned_data["comment"],
                           recommendation=form.cleaned_data["recommendation"])
+        except AccessDenied:
+            raise
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from None
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Votre avis est enregistré."))
@@ -166,9 +155,10 @@ def dossier_review(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_decide(request, pk):
-    dossier = _get_dossier_for_review(request.user, pk)
-    if gate := reviewer_gate(request, dossier, acting=True):
-        return gate
+    access = dossier_access(request.user, pk)
+    dossier = access.dossier
+    if refusal := refused(request, access, Right.DECIDE):
+        return refusal
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,9 +166,9 @@ def dossier_decide(request, pk):
                             outcome=form.cleaned_data["outcome"],
                             comment=form.cleaned_data["comment"],
                             granted_amount=form.cleaned_data["granted_amount"])
+        except AccessDenied:
+            raise
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from None
             field = "granted_amount" if error.code in ("invalid_amount",
                                                        "amount_above_max") else None
             form.add_error(field, error.message)
@@ -206,9 +196,7 @@ def attestation_response(dossier):
 @login_required
 @require_GET
 def dossier_attestation(request, pk):
-    dossier = get_dossier_for_reading(request.user, pk)
-    if gate := reviewer_gate(request, dossier, acting=False):
-        return gate
-    if not can_download_attestation(request.user, dossier):
-        raise Http404
-    return attestation_response(dossier)
+    access = dossier_access(request.user, pk)
+    if refusal := refused(request, access, Right.DOWNLOAD_ATTESTATION):
+        return refusal
+    return attestation_response(access.dossier)

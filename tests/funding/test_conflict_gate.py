@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cluster.services import api_token_create
 from funding.models import ConflictDeclaration, Decision, Dossier, DossierEvent, Review
-from funding.permissions import ReviewerStanding, reviewer_standing
+from funding.permissions import DossierAccess
 from funding.services import conflict_declare, dossier_start_review
 from tests.funding.factories import FunderMemberFactory
 from tests.funding.reviewing import call_with_grid, full_scores, submitted_dossier
@@ -172,15 +172,20 @@ def test_the_api_refuses_the_same_people(client, member_reviewer, reviewer, staf
     nothing_happened(dossier, status)
 
 
+def standing(user, dossier):
+    access = DossierAccess.of(user, dossier)
+    return access.reviews, access.declared, access.conflict
+
+
 def test_the_standing_of_each_role(cast, dossier, member_reviewer, reviewer):
-    assert reviewer_standing(cast["staff"], dossier) == ReviewerStanding(True, True, False)
-    assert reviewer_standing(cast["member_b"], dossier) == ReviewerStanding()
-    assert reviewer_standing(cast["facilitator"], dossier) == ReviewerStanding()
-    assert reviewer_standing(member_reviewer, dossier) == ReviewerStanding(True, False, True)
-    undeclared = reviewer_standing(reviewer, dossier)
+    assert standing(cast["staff"], dossier) == (True, True, False)
+    assert standing(cast["member_b"], dossier) == (False, False, False)
+    assert standing(cast["facilitator"], dossier) == (False, False, False)
+    assert standing(member_reviewer, dossier) == (True, False, True)
+    undeclared = DossierAccess.of(reviewer, dossier)
     assert (undeclared.must_declare, undeclared.may_act) == (True, False)
     ConflictDeclaration.objects.create(dossier=dossier, reviewer=reviewer, has_conflict=False)
-    declared = reviewer_standing(reviewer, dossier)
+    declared = DossierAccess.of(reviewer, dossier)
     assert (declared.must_declare, declared.may_act) == (False, True)
     other = FunderMemberFactory().user
-    assert reviewer_standing(other, dossier) == ReviewerStanding()
+    assert standing(other, dossier) == (False, False, False)

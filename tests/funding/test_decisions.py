@@ -44,8 +44,8 @@ def label_call(funder):
 
 def under_review(call, cluster, reviewer):
     dossier = submitted_dossier(call, cluster, title="Dossier de Marseille")
-    dossier_start_review(dossier=dossier, by=reviewer)
     conflict_declare(dossier=dossier, reviewer=reviewer, has_conflict=False)
+    dossier_start_review(dossier=dossier, by=reviewer)
     dossier.refresh_from_db()
     return dossier
 

@@ -149,6 +149,7 @@ def test_a_draft_has_no_pdf(client, facilitator, member_b, dossier):
 def test_a_resubmission_keeps_a_new_pdf_of_the_new_contents(submitted, reviewer, facilitator,
                                                             django_capture_on_commit_callbacks):
     from funding.services import (
+        conflict_declare,
         dossier_request_more_info,
         dossier_resubmit,
         dossier_save,
@@ -156,6 +157,7 @@ def test_a_resubmission_keeps_a_new_pdf_of_the_new_contents(submitted, reviewer,
     )
 
     first = submitted.pdf.name
+    conflict_declare(dossier=submitted, reviewer=reviewer, has_conflict=False)
     dossier_start_review(dossier=submitted, by=reviewer)
     dossier_request_more_info(dossier=submitted, by=reviewer, comment="Précisez.")
     submitted.refresh_from_db()

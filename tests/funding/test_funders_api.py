@@ -62,8 +62,8 @@ def dossier(call, cluster):
 
 @pytest.fixture
 def under_review(dossier, reviewer):
-    dossier_start_review(dossier=dossier, by=reviewer)
     conflict_declare(dossier=dossier, reviewer=reviewer, has_conflict=False)
+    dossier_start_review(dossier=dossier, by=reviewer)
     dossier.refresh_from_db()
     return dossier
 

@@ -34,8 +34,8 @@ def dossier(call, cluster):
 
 
 @pytest.fixture
-def under_review(dossier, reviewer):
-    dossier_start_review(dossier=dossier, by=reviewer)
+def under_review(dossier, staff):
+    dossier_start_review(dossier=dossier, by=staff)
     dossier.refresh_from_db()
     return dossier
 

@@ -82,6 +82,9 @@ DENIALS = {
         "d'intérêts.")),
     "declaration_required": ("declaration_required", DECLARE_FIRST),
     "conflict_of_interest": ("conflict_of_interest", IN_CONFLICT),
+    "manage_webhooks": ("permission_denied", gettext_lazy(
+        "Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent ses "
+        "webhooks.")),
 }
 
 
@@ -116,6 +119,12 @@ class Right(StrEnum):
     CHANGE_PLANS = "change_plans"
 
 
+class FunderRight(StrEnum):
+    """What a person may do on a funder."""
+
+    MANAGE_WEBHOOKS = "manage_webhooks"
+
+
 STEERING = ("staff", Membership.Role.FACILITATOR)
 
 
@@ -129,7 +138,8 @@ class _Access:
 
     def denial(self, right):
         """Return the error refusing `right` to the person now, or None if they may."""
-        return getattr(self, f"_deny_{Right(right).value}")()
+        name = right.value if isinstance(right, StrEnum) else Right(right).value
+        return getattr(self, f"_deny_{name}")()
 
     def may(self, right):
         return self.denial(right) is None
@@ -496,15 +506,40 @@ def with_declaration_state(dossiers, user):
                                                output_field=BooleanField()))
 
 
-# Webhooks of the funders -------------------------------------------------------------------
+# Funders: their webhooks --------------------------------------------------------------------
+# A funder's reviewers and staff register its webhooks and read their delivery log; other
+# people signed in get 403, and an unknown funder 404.
 
 
-def can_manage_webhooks(user, funder):
-    """The funder's reviewers and staff register its webhooks and read their log."""
-    if user.is_authenticated and user.is_active and user.is_staff:
-        return True
-    return (user.is_authenticated and user.is_active
-            and FunderMember.objects.filter(user=user, funder=funder).exists())
+@dataclass(frozen=True)
+class FunderAccess(_Access):
+    """A funder and whether the person reviews for it (staff: "staff")."""
+
+    funder: Funder
+    role: str | None = None  # "staff", "reviewer" or None
+
+    @classmethod
+    def of(cls, user, funder):
+        if not user.is_authenticated or not user.is_active:
+            return cls(funder=funder)
+        if user.is_staff:
+            return cls(funder=funder, role="staff")
+        reviews = FunderMember.objects.filter(funder=funder, user=user).exists()
+        return cls(funder=funder, role="reviewer" if reviews else None)
+
+    can_manage_webhooks = _may(FunderRight.MANAGE_WEBHOOKS)
+
+    def _deny_manage_webhooks(self):
+        """The funder's reviewers and staff manage its webhooks."""
+        return None if self.role else AccessDenied("manage_webhooks")
+
+
+def funder_access(user, slug):
+    """Return the funder (404 if unknown) with what the person may do on it."""
+    funder = Funder.objects.filter(slug=slug).first()
+    if funder is None:
+        raise Http404("Financeur introuvable.")
+    return FunderAccess.of(user, funder)
 
 
 def managed_funders(user):
@@ -514,15 +549,3 @@ def managed_funders(user):
     if user.is_staff:
         return Funder.objects.all()
     return Funder.objects.filter(members__user=user)
-
-
-def get_funder_for_webhooks(user, slug):
-    """Return the funder whose webhooks the person manages; 404 if unknown, else 403."""
-    funder = Funder.objects.filter(slug=slug).first()
-    if funder is None:
-        raise Http404("Financeur introuvable.")
-    if not can_manage_webhooks(user, funder):
-        raise PermissionDenied(gettext_lazy(
-            "Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent ses "
-            "webhooks."))
-    return funder

@@ -5,7 +5,6 @@ their delivery log; anyone else sees none (404) and cannot register one (403). J
 """
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -14,7 +13,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cluster.api.parsers import JSONParser
@@ -27,7 +25,7 @@ from funding.api.webhook_serializers import (
     WebhookResendSerializer,
 )
 from funding.models import WebhookDelivery, WebhookEndpoint
-from funding.permissions import can_manage_webhooks, managed_funders
+from funding.permissions import FunderAccess, FunderRight, managed_funders
 from funding.webhook_services import (
     webhook_delivery_resend,
     webhook_endpoint_create,
@@ -36,8 +34,6 @@ from funding.webhook_services import (
     webhook_secret_regenerate,
 )
 
-NOT_MANAGER = _("Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent "
-                "ses webhooks.")
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Jeton absent ou invalide")
 FORBIDDEN = OpenApiResponse(
     ErrorSerializer, description="Financeur dont la personne n'est pas instructeur·rice")
@@ -50,6 +46,13 @@ READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
 WRITE_ERRORS = {400: INVALID, 401: UNAUTHENTICATED, 404: NOT_FOUND}
 DELIVERY_ID = OpenApiParameter("delivery_pk", int, OpenApiParameter.PATH,
                                description="Identifiant de l'envoi.")
+
+
+class FunderPermission(permissions.BasePermission):
+    """A webhook is its funder's: the funder's access object says who manages it."""
+
+    def has_object_permission(self, request, view, obj):
+        return FunderAccess.of(request.user, obj.funder).may(FunderRight.MANAGE_WEBHOOKS)
 
 
 @extend_schema(tags=["webhooks"])
@@ -80,7 +83,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     retried after 1 min, 5 min, 30 min, 2 h and 12 h.
     """
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, FunderPermission]
     parser_classes = [JSONParser]
     serializer_class = WebhookEndpointSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -99,8 +102,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not can_manage_webhooks(request.user, data["funder"]):
-            raise PermissionDenied(NOT_MANAGER)
+        FunderAccess.of(request.user, data["funder"]).require(FunderRight.MANAGE_WEBHOOKS)
         endpoint = webhook_endpoint_create(funder=data["funder"], url=data["url"],
                                            events=data["events"],
                                            is_active=data["is_active"], by=request.user)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cluster.errors import DomainError
 from funding.forms import WebhookEndpointForm
 from funding.models import WebhookDelivery
-from funding.permissions import get_funder_for_webhooks
+from funding.permissions import FunderRight, funder_access
 from funding.webhook_services import (
     webhook_delivery_resend,
     webhook_endpoint_create,
@@ -36,7 +36,9 @@ def _show_secret_once(request, endpoint):
 @require_GET
 def funder_detail(request, slug):
     """The funder's webhooks, and the log of their deliveries, newest first."""
-    funder = get_funder_for_webhooks(request.user, slug)
+    access = funder_access(request.user, slug)
+    access.require(FunderRight.MANAGE_WEBHOOKS)
+    funder = access.funder
     endpoints = list(funder.webhook_endpoints.order_by("pk"))
     deliveries = WebhookDelivery.objects.filter(endpoint__funder=funder).select_related(
         "endpoint").order_by("-created_at", "-pk")
@@ -80,14 +82,18 @@ def _endpoint_form(request, funder, endpoint=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def webhook_create(request, slug):
-    funder = get_funder_for_webhooks(request.user, slug)
+    access = funder_access(request.user, slug)
+    access.require(FunderRight.MANAGE_WEBHOOKS)
+    funder = access.funder
     return _endpoint_form(request, funder)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def webhook_edit(request, slug, pk):
-    funder = get_funder_for_webhooks(request.user, slug)
+    access = funder_access(request.user, slug)
+    access.require(FunderRight.MANAGE_WEBHOOKS)
+    funder = access.funder
     endpoint = get_object_or_404(funder.webhook_endpoints, pk=pk)
     return _endpoint_form(request, funder, endpoint)
 
@@ -96,7 +102,9 @@ def webhook_edit(request, slug, pk):
 @require_POST
 def webhook_secret(request, slug, pk):
     """Give the webhook a new secret and show it once."""
-    funder = get_funder_for_webhooks(request.user, slug)
+    access = funder_access(request.user, slug)
+    access.require(FunderRight.MANAGE_WEBHOOKS)
+    funder = access.funder
     endpoint = get_object_or_404(funder.webhook_endpoints, pk=pk)
     webhook_secret_regenerate(endpoint=endpoint)
     _show_secret_once(request, endpoint)
@@ -108,7 +116,9 @@ def webhook_secret(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def webhook_delete(request, slug, pk):
-    funder = get_funder_for_webhooks(request.user, slug)
+    access = funder_access(request.user, slug)
+    access.require(FunderRight.MANAGE_WEBHOOKS)
+    funder = access.funder
     endpoint = get_object_or_404(funder.webhook_endpoints, pk=pk)
     if request.method == "POST":
         webhook_endpoint_delete(endpoint=endpoint)
@@ -123,7 +133,9 @@ def webhook_delete(request, slug, pk):
 @require_POST
 def delivery_resend(request, slug, pk):
     """Queue one more attempt of a delivery; asking twice queues it once."""
-    funder = get_funder_for_webhooks(request.user, slug)
+    access = funder_access(request.user, slug)
+    access.require(FunderRight.MANAGE_WEBHOOKS)
+    funder = access.funder
     delivery = get_object_or_404(WebhookDelivery, pk=pk, endpoint__funder=funder)
     if webhook_delivery_resend(delivery=delivery):
         messages.success(request, _("Un nouvel envoi est programmé."))

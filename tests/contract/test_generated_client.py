@@ -100,8 +100,8 @@ def test_a_reviewer_reads_the_dossiers_through_the_generated_models(
 def test_a_refused_body_comes_back_as_a_validation_error(generated_client, api, submitted,
                                                          reviewer):
     models = generated_client.module("models")
-    dossier_start_review(dossier=submitted, by=reviewer)
     conflict_declare(dossier=submitted, reviewer=reviewer, has_conflict=False)
+    dossier_start_review(dossier=submitted, by=reviewer)
     body = models.ReviewInputRequest(scores=models.ReviewInputRequestScores(), comment="Bien.",
                                      recommendation=models.ReviewRecommendationEnum.ACCEPTER)
     status, error = call(generated_client, "instruction.instruction_dossiers_avis_create",

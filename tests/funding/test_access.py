@@ -212,7 +212,8 @@ def test_the_old_helpers_are_gone():
 def test_the_draft_page_asks_who_the_person_is_once(client, facilitator, draft,
                                                      django_assert_max_num_queries):
     client.force_login(facilitator)
-    with django_assert_max_num_queries(16):
+    # The live contents come from the schéma directeur's providers (key figures included).
+    with django_assert_max_num_queries(17):
         response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert response.context["access"].can_submit
@@ -357,8 +358,8 @@ def test_a_conflicted_reviewer_is_refused_by_the_service_too(people, under_revie
 
 # Every view of the funding app gets its rights from an access object -----------------------
 
-ACCESS = ("dossier_access(", "plan_access(", "funding_access(", "DossierAccess.",
-          "FundingAccess.")
+ACCESS = ("dossier_access(", "plan_access(", "funding_access(", "funder_access(",
+          "DossierAccess.", "FundingAccess.", "FunderAccess.")
 # Views that read public things (the catalogue, the calls) or lists filtered by the
 # visible_* querysets: no object, so no access object.
 PUBLIC_VIEWS = {"source_list", "source_detail", "call_list", "call_detail", "review_list"}

@@ -163,8 +163,8 @@ def frozen(funder, reviewer, territory_a):
     dossier = submitted_dossier(call, territory_a.clusters.get(), title="Dossier figé")
     Dossier.objects.filter(pk=dossier.pk).update(snapshot=_format_1(call))
     dossier.refresh_from_db()
-    dossier_start_review(dossier=dossier, by=reviewer)
     conflict_declare(dossier=dossier, reviewer=reviewer, has_conflict=False)
+    dossier_start_review(dossier=dossier, by=reviewer)
     dossier.refresh_from_db()
     return dossier
 

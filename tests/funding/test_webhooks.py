@@ -78,8 +78,8 @@ def cluster(territory_a):
 def dossier(funder, cluster, reviewer):
     """A dossier under review at the funder, its reviewer having declared no conflict."""
     dossier = submitted_dossier(call_with_grid(funder), cluster, title="Dossier de Marseille")
-    dossier_start_review(dossier=dossier, by=reviewer)
     conflict_declare(dossier=dossier, reviewer=reviewer, has_conflict=False)
+    dossier_start_review(dossier=dossier, by=reviewer)
     dossier.refresh_from_db()
     return dossier
 

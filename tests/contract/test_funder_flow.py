@@ -8,10 +8,12 @@ read the errors as the client's error models.
 """
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from funding.tasks import generate_dossier_pdf_task
 from tests.contract.conftest import call, live
@@ -51,6 +53,10 @@ def test_a_reviewer_reviews_and_decides_through_the_generated_client(
                         client=client, status=models.DossierStatusEnum.DEPOSE)
     assert status == 200 and {row.id for row in page.results} == {dossier.pk,
                                                                    scene["other"].pk}
+    status, page = call(generated_client, "instruction.instruction_dossiers_list",
+                        client=client, territory="aix-marseille-provence",
+                        submitted_after=timezone.localdate() - datetime.timedelta(days=7))
+    assert status == 200 and [row.id for row in page.results] == [dossier.pk]
     status, page = call(generated_client, "instruction.instruction_dossiers_list",
                         client=client, status=models.DossierStatusEnum.EN_INSTRUCTION)
     assert status == 200 and page.count == 0 and page.results == []

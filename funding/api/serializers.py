@@ -286,6 +286,15 @@ class DossierSerializer(FixedParentsMixin, serializers.ModelSerializer):
         return data
 
 
+class ChecklistItemSerializer(serializers.Serializer):
+    """One condition of a complete dossier, met or not (`funding.selectors.ChecklistItem`)."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()
+    ok = serializers.BooleanField()
+    message = serializers.CharField()
+
+
 class DossierDetailSerializer(DossierSerializer):
     """Adds the checklist (for the collective, while it edits), the frozen contents and
     the history."""
@@ -301,7 +310,7 @@ class DossierDetailSerializer(DossierSerializer):
     class Meta(DossierSerializer.Meta):
         fields = [*DossierSerializer.Meta.fields, "checklist", "snapshot", "events"]
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(ChecklistItemSerializer(many=True))
     def get_checklist(self, dossier) -> list[dict]:
         user = self.context["request"].user
         if not DossierAccess.of(user, dossier).can_edit:

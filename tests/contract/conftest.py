@@ -17,8 +17,13 @@ from pathlib import Path
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from cluster.services import api_token_create
+
 CONFIG = Path(__file__).with_name("openapi-client.yaml")
 PACKAGE = "cluster_api_client"
+
+# The live server reads what the test writes: both share committed rows.
+live = pytest.mark.django_db(transaction=True)
 
 
 @dataclass
@@ -68,3 +73,25 @@ def generated_client(tmp_path_factory):
         sys.path.remove(str(folder))
         for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
             del sys.modules[name]
+
+
+@pytest.fixture
+def api(generated_client, live_server):
+    """Return a function giving the generated client of a person (anonymous for None)."""
+    package = generated_client.package
+
+    def client_for(user):
+        if user is None:
+            return package.Client(base_url=live_server.url, raise_on_unexpected_status=True)
+        _row, token = api_token_create(user=user, lifetime_days=30)
+        return package.AuthenticatedClient(base_url=live_server.url, token=token,
+                                           prefix="Token", raise_on_unexpected_status=True)
+
+    return client_for
+
+
+def call(generated_client, operation, **kwargs):
+    """Call an operation by its module ("tag.operation_id"); return the status and the body."""
+    tag, _sep, name = operation.partition(".")
+    response = generated_client.module(f"api.{tag}.{name}").sync_detailed(**kwargs)
+    return response.status_code, response.parsed

@@ -9,12 +9,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from cluster.services import api_token_create
 from funding.services import conflict_declare, dossier_start_review
+from tests.contract.conftest import call, live
 from tests.funding.reviewing import call_with_grid, submitted_dossier
-
-# The live server reads what the test writes: both share committed rows.
-live = pytest.mark.django_db(transaction=True)
 
 
 def test_the_client_generates_without_warning_and_every_module_imports(generated_client):
@@ -27,28 +24,6 @@ def test_the_client_generates_without_warning_and_every_module_imports(generated
 def submitted(funder, territory_a):
     call = call_with_grid(funder, title="Fonds pour l'innovation sociale")
     return submitted_dossier(call, territory_a.clusters.get(), title="Dossier de Marseille")
-
-
-@pytest.fixture
-def api(generated_client, live_server):
-    """Return a function giving the generated client of a person (anonymous for None)."""
-    package = generated_client.package
-
-    def client_for(user):
-        if user is None:
-            return package.Client(base_url=live_server.url, raise_on_unexpected_status=True)
-        _row, token = api_token_create(user=user, lifetime_days=30)
-        return package.AuthenticatedClient(base_url=live_server.url, token=token,
-                                           prefix="Token", raise_on_unexpected_status=True)
-
-    return client_for
-
-
-def call(generated_client, operation, **kwargs):
-    """Call an operation by its id; return the status and the parsed body."""
-    tag, _sep, name = operation.partition(".")
-    response = generated_client.module(f"api.{tag}.{name}").sync_detailed(**kwargs)
-    return response.status_code, response.parsed
 
 
 @live

@@ -97,6 +97,16 @@ def test_responses_list_every_field_they_write(schema):
         assert components[component]["properties"][field]["nullable"] is True
 
 
+def test_a_dossiers_checklist_is_typed_item_by_item(schema):
+    """A generated client reads `item.ok`, not a dict of anything."""
+    components = schema["components"]["schemas"]
+    checklist = components["DossierDetail"]["properties"]["checklist"]
+    assert checklist["items"] == {"$ref": "#/components/schemas/ChecklistItem"}
+    item = components["ChecklistItem"]
+    assert item["properties"]["ok"] == {"type": "boolean"}
+    assert set(item["required"]) == {"key", "label", "ok", "message"}
+
+
 @pytest.mark.django_db
 def test_a_form_instead_of_json_gets_415_in_the_error_shape(client, facilitator):
     client.force_login(facilitator)

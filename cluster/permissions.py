@@ -20,6 +20,7 @@ from cluster.models import (
     Membership,
 )
 from territories.permissions import get_territory_for_reading, visible_territories
+from territories.token_scope import narrow_to_token_scope
 
 
 def get_api_token_for(user, digest):
@@ -31,8 +32,9 @@ def visible_clusters(user):
     if not user.is_authenticated or not user.is_active:
         return Cluster.objects.none()
     if user.is_staff:
-        return Cluster.objects.all()
-    return Cluster.objects.filter(collective__memberships__user=user).distinct()
+        return narrow_to_token_scope(Cluster.objects.all(), user, collective_path="collective")
+    return narrow_to_token_scope(Cluster.objects.filter(collective__memberships__user=user)
+                                 .distinct(), user, collective_path="collective")
 
 
 def steered_clusters(user):
@@ -40,9 +42,11 @@ def steered_clusters(user):
     if not user.is_authenticated or not user.is_active:
         return Cluster.objects.none()
     if user.is_staff:
-        return Cluster.objects.all()
-    return Cluster.objects.filter(collective__memberships__user=user,
-                                  collective__memberships__role=Membership.Role.FACILITATOR)
+        return narrow_to_token_scope(Cluster.objects.all(), user, collective_path="collective")
+    return narrow_to_token_scope(Cluster.objects.filter(
+        collective__memberships__user=user,
+        collective__memberships__role=Membership.Role.FACILITATOR), user,
+        collective_path="collective")
 
 
 def role_in(user, cluster):
@@ -87,9 +91,10 @@ def collectives_for_new_cluster(user):
     if not user.is_authenticated or not user.is_active:
         return Collective.objects.none()
     if user.is_staff:
-        return Collective.objects.all()
-    return Collective.objects.filter(memberships__user=user,
-                                     memberships__role=Membership.Role.FACILITATOR)
+        return narrow_to_token_scope(Collective.objects.all(), user, collective_path="pk")
+    return narrow_to_token_scope(Collective.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.FACILITATOR), user,
+        collective_path="pk")
 
 
 def can_create_cluster(user):
@@ -130,8 +135,9 @@ def visible_collectives(user):
     if not user.is_authenticated or not user.is_active:
         return Collective.objects.none()
     if user.is_staff:
-        return Collective.objects.all()
-    return Collective.objects.filter(memberships__user=user)
+        return narrow_to_token_scope(Collective.objects.all(), user, collective_path="pk")
+    return narrow_to_token_scope(Collective.objects.filter(memberships__user=user), user,
+                                 collective_path="pk")
 
 
 def get_collective_for_reading(user, slug):
@@ -240,6 +246,10 @@ def get_published_master_plan(user, slug):
 # facilitators of the territory's steward and by staff; the steward's facilitators and staff
 # decide it. Anyone else gets a 404. Staff alone name a territory's steward.
 
+# A request concerns the requesting collective and the territory's steward.
+REQUEST_COLLECTIVES = ("collective", "territory__stewardship__collective")
+
+
 def _facilitated_by(user):
     return {"memberships__user": user, "memberships__role": Membership.Role.FACILITATOR}
 
@@ -248,12 +258,13 @@ def visible_cluster_requests(user):
     if not user.is_authenticated or not user.is_active:
         return ClusterRequest.objects.none()
     if user.is_staff:
-        return ClusterRequest.objects.all()
+        return narrow_to_token_scope(ClusterRequest.objects.all(), user,
+                                     collective_path=REQUEST_COLLECTIVES)
     stewards = Collective.objects.filter(**_facilitated_by(user))
-    return ClusterRequest.objects.filter(
+    return narrow_to_token_scope(ClusterRequest.objects.filter(
         Q(collective__memberships__user=user)
         | Q(territory__stewardship__collective__in=stewards)
-    ).distinct()
+    ).distinct(), user, collective_path=REQUEST_COLLECTIVES)
 
 
 def decidable_cluster_requests(user):
@@ -261,10 +272,12 @@ def decidable_cluster_requests(user):
     if not user.is_authenticated or not user.is_active:
         return ClusterRequest.objects.none()
     if user.is_staff:
-        return ClusterRequest.objects.all()
-    return ClusterRequest.objects.filter(
+        return narrow_to_token_scope(ClusterRequest.objects.all(), user,
+                                     collective_path="territory__stewardship__collective")
+    return narrow_to_token_scope(ClusterRequest.objects.filter(
         territory__stewardship__collective__in=Collective.objects.filter(
-            **_facilitated_by(user)))
+            **_facilitated_by(user))), user,
+        collective_path="territory__stewardship__collective")
 
 
 def get_cluster_request_for_reading(user, pk):

@@ -26,6 +26,7 @@ from funding.models import (
     FunderMember,
     FundingPlan,
 )
+from territories.token_scope import narrow_to_token_scope
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -77,6 +78,10 @@ def get_call_for_reading(user, slug):
     return call
 
 
+# How a dossier leads to its collective and to its funder, for a token limited to one.
+DOSSIER_PATHS = {"collective_path": "cluster__collective", "funder_path": "call__funder"}
+
+
 def visible_dossiers(user):
     """Return the dossiers the person may read.
 
@@ -87,8 +92,9 @@ def visible_dossiers(user):
     if not user.is_authenticated or not user.is_active:
         return Dossier.objects.none()
     if user.is_staff:
-        return Dossier.objects.all()
-    own = Q(cluster__collective__in=Collective.objects.filter(memberships__user=user))
+        return narrow_to_token_scope(Dossier.objects.all(), user, **DOSSIER_PATHS)
+    own = Q(cluster__collective__in=narrow_to_token_scope(
+        Collective.objects.filter(memberships__user=user), user, collective_path="pk"))
     # The reviewers' rule lives in one place: dossiers_for_reviewer.
     reviewed = Q(pk__in=dossiers_for_reviewer(user).values("pk"))
     return Dossier.objects.filter(own | reviewed)
@@ -186,10 +192,11 @@ def dossiers_for_reviewer(user):
         return Dossier.objects.none()
     submitted = Dossier.objects.exclude(status=Dossier.Status.DRAFT)
     if user.is_staff:
-        return submitted
-    return submitted.filter(call__funder__in=Funder.objects.filter(members__user=user)).exclude(
+        return narrow_to_token_scope(submitted, user, **DOSSIER_PATHS)
+    return narrow_to_token_scope(submitted.filter(
+        call__funder__in=Funder.objects.filter(members__user=user)).exclude(
         pk__in=ConflictDeclaration.objects.filter(reviewer=user, has_conflict=True)
-        .values("dossier"))
+        .values("dossier")), user, **DOSSIER_PATHS)
 
 
 def with_declaration_state(dossiers, user):

@@ -14,11 +14,12 @@ from rest_framework.settings import api_settings
 from cluster.permissions import can_steer, role_in, visible_clusters
 from cluster.ratelimit import ClientAddressThrottle
 from projects.models import Event, Project
+from territories.token_scope import token_limit
 
 
 def visible_projects(user):
     """Return the projects the person may read: published ones, and those of their clusters."""
-    if user.is_authenticated and user.is_active and user.is_staff:
+    if user.is_authenticated and user.is_active and user.is_staff and not token_limit(user):
         return Project.objects.all()
     return Project.objects.filter(
         Q(is_published=True) | Q(cluster__in=visible_clusters(user)))
@@ -60,7 +61,7 @@ def require_event_management(user, cluster):
 
 def visible_events(user):
     """Return the events the person may read: published ones, and those of their clusters."""
-    if user.is_authenticated and user.is_active and user.is_staff:
+    if user.is_authenticated and user.is_active and user.is_staff and not token_limit(user):
         return Event.objects.all()
     return Event.objects.filter(Q(is_published=True) | Q(cluster__in=visible_clusters(user)))
 

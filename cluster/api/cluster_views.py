@@ -36,7 +36,6 @@ from cluster.models import (
     Deliverable,
     Engagement,
     Measurement,
-    Membership,
     Milestone,
     Objective,
     RoadmapStep,
@@ -46,6 +45,7 @@ from cluster.permissions import (
     can_manage_collective,
     can_measure,
     can_steer,
+    collectives_for_new_cluster,
     visible_clusters,
     visible_collectives,
 )
@@ -170,9 +170,9 @@ class ClusterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.fields["territory"].queryset = visible_territories(request.user)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        is_facilitator = data["collective"].memberships.filter(
-            user=request.user, role=Membership.Role.FACILITATOR).exists()
-        if not (request.user.is_staff or is_facilitator):
+        # Facilitators and staff, within the limit of the request's API token.
+        if not collectives_for_new_cluster(request.user).filter(
+                pk=data["collective"].pk).exists():
             raise PermissionDenied(_("Seuls les animateur·rices du collectif créent ses "
                                      "clusters."))
         started = cluster_start(by=request.user, **data)

@@ -234,3 +234,30 @@ def test_a_token_limited_to_a_deleted_collective_opens_nothing(client, facilitat
     assert client.get(reverse("api:cluster-list"), **auth(limited)).json()["results"] == []
     assert client.get(reverse("api:cluster-detail", args=[cluster.pk]),
                       **auth(limited)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["staff", "facilitator_of_both"])
+def test_a_limited_token_reads_only_the_public_side_of_other_collectives(
+        client, request, cluster, territory_a, territory_b, collective_a, role):
+    """Territories and projects: what is published stays readable, drafts of the other
+    collective (or, for staff, of anyone) do not."""
+    from tests.projects.factories import ProjectFactory
+
+    person = request.getfixturevalue(role)
+    if role == "staff":
+        MembershipFactory(user=person, collective=collective_a)
+    draft_project = ProjectFactory(cluster=territory_b.clusters.get(), is_published=False,
+                                   title="Brouillon lyonnais", slug="brouillon-lyonnais")
+    own_draft = ProjectFactory(cluster=cluster, is_published=False, title="Brouillon",
+                               slug="brouillon-marseillais")
+    _token, limited = api_token_create(user=person, lifetime_days=30,
+                                       collective=collective_a)
+    _token, unlimited = api_token_create(user=person, lifetime_days=30)
+    hidden = (reverse("api:territory-detail", args=[territory_b.slug]),
+              reverse("api:project-detail", args=[draft_project.slug]))
+    for url in hidden:
+        assert client.get(url, **auth(unlimited)).status_code == 200, url
+        assert client.get(url, **auth(limited)).status_code == 404, url
+    for url in (reverse("api:territory-detail", args=[territory_a.slug]),
+                reverse("api:project-detail", args=[own_draft.slug])):
+        assert client.get(url, **auth(limited)).status_code == 200, url

@@ -27,8 +27,10 @@ from cluster.models import (
     User,
 )
 from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
+from cluster.selectors import funder_memberships_of, memberships_of
 from cluster.services import API_TOKEN_LIFETIMES_DAYS, COMPANY_SIZES
 from cluster.stewardship_models import MESSAGE_MAX_LENGTH
+from cluster.token_models import LABEL_MAX_LENGTH
 from territories.csvfiles import parse_number
 from territories.locking import VersionedFormMixin
 from territories.models import Actor, Territory
@@ -53,6 +55,30 @@ class ProfileForm(forms.ModelForm):
 
 
 class ApiTokenCreateForm(forms.Form):
+    """A new API token: its name, its rights, its limit (one of the person's collectives or
+    funders) and its lifetime. The limits offered are the person's own."""
+
+    NO_LIMIT = ""
+
+    label = forms.CharField(
+        label=_("Nom du jeton"), max_length=LABEL_MAX_LENGTH,
+        help_text=_("Pour le reconnaître, par exemple « Outil d'instruction de la Région »."),
+        error_messages={"required": _("Donnez un nom au jeton pour le reconnaître.")},
+    )
+    read_only = forms.TypedChoiceField(
+        label=_("Droits"), coerce=lambda value: value == "read", initial="read",
+        choices=[("read", _("Lecture seule")), ("write", _("Lecture et écriture"))],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choisissez « Lecture seule » ou « Lecture et "
+                                            "écriture »."),
+                        "required": _("Choisissez les droits du jeton.")},
+    )
+    limit = forms.ChoiceField(
+        label=_("Limité à"), required=False,
+        error_messages={"invalid_choice": _(
+            "Un jeton ne se limite qu'à un collectif dont vous êtes membre ou à un financeur "
+            "pour lequel vous instruisez : choisissez dans la liste.")},
+    )
     lifetime_days = forms.TypedChoiceField(
         label=_("Durée de validité"),
         coerce=int,
@@ -64,6 +90,30 @@ class ApiTokenCreateForm(forms.Form):
             "required": _("Choisissez une durée de validité."),
         },
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = {}
+        for membership in memberships_of(user):
+            self.targets[f"collective:{membership.collective.pk}"] = membership.collective
+        for funder_membership in funder_memberships_of(user):
+            self.targets[f"funder:{funder_membership.funder.pk}"] = funder_membership.funder
+        groups = [(self.NO_LIMIT, _("Aucune limite : tout ce à quoi j'ai accès"))]
+        for prefix, title in (("collective:", _("Un de mes collectifs")),
+                              ("funder:", _("Les dossiers d'un de mes financeurs"))):
+            options = [(key, target.name) for key, target in self.targets.items()
+                       if key.startswith(prefix)]
+            if options:
+                groups.append((title, options))
+        self.fields["limit"].choices = groups
+
+    def clean(self):
+        cleaned_data = super().clean()
+        target = self.targets.get(cleaned_data.get("limit") or "")
+        cleaned_data["collective"] = target if isinstance(target, Collective) else None
+        cleaned_data["funder"] = None if target is None or isinstance(target, Collective) \
+            else target
+        return cleaned_data
 
 
 class PasswordResetForm(BasePasswordResetForm):

@@ -27,6 +27,7 @@ from cluster.models import (
     Membership,
 )
 from territories.permissions import Access, get_territory_for_reading, visible_territories
+from territories.token_scope import narrow_to_token_scope, within_token_scope
 
 STAFF = "staff"
 FACILITATOR = Membership.Role.FACILITATOR
@@ -119,7 +120,8 @@ def cluster_access(user, pk, *, cls=ClusterAccess):
         raise Http404(_("Cluster introuvable."))
     clusters = Cluster.objects.select_related("collective", "territory").filter(pk=pk)
     cluster = (clusters if user.is_staff else with_role(clusters, user, "collective")).first()
-    role = None if cluster is None else _role(user, cluster)
+    role = None if cluster is None or not within_token_scope(
+        user, cluster.collective_id) else _role(user, cluster)
     if role is None:
         raise Http404(_("Cluster introuvable."))
     return cls(cluster=cluster, role=role)
@@ -139,8 +141,9 @@ def visible_clusters(user):
     if not _signed_in(user):
         return Cluster.objects.none()
     if user.is_staff:
-        return Cluster.objects.all()
-    return Cluster.objects.filter(collective__memberships__user=user).distinct()
+        return narrow_to_token_scope(Cluster.objects.all(), user, collective_path="collective")
+    return narrow_to_token_scope(Cluster.objects.filter(collective__memberships__user=user)
+                                 .distinct(), user, collective_path="collective")
 
 
 def steered_clusters(user):
@@ -148,14 +151,16 @@ def steered_clusters(user):
     if not user.is_authenticated or not user.is_active:
         return Cluster.objects.none()
     if user.is_staff:
-        return Cluster.objects.all()
-    return Cluster.objects.filter(collective__memberships__user=user,
-                                  collective__memberships__role=Membership.Role.FACILITATOR)
+        return narrow_to_token_scope(Cluster.objects.all(), user, collective_path="collective")
+    return narrow_to_token_scope(Cluster.objects.filter(
+        collective__memberships__user=user,
+        collective__memberships__role=Membership.Role.FACILITATOR), user,
+        collective_path="collective")
 
 
 def role_in(user, cluster):
     """Return "staff", "facilitator", "member" or None for the person and the cluster."""
-    if not _signed_in(user):
+    if not _signed_in(user) or not within_token_scope(user, cluster.collective_id):
         return None
     if user.is_staff:
         return STAFF
@@ -180,9 +185,10 @@ def collectives_for_new_cluster(user):
     if not user.is_authenticated or not user.is_active:
         return Collective.objects.none()
     if user.is_staff:
-        return Collective.objects.all()
-    return Collective.objects.filter(memberships__user=user,
-                                     memberships__role=Membership.Role.FACILITATOR)
+        return narrow_to_token_scope(Collective.objects.all(), user, collective_path="pk")
+    return narrow_to_token_scope(Collective.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.FACILITATOR), user,
+        collective_path="pk")
 
 
 @dataclass(frozen=True)
@@ -223,8 +229,9 @@ def visible_collectives(user):
     if not user.is_authenticated or not user.is_active:
         return Collective.objects.none()
     if user.is_staff:
-        return Collective.objects.all()
-    return Collective.objects.filter(memberships__user=user)
+        return narrow_to_token_scope(Collective.objects.all(), user, collective_path="pk")
+    return narrow_to_token_scope(Collective.objects.filter(memberships__user=user), user,
+                                 collective_path="pk")
 
 
 @dataclass(frozen=True)
@@ -247,7 +254,8 @@ def collective_access(user, slug):
         raise Http404(_("Collectif introuvable."))
     collectives = Collective.objects.filter(slug=slug)
     collective = (collectives if user.is_staff else with_role(collectives, user, "pk")).first()
-    role = None if collective is None else _role(user, collective)
+    role = None if collective is None or not within_token_scope(
+        user, collective.pk) else _role(user, collective)
     if role is None:
         raise Http404(_("Collectif introuvable."))
     return CollectiveAccess(collective=collective, role=role)
@@ -255,7 +263,7 @@ def collective_access(user, slug):
 
 def access_to_collective(user, collective):
     """Return the access to a collective already loaded."""
-    if not _signed_in(user):
+    if not _signed_in(user) or not within_token_scope(user, collective.pk):
         role = None
     elif user.is_staff:
         role = STAFF
@@ -305,6 +313,10 @@ def get_published_master_plan(user, slug):
 # facilitators of the territory's steward and by staff; the steward's facilitators and staff
 # decide it. Anyone else gets a 404. Staff alone name a territory's steward.
 
+# A request concerns the requesting collective and the territory's steward.
+REQUEST_COLLECTIVES = ("collective", "territory__stewardship__collective")
+
+
 def _facilitated_by(user):
     return {"memberships__user": user, "memberships__role": Membership.Role.FACILITATOR}
 
@@ -313,12 +325,13 @@ def visible_cluster_requests(user):
     if not user.is_authenticated or not user.is_active:
         return ClusterRequest.objects.none()
     if user.is_staff:
-        return ClusterRequest.objects.all()
+        return narrow_to_token_scope(ClusterRequest.objects.all(), user,
+                                     collective_path=REQUEST_COLLECTIVES)
     stewards = Collective.objects.filter(**_facilitated_by(user))
-    return ClusterRequest.objects.filter(
+    return narrow_to_token_scope(ClusterRequest.objects.filter(
         Q(collective__memberships__user=user)
         | Q(territory__stewardship__collective__in=stewards)
-    ).distinct()
+    ).distinct(), user, collective_path=REQUEST_COLLECTIVES)
 
 
 def decidable_cluster_requests(user):
@@ -326,10 +339,12 @@ def decidable_cluster_requests(user):
     if not user.is_authenticated or not user.is_active:
         return ClusterRequest.objects.none()
     if user.is_staff:
-        return ClusterRequest.objects.all()
-    return ClusterRequest.objects.filter(
+        return narrow_to_token_scope(ClusterRequest.objects.all(), user,
+                                     collective_path="territory__stewardship__collective")
+    return narrow_to_token_scope(ClusterRequest.objects.filter(
         territory__stewardship__collective__in=Collective.objects.filter(
-            **_facilitated_by(user)))
+            **_facilitated_by(user))), user,
+        collective_path="territory__stewardship__collective")
 
 
 @dataclass(frozen=True)

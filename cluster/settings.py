@@ -340,7 +340,8 @@ if not SECURE_HSTS_PRELOAD:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox tokens sent as "Token <jeton>" or "Bearer <jeton>", with their scope.
+        "cluster.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -361,8 +362,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API des clusters locaux d'innovation responsable",
     "DESCRIPTION": (
         "Lecture publique des territoires publiés ; instruction des dossiers par les "
-        "financeurs. Authentification : en-tête `Authorization: Token <jeton>` (jetons "
-        "créés depuis la page Profil) ou session du navigateur."
+        "financeurs. Authentification : en-tête `Authorization: Token <jeton>` ou "
+        "`Authorization: Bearer <jeton>` (jetons créés depuis la page Profil) ou session du "
+        "navigateur."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

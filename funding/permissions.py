@@ -19,7 +19,7 @@ call's funder read the submitted ones once they declared they have no conflict o
 interest, and move them through the review with staff.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -50,6 +50,12 @@ from funding.models import (
     Review,
 )
 from funding.transitions import ACTION_PHRASES, starts_from
+from territories.token_scope import (
+    FUNDER,
+    narrow_to_token_scope,
+    token_limit,
+    within_token_scope,
+)
 
 # Why a person may not do something: one message per reason, shown by the 403 page and
 # the API alike (never typed again elsewhere).
@@ -219,6 +225,10 @@ def get_call_for_reading(user, slug):
     return call
 
 
+# How a dossier leads to its collective and to its funder, for a token limited to one.
+DOSSIER_PATHS = {"collective_path": "cluster__collective", "funder_path": "call__funder"}
+
+
 def visible_dossiers(user):
     """Return the dossiers the person may read.
 
@@ -229,8 +239,9 @@ def visible_dossiers(user):
     if not user.is_authenticated or not user.is_active:
         return Dossier.objects.none()
     if user.is_staff:
-        return Dossier.objects.all()
-    own = Q(cluster__collective__in=Collective.objects.filter(memberships__user=user))
+        return narrow_to_token_scope(Dossier.objects.all(), user, **DOSSIER_PATHS)
+    own = Q(cluster__collective__in=narrow_to_token_scope(
+        Collective.objects.filter(memberships__user=user), user, collective_path="pk"))
     # The reviewers' rule lives in one place: dossiers_for_reviewer.
     reviewed = Q(pk__in=dossiers_for_reviewer(user).values("pk"))
     return Dossier.objects.filter(own | reviewed)
@@ -280,7 +291,8 @@ class DossierAccess(_Access):
             return cls(dossier=dossier)
         return cls(dossier=dossier, role="staff" if user.is_staff else dossier.access_role,
                    funder_reviewer=dossier.access_funder_reviewer,
-                   declaration=dossier.access_declaration, reviewed=dossier.access_reviewed)
+                   declaration=dossier.access_declaration,
+                   reviewed=dossier.access_reviewed).within_token(user)
 
     @classmethod
     def of(cls, user, dossier):
@@ -295,7 +307,21 @@ class DossierAccess(_Access):
         return cls(dossier=dossier, role="staff" if user.is_staff else row.get("access_role"),
                    funder_reviewer=bool(row.get("access_funder_reviewer")),
                    declaration=row.get("access_declaration"),
-                   reviewed=bool(row.get("access_reviewed")))
+                   reviewed=bool(row.get("access_reviewed"))).within_token(user)
+
+    def within_token(self, user):
+        """Narrow the access to the limit of the request's API token: a token limited to a
+        collective acts as its member only, one limited to a funder as its reviewer only."""
+        limit = token_limit(user)
+        if limit is None:
+            return self
+        dossier = self.dossier
+        role = self.role if within_token_scope(user, dossier.cluster.collective_id) else None
+        reviews = (limit == FUNDER and (self.funder_reviewer or self.role == "staff")
+                   and dossier.call.funder_id == user.token_scope.funder_id)
+        if limit == FUNDER and reviews and self.role == "staff":
+            role = "staff"
+        return replace(self, role=role, funder_reviewer=reviews and self.role != "staff")
 
     # Who the person is towards the dossier ---------------------------------------------
 
@@ -487,10 +513,11 @@ def dossiers_for_reviewer(user):
         return Dossier.objects.none()
     submitted = Dossier.objects.exclude(status=Dossier.Status.DRAFT)
     if user.is_staff:
-        return submitted
-    return submitted.filter(call__funder__in=Funder.objects.filter(members__user=user)).exclude(
+        return narrow_to_token_scope(submitted, user, **DOSSIER_PATHS)
+    return narrow_to_token_scope(submitted.filter(
+        call__funder__in=Funder.objects.filter(members__user=user)).exclude(
         pk__in=ConflictDeclaration.objects.filter(reviewer=user, has_conflict=True)
-        .values("dossier"))
+        .values("dossier")), user, **DOSSIER_PATHS)
 
 
 def with_declaration_state(dossiers, user):

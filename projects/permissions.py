@@ -26,6 +26,7 @@ from cluster.permissions import (
 )
 from cluster.ratelimit import ClientAddressThrottle
 from projects.models import Event, Project
+from territories.token_scope import token_limit
 
 PROJECTS_MESSAGES = {
     **CLUSTER_MESSAGES,
@@ -96,7 +97,7 @@ def project_access(user, slug):
 
 def visible_projects(user):
     """Return the projects the person may read: published ones, and those of their clusters."""
-    if user.is_authenticated and user.is_active and user.is_staff:
+    if user.is_authenticated and user.is_active and user.is_staff and not token_limit(user):
         return Project.objects.all()
     return Project.objects.filter(
         Q(is_published=True) | Q(cluster__in=visible_clusters(user)))
@@ -104,7 +105,7 @@ def visible_projects(user):
 
 def visible_events(user):
     """Return the events the person may read: published ones, and those of their clusters."""
-    if user.is_authenticated and user.is_active and user.is_staff:
+    if user.is_authenticated and user.is_active and user.is_staff and not token_limit(user):
         return Event.objects.all()
     return Event.objects.filter(Q(is_published=True) | Q(cluster__in=visible_clusters(user)))
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from territories.models import ActorImport, Territory
+from territories.token_scope import narrow_to_token_scope, token_limit
 
 FACILITATOR = "facilitator"  # cluster's Membership.Role.FACILITATOR, named without importing
 
@@ -148,12 +149,17 @@ def editable_territories(user):
     if not _signed_in(user):
         return Territory.objects.none()
     if user.is_staff:
-        return Territory.objects.all()
-    return Territory.objects.filter(
+        return narrow_to_token_scope(Territory.objects.all(), user,
+                                     collective_path="stewardship__collective")
+    return narrow_to_token_scope(Territory.objects.filter(
         Q(stewardship__collective__memberships__user=user,
           stewardship__collective__memberships__role=FACILITATOR)
         | Q(stewardship__isnull=True, created_by=user)
-    ).distinct()
+    ).distinct(), user, collective_path="stewardship__collective")
+
+
+# The collectives that keep a territory's map: those running a cluster on it, its steward.
+MAP_KEEPERS = ("clusters__collective", "stewardship__collective")
 
 
 def mappable_territories(user):
@@ -162,12 +168,12 @@ def mappable_territories(user):
     if not _signed_in(user):
         return Territory.objects.none()
     if user.is_staff:
-        return Territory.objects.all()
-    return Territory.objects.filter(
+        return narrow_to_token_scope(Territory.objects.all(), user, collective_path=MAP_KEEPERS)
+    return narrow_to_token_scope(Territory.objects.filter(
         Q(clusters__collective__memberships__user=user)
         | Q(stewardship__collective__memberships__user=user)
         | Q(created_by=user)
-    ).distinct()
+    ).distinct(), user, collective_path=MAP_KEEPERS)
 
 
 def steward_of(territory):
@@ -181,7 +187,8 @@ def can_create_territory(user):
     a Membership whose role is "facilitator", reached through the reverse relation)."""
     if not _signed_in(user):
         return False
-    return user.is_staff or user.memberships.filter(role=FACILITATOR).exists()
+    return (user.is_staff and not token_limit(user)) or narrow_to_token_scope(
+        user.memberships.filter(role=FACILITATOR), user, collective_path="collective").exists()
 
 
 
@@ -190,7 +197,7 @@ def can_create_territory(user):
 def visible_territories(user):
     """Return the territories the person may read: published ones, and those whose map
     they change (which includes every territory whose record they change)."""
-    if user.is_authenticated and user.is_staff:
+    if user.is_authenticated and user.is_staff and not token_limit(user):
         return Territory.objects.all()
     return Territory.objects.filter(
         Q(is_published=True) | Q(pk__in=mappable_territories(user).values("pk"))
@@ -204,7 +211,7 @@ def get_territory_for_reading(user, slug):
 
 def visible_items(user, queryset):
     """Restrict map items (actors, places…) to published ones and those the person edits."""
-    if user.is_authenticated and user.is_staff:
+    if user.is_authenticated and user.is_staff and not token_limit(user):
         return queryset
     return queryset.filter(
         Q(is_published=True, territory__is_published=True)

@@ -9,6 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cluster.api.authentication import authentication_required
 from cluster.errors import DomainError, deletion_blocked_message
 
 
@@ -30,6 +31,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         # The access objects' messages say who may do it: keep them (DRF's generic one else).
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, exceptions.NotAuthenticated):
+        exc = authentication_required(exc)
 
     response = drf_exception_handler(exc, context)
     if response is None:

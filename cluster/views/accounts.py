@@ -55,8 +55,9 @@ def _profile_context(user, **extra):
     return {
         "memberships": memberships_of(user),
         "funder_memberships": funder_memberships_of(user),
-        "tokens": user.auth_token_set.order_by("-created"),
-        "token_form": ApiTokenCreateForm(),
+        "tokens": user.auth_token_set.select_related(
+            "api_scope__collective", "api_scope__funder").order_by("-created"),
+        "token_form": ApiTokenCreateForm(user=user),
         "calendar_link": calendar_link_for(user),
         **extra,
     }
@@ -79,13 +80,15 @@ def profile(request):
 @login_required
 @require_POST
 def api_token_create_view(request):
-    token_form = ApiTokenCreateForm(request.POST)
+    token_form = ApiTokenCreateForm(request.POST, user=request.user)
     context = _profile_context(request.user, form=ProfileForm(instance=request.user))
     if token_form.is_valid():
         try:
+            data = token_form.cleaned_data
             token, secret = api_token_create(
-                user=request.user, lifetime_days=token_form.cleaned_data["lifetime_days"]
-            )
+                user=request.user, lifetime_days=data["lifetime_days"], label=data["label"],
+                read_only=data["read_only"], collective=data["collective"],
+                funder=data["funder"])
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("profile")

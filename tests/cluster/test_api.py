@@ -21,21 +21,24 @@ def test_api_root_lists_the_entry_points(client):
 def test_anonymous_gets_a_french_error_with_a_code(client):
     response = client.get(reverse("api:me"))
     assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Token realm="api"'
     assert response.json() == {
-        "detail": "Informations d'authentification non fournies.",
+        "detail": "Authentification requise : envoyez l'en-tête Authorization: Token <jeton> "
+                  "(ou Bearer <jeton>).",
         "code": "not_authenticated",
     }
 
 
-def test_api_clients_may_ask_for_english(client):
-    response = client.get(reverse("api:me"), HTTP_ACCEPT_LANGUAGE="en")
-    assert response.json()["detail"] == "Authentication credentials were not provided."
+def test_api_clients_may_ask_for_english(client, member_a):
+    client.force_login(member_a)
+    response = client.post(reverse("api:me"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["detail"] == 'Method "POST" not allowed.'
 
 
 def test_an_unknown_token_is_refused(client, reviewer):
     response = client.get(reverse("api:me"), HTTP_AUTHORIZATION="Token clir_nimportequoi")
     assert response.status_code == 401
-    assert response.json()["code"] == "authentication_failed"
+    assert response.json()["code"] == "invalid_token"
 
 
 def test_expired_token_is_refused(client, reviewer):
@@ -91,7 +94,14 @@ def test_openapi_schema_is_valid_and_documents_the_endpoints(client):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(schema)
     assert "/api/me/" in schema["paths"]
-    assert "knoxApiToken" in schema["components"]["securitySchemes"]
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["tokenAuth"] == {
+        "type": "apiKey", "in": "header", "name": "Authorization",
+        "description": "Jeton créé depuis la page Profil, précédé de « Token » : "
+                       "`Authorization: Token <jeton>`."}
+    assert schemes["bearerAuth"]["scheme"] == "bearer"
+    assert {"tokenAuth": []} in schema["paths"]["/api/me/"]["get"]["security"]
+    assert {"bearerAuth": []} in schema["paths"]["/api/me/"]["get"]["security"]
 
 
 @pytest.mark.parametrize(("component", "field"), [

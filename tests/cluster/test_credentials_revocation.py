@@ -51,7 +51,8 @@ def test_changing_the_password_on_its_page_revokes_tokens_and_links(client, memb
     assert response.status_code == 302
     assert_revoked(credentials)
     # The person stays signed in and makes new ones.
-    created = client.post(reverse("api_token_create"), {"lifetime_days": "30"})
+    created = client.post(reverse("api_token_create"), {
+        "label": "Agenda", "read_only": "write", "limit": "", "lifetime_days": "30"})
     assert api_status(created.context["new_secret"]) == 200
     feed = f"{reverse('milestones_ical', args=[cluster.pk])}?jeton={ical_token(member_a, cluster)}"
     assert Client().get(feed).status_code == 200

@@ -60,9 +60,9 @@ def test_a_read_only_token_cannot_submit_a_dossier(client, facilitator, cluster,
 def test_a_read_only_token_cannot_review_declare_or_decide(client, cast, cluster, call, role):
     dossier = submitted_dossier(call, cluster)
     person = cast[role]
-    dossier_start_review(dossier=dossier, by=person)
     if role == "reviewer":
         conflict_declare(dossier=dossier, reviewer=person, has_conflict=False)
+    dossier_start_review(dossier=dossier, by=person)
     headers = token(person, read_only=True)
     detail = reverse("api:instruction-dossier-detail", args=[dossier.pk])
     assert client.get(reverse("api:instruction-dossier-list"), **headers).status_code == 200

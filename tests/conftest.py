@@ -93,27 +93,31 @@ class _DemoLoad:
 
     def __init__(self):
         self.atomic = None
+        self.blocker = None
 
-    def load(self, *, media_root):
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
-        # As every test runs (see the autouse fixtures below): the demo refuses to run
-        # without DEBUG, and the default password hasher would take seconds.
-        with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
-                               CACHES=TEST_CACHES, MEDIA_ROOT=media_root):
-            eager = celery_app.conf.task_always_eager
-            celery_app.conf.task_always_eager = True
-            try:
-                call_command("load_demo", verbosity=0)
-            finally:
-                celery_app.conf.task_always_eager = eager
+    def load(self, *, blocker, media_root):
+        self.blocker = blocker
+        with blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            # As every test runs (see the autouse fixtures below): the demo refuses to run
+            # without DEBUG, and the default password hasher would take seconds.
+            with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
+                                   CACHES=TEST_CACHES, MEDIA_ROOT=media_root):
+                eager = celery_app.conf.task_always_eager
+                celery_app.conf.task_always_eager = True
+                try:
+                    call_command("load_demo", verbosity=0)
+                finally:
+                    celery_app.conf.task_always_eager = eager
 
     def roll_back(self):
-        if self.atomic is None:
+        atomic, self.atomic = self.atomic, None
+        if atomic is None:
             return
-        transaction.set_rollback(True)
-        self.atomic.__exit__(None, None, None)
-        self.atomic = None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 _demo_load = _DemoLoad()
@@ -126,11 +130,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     For tests that only read the demo, or write what their own savepoint rolls back. A
     test that commits (`transaction=True`, live server) cannot use it.
     """
-    with django_db_blocker.unblock():
-        _demo_load.load(media_root=tmp_path_factory.mktemp("demo-media"))
+    _demo_load.load(blocker=django_db_blocker, media_root=tmp_path_factory.mktemp("demo"))
     yield
-    with django_db_blocker.unblock():
-        _demo_load.roll_back()
+    _demo_load.roll_back()
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,7 @@
-"""The fixed cast of every test: one person per role, and two collectives; a fixed clock."""
+"""The fixed cast of every test: one person per role, and two collectives; a fixed clock.
+
+Also the demo, loaded once for the tests of a module that only read it (`demo`).
+"""
 
 import os
 from datetime import datetime
@@ -6,6 +9,9 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from cluster import celery_app
 from cluster.models import Membership
@@ -17,6 +23,10 @@ from tests.funding.factories import FunderFactory, FunderMemberFactory
 # again under other clocks (TEST_CLOCK) so that a test which depends on the hour, a date
 # change or a daylight-saving day cannot hide.
 TEST_CLOCK = datetime.fromisoformat(os.environ.get("TEST_CLOCK") or "2027-03-09T09:00:00+01:00")
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEST_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                           "LOCATION": "tests"}}
 
 
 def pytest_configure(config):
@@ -34,6 +44,16 @@ def pytest_unconfigure(config):
         config.test_clock.stop()
 
 
+def commits(item):
+    """Tell whether the test commits (live server, `transaction=True`): it empties every table."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker and (marker.kwargs.get("transaction") or marker.kwargs.get(
+            "reset_sequences")))
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Run the tests that commit (live server, `transaction=True`) after all the others.
@@ -42,21 +62,77 @@ def pytest_collection_modifyitems(items):
     themes, the funding catalogue, the label call). pytest-django puts them last, but
     pytest's own grouping by parametrized fixtures may move them back (a test parameter
     named `page` once pulled the browser tests into the middle of the suite).
-    """
-    def commits(item):
-        marker = item.get_closest_marker("django_db")
-        return bool(
-            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-            or (marker and (marker.kwargs.get("transaction") or marker.kwargs.get(
-                "reset_sequences")))
-        )
 
+    The tests that read a module's demo run after the module's other tests, so the demo,
+    loaded once for them, is never there for a test that does not ask for it.
+    """
     def plays_an_outage(item):
         # The broker outage tests point Celery at a throwaway Redis they stop and start:
         # the tests that need the real broker and worker run before them.
         return "redis" in getattr(item, "fixturenames", ())
 
-    items.sort(key=lambda item: (commits(item), plays_an_outage(item)))
+    modules = {}
+    for item in items:
+        modules.setdefault(item.module, len(modules))
+    items.sort(key=lambda item: (commits(item), plays_an_outage(item), modules[item.module],
+                                 "demo" in getattr(item, "fixturenames", ())))
+
+
+def pytest_runtest_setup(item):
+    """Roll the module's demo back before a test that commits: it must not run inside it."""
+    if commits(item):
+        _demo_load.roll_back()
+
+
+class _DemoLoad:
+    """The demo, loaded in a transaction held open while a module's tests read it.
+
+    Each test then runs in a savepoint inside it (pytest-django's `db`), so what a test
+    writes is rolled back and the next one finds the demo as loaded.
+    """
+
+    def __init__(self):
+        self.atomic = None
+        self.blocker = None
+
+    def load(self, *, blocker, media_root):
+        self.blocker = blocker
+        with blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            # As every test runs (see the autouse fixtures below): the demo refuses to run
+            # without DEBUG, and the default password hasher would take seconds.
+            with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
+                                   CACHES=TEST_CACHES, MEDIA_ROOT=media_root):
+                eager = celery_app.conf.task_always_eager
+                celery_app.conf.task_always_eager = True
+                try:
+                    call_command("load_demo", verbosity=0)
+                finally:
+                    celery_app.conf.task_always_eager = eager
+
+    def roll_back(self):
+        atomic, self.atomic = self.atomic, None
+        if atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+_demo_load = _DemoLoad()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the demo once for the module's tests that ask for it; roll it back after them.
+
+    For tests that only read the demo, or write what their own savepoint rolls back. A
+    test that commits (`transaction=True`, live server) cannot use it.
+    """
+    _demo_load.load(blocker=django_db_blocker, media_root=tmp_path_factory.mktemp("demo"))
+    yield
+    _demo_load.roll_back()
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +166,7 @@ def _plain_static_files(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """Give each test an empty cache of its own: rate limits never leak between tests."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "tests"}}
+    settings.CACHES = TEST_CACHES
     from django.core.cache import cache
 
     cache.clear()
@@ -99,7 +174,7 @@ def _fresh_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture
@@ -196,3 +271,34 @@ def territory_b(collective_b):
                                  is_published=False)
     cluster_create(collective=collective_b, territory=territory, start_date=date(2026, 1, 1))
     return territory
+
+
+@pytest.fixture
+def cluster(territory_a):
+    """Collective A's cluster, on territory A: from 1 January to 31 December 2026."""
+    return territory_a.clusters.get()
+
+
+@pytest.fixture
+def cluster_b(territory_b):
+    """Collective B's cluster, on territory B."""
+    return territory_b.clusters.get()
+
+
+@pytest.fixture
+def facilitator_b(collective_b):
+    """The facilitator of collective B: a facilitator, of another collective than A."""
+    return MembershipFactory(collective=collective_b, role=Membership.Role.FACILITATOR,
+                             user__email="animateur.b@exemple.fr").user
+
+
+@pytest.fixture
+def people(cast, facilitator_b):
+    """The cast and collective B's facilitator."""
+    return {**cast, "facilitator_b": facilitator_b}
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the transaction to commit (e-mails, tasks), as in production."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cluster.models import Challenge, Measurement, Milestone, Objective
 from cluster.services import api_token_create
+from tests.helpers import as_role
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +17,6 @@ ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff"]
 # who measures its objectives.
 READERS = {"facilitator", "member_a", "staff"}
 STEERERS = {"facilitator", "staff"}
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
 
 
 @pytest.fixture
@@ -34,12 +30,6 @@ def objective(challenge):
     return Objective.objects.create(challenge=challenge, title="Surfaces cultivées",
                                     unit="hectares", baseline=12, target=40,
                                     target_date=date(2029, 6, 1))
-
-
-def as_role(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
 
 
 def results(response):

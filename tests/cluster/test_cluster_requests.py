@@ -10,29 +10,13 @@ from cluster.models import Cluster, ClusterRequest, Membership, Stewardship
 from cluster.services import cluster_create
 from cluster.stewardship import cluster_request_accept, cluster_start
 from tests.cluster.factories import MembershipFactory
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 
 SENT = ("Une demande a été envoyée aux animateur·rices du collectif « Collectif porteur "
         "Aix-Marseille-Provence » qui anime ce territoire.")
-
-
-@pytest.fixture
-def facilitator_b(collective_b):
-    return MembershipFactory(collective=collective_b, role=Membership.Role.FACILITATOR,
-                             user__email="animateur.b@exemple.fr").user
-
-
-@pytest.fixture
-def people(cast, facilitator_b):
-    return {**cast, "facilitator_b": facilitator_b}
-
-
-def login(client, people, role):
-    if role != "anonymous":
-        client.force_login(people[role])
 
 
 def api_create(client, collective, territory, **extra):
@@ -97,7 +81,7 @@ def test_the_api_answers_202_with_the_request(client, facilitator_b, collective_
 ])
 def test_cluster_creation_on_a_stewarded_territory_by_role(
         client, people, collective_a, collective_b, territory_a, role, collective, status):
-    login(client, people, role)
+    as_role(client, people, role)
     collective = collective_a if collective == "a" else collective_b
     response = api_create(client, collective, territory_a)
     assert response.status_code == status, response.json()
@@ -254,7 +238,7 @@ def test_a_decided_request_cannot_be_decided_again(client, facilitator, collecti
     ("member_a", 404), ("reviewer", 404), ("anonymous", 401),
 ])
 def test_who_may_accept_a_request(client, people, collective_b, pending, role, status):
-    login(client, people, role)
+    as_role(client, people, role)
     response = client.post(reverse("api:cluster-request-accept", args=[pending.pk]),
                            content_type="application/json")
     assert response.status_code == status
@@ -272,7 +256,7 @@ def test_who_may_accept_a_request(client, people, collective_b, pending, role, s
     ("member_a", False), ("reviewer", False),
 ])
 def test_who_reads_a_request(client, people, pending, role, seen):
-    login(client, people, role)
+    as_role(client, people, role)
     assert client.get(pending.get_absolute_url()).status_code == (200 if seen else 404)
     listed = client.get(reverse("api:cluster-request-list")).json()["results"]
     assert [item["id"] for item in listed] == ([pending.pk] if seen else [])

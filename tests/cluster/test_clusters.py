@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cluster(collective_a, territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def fresh_cluster(collective_a):
     from tests.territories.factories import TerritoryFactory
 
@@ -246,13 +241,9 @@ def test_dashboard_counts_projects_by_stage_and_speaks_plainly(client, facilitat
     assert "(s)" not in text
 
 
-def test_demo_steps_marked_done_have_no_late_milestone(settings):
-    from django.core.management import call_command
-
+def test_demo_steps_marked_done_have_no_late_milestone(demo):
     from cluster.models import RoadmapStep
 
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
     today = timezone.localdate()
     done = Milestone.objects.filter(step__status=RoadmapStep.Status.DONE)
     assert not [m for m in done if m.is_late(today)]

@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,7 @@ from cluster.services import (
 )
 from territories.models import Actor
 from tests.cluster.factories import CollectiveFactory, MembershipFactory
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,17 +48,6 @@ NEW_PERSON = {"first_name": "Inès", "last_name": "Moreau",
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = SITE_URL
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what waits for the transaction to commit (the e-mails), as in production."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
 
 
 @pytest.fixture
@@ -82,12 +70,6 @@ def pending(collective_a, facilitator):
     """A pending invitation of collective A and its secret."""
     return invitation_create(collective=collective_a, email="nouvelle@exemple.fr",
                              role=Membership.Role.MEMBER, by=facilitator)
-
-
-def as_role(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
 
 
 def link_of(mail):
@@ -897,10 +879,7 @@ def test_with_no_actor_left_to_add_the_page_says_where_to_map_one(client, facili
 
 # Demo data ---------------------------------------------------------------------------------------
 
-def test_the_demo_collectives_have_their_press_kit_actors(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)  # twice: nothing is duplicated
+def test_the_demo_collectives_have_their_press_kit_actors(demo):
     labelled = labelled_territories()
     expected = sum(len(item["collective"]["actors"]) for item in labelled)
     assert CollectiveActor.objects.count() == expected

@@ -19,11 +19,6 @@ NEW_PASSWORD = "un-nouveau-secret-2026"  # noqa: S105
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def credentials(member_a, cluster):
     """The person's API token secret and calendar feed address, both working."""
     _, secret = api_token_create(user=member_a, lifetime_days=365)

@@ -17,11 +17,6 @@ ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff"]
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def pme(territory_a):
     return Actor.objects.create(territory=territory_a, name="Les Paniers de l'Huveaune",
                                 kind=Actor.Kind.PME, is_published=True)
@@ -254,10 +249,10 @@ def test_delete_asks_for_confirmation_then_deletes(client, facilitator, engageme
 
 
 def test_another_clusters_engagement_is_not_found(client, facilitator, territory_b, cluster):
-    other_cluster = territory_b.clusters.get()
+    cluster_b = territory_b.clusters.get()
     company = Actor.objects.create(territory=territory_b, name="Ailleurs SA",
                                    kind=Actor.Kind.PME)
-    other = Engagement.objects.create(cluster=other_cluster, company=company, size="pme",
+    other = Engagement.objects.create(cluster=cluster_b, company=company, size="pme",
                                       kind="partenariat")
     client.force_login(facilitator)
     assert client.get(reverse("engagement_update", args=[cluster.pk, other.pk])) \

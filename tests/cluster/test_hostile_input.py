@@ -23,11 +23,6 @@ NUL_MESSAGE = "La requête contient un caractère nul"
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def challenge(cluster):
     return Challenge.objects.create(cluster=cluster, title="Cultiver Marseille",
                                     kind="environnemental")

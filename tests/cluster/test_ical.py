@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from cluster.credentials import ical_token
 from cluster.models import CalendarLink, Membership, Milestone
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _site(settings):
     settings.SITE_URL = "https://clusters.example.org"
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
 
 
 def feed_url(cluster, token=None):
@@ -147,8 +142,7 @@ def test_the_token_of_a_deactivated_account_is_not_found(facilitator, cluster):
     ("facilitator", 200), ("member_a", 200), ("member_b", 404), ("reviewer", 404),
     ("staff", 200), ("anonymous", 404)])
 def test_signed_in_people_fetch_it_with_their_session(client, cast, cluster, role, expected):
-    if role != "anonymous":
-        client.force_login(cast[role])
+    as_role(client, cast, role)
     response = client.get(feed_url(cluster))
     assert response.status_code == expected
     if expected == 200:

@@ -81,17 +81,6 @@ def fake_pdf(monkeypatch):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the on_commit callbacks (the task) as a committed transaction would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def objective(cluster):
     challenge = Challenge.objects.create(cluster=cluster, title="Cultiver Marseille",
                                          kind="environnemental",

@@ -24,11 +24,6 @@ TODAY = date(2026, 6, 15)
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def objective(cluster):
     challenge = Challenge.objects.create(cluster=cluster, title="Cultiver Marseille",
                                          kind="environnemental")

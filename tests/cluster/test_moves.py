@@ -42,11 +42,6 @@ def cluster_a(territory_a):
     return territory_a.clusters.get()
 
 
-@pytest.fixture
-def cluster_b(territory_b):
-    return territory_b.clusters.get()
-
-
 def objective_of(challenge):
     return Objective.objects.create(challenge=challenge, title="Composter", unit="t",
                                     baseline=5, target=10, target_date=date(2028, 12, 31))

@@ -17,7 +17,7 @@ from cluster.services import (
     milestone_move,
     milestone_update,
 )
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,19 +32,8 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def cluster(territory_a):
-    """Collective A's cluster: from 1 January to 31 December 2026."""
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def step(cluster):
     return cluster.steps.get(number=2)
-
-
-def login(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
 
 
 def pdf(name="compte-rendu.pdf", body=b"contenu"):
@@ -70,7 +59,7 @@ def media_files(settings):
     ("facilitator", 200), ("member_a", 403), ("member_b", 403), ("reviewer", 403),
     ("staff", 200)])
 def test_who_may_open_the_cluster_creation_page(client, cast, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     assert client.get(reverse("cluster_create")).status_code == expected
 
 
@@ -155,7 +144,7 @@ def test_a_second_cluster_on_the_same_territory_is_refused(client, facilitator, 
     ("staff", True)])
 def test_the_cluster_list_offers_creation_to_those_who_may(client, cast, cluster, role,
                                                            button):
-    login(client, cast, role)
+    as_role(client, cast, role)
     text = page_text(client.get(reverse("cluster_list")))
     assert ("Créer un cluster" in text) is button
 
@@ -176,7 +165,7 @@ def test_empty_cluster_list_says_what_to_do_next(client, facilitator, member_b):
     ("member_b", 404, False, False), ("reviewer", 404, False, False),
     ("staff", 200, True, True)])
 def test_the_step_page_by_role(client, cast, step, role, read, steer_controls, upload_form):
-    login(client, cast, role)
+    as_role(client, cast, role)
     response = client.get(reverse("step_detail", args=[step.cluster_id, step.pk]))
     assert response.status_code == read
     if read == 200:
@@ -250,7 +239,7 @@ def test_who_may_add_change_move_reach_reopen_and_delete_milestones(client, cast
                                                                     expected):
     first, second = step.milestones.order_by("position")
     cluster_pk = step.cluster_id
-    login(client, cast, role)
+    as_role(client, cast, role)
     actions = [
         (reverse("milestone_create", args=[cluster_pk, step.pk]),
          {"milestone-title": "Nouveau", "milestone-due_date": step.end_date.isoformat()}),
@@ -277,7 +266,7 @@ def test_who_may_add_change_move_reach_reopen_and_delete_milestones(client, cast
     ("staff", 200)])
 def test_who_may_open_the_milestone_forms(client, cast, step, role, expected):
     milestone = step.milestones.first()
-    login(client, cast, role)
+    as_role(client, cast, role)
     for url in [reverse("milestone_create", args=[step.cluster_id, step.pk]),
                 reverse("milestone_edit", args=[step.cluster_id, milestone.pk]),
                 reverse("milestone_delete", args=[step.cluster_id, milestone.pk])]:
@@ -456,7 +445,7 @@ def test_a_milestone_of_another_cluster_is_not_found(client, facilitator, cluste
     ("facilitator", 302), ("member_a", 302), ("member_b", 404), ("reviewer", 404),
     ("staff", 302)])
 def test_who_may_upload_a_deliverable(client, cast, step, settings, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     response = client.post(reverse("deliverable_upload", args=[step.cluster_id, step.pk]),
                            {"title": "Compte rendu", "file": pdf()})
     assert response.status_code == expected
@@ -565,7 +554,7 @@ def deliverable(step, member_a):
     ("facilitator", 200), ("member_a", 200), ("member_b", 404), ("reviewer", 404),
     ("staff", 200)])
 def test_who_may_download_a_deliverable(client, cast, deliverable, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     response = client.get(reverse("deliverable_download",
                                   args=[deliverable.step.cluster_id, deliverable.pk]))
     assert response.status_code == expected
@@ -585,9 +574,9 @@ def test_anonymous_cannot_download_and_media_url_serves_nothing(client, delivera
 
 def test_a_deliverable_of_another_cluster_is_not_found(client, facilitator, deliverable,
                                                        territory_b):
-    other_cluster = territory_b.clusters.get()
+    cluster_b = territory_b.clusters.get()
     client.force_login(facilitator)
-    assert client.get(reverse("deliverable_download", args=[other_cluster.pk,
+    assert client.get(reverse("deliverable_download", args=[cluster_b.pk,
                                                             deliverable.pk])).status_code == 404
 
 
@@ -605,7 +594,7 @@ def test_a_lost_file_is_a_clear_404(client, facilitator, deliverable):
 def test_who_may_delete_a_deliverable(client, cast, deliverable, settings, role, read, delete,
                                       django_capture_on_commit_callbacks):
     url = reverse("deliverable_delete", args=[deliverable.step.cluster_id, deliverable.pk])
-    login(client, cast, role)
+    as_role(client, cast, role)
     confirm = client.get(url)
     assert confirm.status_code == read
     if read == 200:
@@ -619,17 +608,12 @@ def test_who_may_delete_a_deliverable(client, cast, deliverable, settings, role,
 
 # API ---------------------------------------------------------------------------------------------
 
-def api_login(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-
-
 @pytest.mark.parametrize(("role", "expected"), [
     ("facilitator", 200), ("member_a", 403), ("member_b", 404), ("reviewer", 404),
     ("staff", 200), ("anonymous", 401)])
 def test_api_milestone_actions_by_role(client, cast, step, role, expected):
     first, second = step.milestones.order_by("position")
-    api_login(client, cast, role)
+    as_role(client, cast, role)
     done = client.post(reverse("api:milestone-complete", args=[first.pk]))
     assert done.status_code == expected
     first.refresh_from_db()

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,11 +16,6 @@ from tests.helpers import page_text
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
 
 
 @pytest.fixture
@@ -384,10 +378,7 @@ def test_dashboard_cards_keep_a_constant_number_of_queries(
 
 # The demo ------------------------------------------------------------------------------------
 
-def test_demo_gives_aix_marseille_engaged_companies_and_a_past_comite(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)  # twice: nothing is duplicated
+def test_demo_gives_aix_marseille_engaged_companies_and_a_past_comite(demo):
     engagements = Engagement.objects.filter(cluster__territory__slug="aix-marseille-provence")
     assert engagements.count() == 3
     assert {e.size for e in engagements} == {"tpe", "pme", "grand_groupe"}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from funding.models import Call, Criterion, Funder
 from tests.funding.factories import CallFactory, CriterionFactory, DossierFactory
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +90,7 @@ def test_unapplying_the_migration_keeps_a_call_that_received_dossiers(label_migr
 @pytest.mark.parametrize("role", ["anonymous", "member_b", "reviewer"])
 def test_everyone_lists_open_and_closed_calls_but_not_those_not_yet_open(
         client, cast, role, closed_call, future_call):
-    if role != "anonymous":
-        client.force_login(cast[role])
+    as_role(client, cast, role)
     response = client.get(reverse("funding:call_list"))
     assert response.status_code == 200
     text = page_text(response)

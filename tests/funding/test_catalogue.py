@@ -13,18 +13,12 @@ from funding.models import Funder, FundingSource
 from funding.selectors import search_sources
 from territories.models import Theme
 from tests.funding.factories import FunderFactory, FundingSourceFactory
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff", "anonymous"]
 CATALOGUE = importlib.import_module("funding.migrations.0003_catalogue_of_hybrid_funding")
-
-
-def as_role(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
 
 
 def today():

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 COLLECTIVE = "Collectif porteur Aix-Marseille-Provence"
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def call(funder):
     return call_with_grid(funder)

@@ -11,24 +11,9 @@ from funding.models import Call, Decision, Dossier, DossierEvent
 from funding.services import conflict_declare, decision_record, dossier_start_review
 from tests.funding.factories import FunderMemberFactory
 from tests.funding.reviewing import call_with_grid, submitted_dossier
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
 
 
 @pytest.fixture
@@ -53,12 +38,6 @@ def under_review(call, cluster, reviewer):
 @pytest.fixture
 def dossier(call, cluster, reviewer):
     return under_review(call, cluster, reviewer)
-
-
-def login(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
 
 
 def test_an_acceptance_closes_the_dossier_and_tells_the_collective(
@@ -150,7 +129,7 @@ def test_who_decides(dossier, funder, facilitator, staff):
     ("facilitator", 403), ("member_a", 403), ("member_b", 404), ("reviewer", 302),
     ("staff", 302), ("anonymous", 302)])
 def test_who_decides_on_the_page(client, cast, dossier, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     url = reverse("funding:dossier_decide", args=[dossier.pk])
     response = client.post(url, {"outcome": "refuse", "comment": "Hors du champ."})
     assert response.status_code == expected

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,25 +37,11 @@ from tests.funding.factories import (
     FunderMemberFactory,
     make_complete,
 )
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff"]
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what waits for the transaction to commit (e-mails, the PDF), as in production."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
 
 
 @pytest.fixture
@@ -90,12 +75,6 @@ def submitted(complete, facilitator, committed):
         return dossier_submit(dossier=complete, by=facilitator)
 
 
-def login(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
-
-
 # Starting a dossier ------------------------------------------------------------------------
 
 def test_a_facilitator_starts_a_dossier_for_a_call_from_the_cluster(client, facilitator,
@@ -123,7 +102,7 @@ def test_a_facilitator_starts_a_dossier_for_a_call_from_the_cluster(client, faci
     ("staff", 200)])
 def test_only_facilitators_and_staff_start_a_dossier(client, cast, cluster, label_call, role,
                                                       expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     url = reverse("funding:dossier_create", args=[cluster.pk]) + f"?appel={label_call.slug}"
     assert client.get(url).status_code == expected
     assert client.post(url, {"title": "Essai"}).status_code == (302 if expected == 200
@@ -168,7 +147,7 @@ def test_one_dossier_per_call_and_cluster(draft, label_call, cluster, facilitato
     ("staff", 200)])
 def test_a_draft_is_read_by_its_collective_and_staff_only(client, cast, draft, role,
                                                           expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     assert client.get(draft.get_absolute_url()).status_code == expected
     assert client.get(reverse("funding:dossier_list", args=[draft.cluster_id])).status_code \
         == (404 if role in ("member_b", "reviewer") else 200)
@@ -181,7 +160,7 @@ def test_a_submitted_dossier_is_also_read_by_the_funders_reviewers(client, cast,
                                                                    role, expected):
     # Reviewers declare their conflicts of interest first (tests/funding/test_reviews.py).
     conflict_declare(dossier=submitted, reviewer=cast["reviewer"], has_conflict=False)
-    login(client, cast, role)
+    as_role(client, cast, role)
     assert client.get(submitted.get_absolute_url()).status_code == expected
 
 
@@ -236,7 +215,7 @@ def edit_data(dossier, **overrides):
     ("facilitator", 302), ("member_a", 302), ("member_b", 404), ("reviewer", 404),
     ("staff", 302)])
 def test_every_member_of_the_collective_edits_the_draft(client, cast, draft, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     url = reverse("funding:dossier_edit", args=[draft.pk])
     assert client.get(url).status_code == (200 if expected == 302 else expected)
     response = client.post(url, edit_data(draft, summary=f"Écrit par {role}"))
@@ -505,7 +484,7 @@ def test_submitting_freezes_the_dossier_and_tells_every_member(
     ("facilitator", 302), ("member_a", 403), ("member_b", 404), ("reviewer", 404),
     ("staff", 302)])
 def test_facilitators_and_staff_submit(client, cast, complete, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     url = reverse("funding:dossier_submit", args=[complete.pk])
     response = client.post(url, {"version": complete.version})
     assert response.status_code == expected
@@ -652,7 +631,7 @@ def test_a_complement_is_accepted_after_the_deadline(submitted, reviewer, facili
     ("member_b", 404, "not_reviewer"), ("staff", 302, None)])
 def test_only_the_funders_reviewers_and_staff_review(client, cast, submitted, role, expected,
                                                       service):
-    login(client, cast, role)
+    as_role(client, cast, role)
     assert client.post(reverse("funding:dossier_start_review", args=[submitted.pk])) \
         .status_code == expected
     if service:
@@ -865,10 +844,7 @@ def test_a_call_not_yet_open_is_unknown_to_the_api(client, cast, cluster, funder
 
 # Demo ----------------------------------------------------------------------------------
 
-def test_the_demo_gives_marseille_a_draft_label_dossier_once(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)
+def test_the_demo_gives_marseille_a_draft_label_dossier_once(demo):
     # The other one is submitted, for the reviewer (tests/funding/test_reviews.py).
     dossier = Dossier.objects.get(status=Dossier.Status.DRAFT)
     assert Dossier.objects.count() == 2

@@ -35,21 +35,6 @@ pytestmark = pytest.mark.django_db
 LIST = "api:instruction-dossier-list"
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
 @pytest.fixture
 def call(funder):
     return call_with_grid(funder, title="Fonds pour l'innovation sociale")

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def plan(cluster):
     return FundingPlanFactory(cluster=cluster, title="Plan du cluster", first_year=2026,
                               last_year=2028)

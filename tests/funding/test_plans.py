@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from cluster.errors import DomainError
@@ -18,7 +17,7 @@ from tests.funding.factories import (
     FundingPlanFactory,
     FundingSourceFactory,
 )
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,22 +25,6 @@ pytestmark = pytest.mark.django_db
 ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff", "anonymous"]
 READERS = {"facilitator", "member_a", "staff"}
 WRITERS = {"facilitator", "staff"}
-
-
-def as_role(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
-def cluster_b(territory_b):
-    return territory_b.clusters.get()
 
 
 @pytest.fixture
@@ -763,10 +746,7 @@ def test_the_schema_documents_the_funding_endpoints(client):
 
 # The demo --------------------------------------------------------------------------------
 
-def test_the_demo_gives_aix_marseille_a_three_year_hybrid_plan(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)  # twice: nothing is duplicated
+def test_the_demo_gives_aix_marseille_a_three_year_hybrid_plan(demo):
     plan = FundingPlan.objects.get()
     assert plan.cluster.territory.slug == "aix-marseille-provence"
     assert plan.last_year - plan.first_year == 2

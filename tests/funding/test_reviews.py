@@ -11,16 +11,11 @@ from funding.permissions import dossiers_for_reviewer
 from funding.services import conflict_declare, dossier_start_review, review_submit
 from tests.funding.factories import FunderMemberFactory
 from tests.funding.reviewing import call_with_grid, full_scores, new_cluster, submitted_dossier
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff", "anonymous"]
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
 
 
 @pytest.fixture
@@ -44,12 +39,6 @@ def under_review(dossier, staff):
 def declared(under_review, reviewer):
     conflict_declare(dossier=under_review, reviewer=reviewer, has_conflict=False)
     return under_review
-
-
-def login(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
 
 
 # Conflicts of interest ---------------------------------------------------------------------
@@ -131,7 +120,7 @@ def test_the_service_records_only_a_said_yes_or_no(dossier, reviewer, has_confli
     ("facilitator", 200), ("member_a", 200), ("member_b", 404), ("reviewer", 403),
     ("staff", 200), ("anonymous", 302)])
 def test_who_opens_a_submitted_dossier(client, cast, dossier, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     assert client.get(dossier.get_absolute_url()).status_code == expected
 
 
@@ -139,7 +128,7 @@ def test_who_opens_a_submitted_dossier(client, cast, dossier, role, expected):
     ("facilitator", 403), ("member_a", 403), ("member_b", 404), ("reviewer", 302),
     ("staff", 403), ("anonymous", 302)])
 def test_who_declares_on_the_page(client, cast, dossier, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     response = client.post(reverse("funding:dossier_declare", args=[dossier.pk]),
                            {"has_conflict": "non"})
     assert response.status_code == expected
@@ -252,7 +241,7 @@ def test_the_review_form_has_one_row_per_criterion(client, declared, reviewer, c
     ("facilitator", 403), ("member_a", 403), ("member_b", 404), ("staff", 403),
     ("anonymous", 302)])
 def test_who_reviews_on_the_page(client, cast, declared, call, role, expected):
-    login(client, cast, role)
+    as_role(client, cast, role)
     data = {f"score_{pk}": value for pk, value in full_scores(call).items()}
     response = client.post(reverse("funding:dossier_review", args=[declared.pk]),
                            {**data, "comment": "Avis.", "recommendation": "accepter"})
@@ -269,7 +258,7 @@ def test_the_review_list_shows_the_funders_submitted_dossiers(client, cast, doss
                                                               expected, call, territory_b):
     draft = submitted_dossier(call, territory_b.clusters.get(), title="Brouillon de Lyon",
                               status=Dossier.Status.DRAFT)
-    login(client, cast, role)
+    as_role(client, cast, role)
     page = client.get(reverse("funding:review_list"))
     assert page.status_code == expected
     if expected == 200:
@@ -293,14 +282,9 @@ def test_the_review_list_keeps_its_queries(client, reviewer, funder, django_asse
 
 # The demo ------------------------------------------------------------------------------------
 
-def test_the_demo_reviewer_finds_a_dossier_to_review(settings, client):
-    from django.core.management import call_command
-
+def test_the_demo_reviewer_finds_a_dossier_to_review(demo, client):
     from cluster.models import User
 
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)
     reviewer = User.objects.get(email="instructeur@demo.local")
     dossiers = list(dossiers_for_reviewer(reviewer))
     assert len(dossiers) == 1 and dossiers[0].status == Dossier.Status.SUBMITTED

@@ -10,7 +10,7 @@ from cluster.services import api_token_create
 from funding.models import WebhookDelivery, WebhookEndpoint
 from funding.webhook_services import webhook_endpoint_create
 from tests.funding.factories import FunderFactory, FunderMemberFactory
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ def endpoint(funder, reviewer):
     return webhook_endpoint_create(funder=funder, url=URL, events=ALL_EVENTS, by=reviewer)
 
 
-def login(client, people, role):
-    if role != "anonymous":
-        client.force_login(people[role])
-    return client
-
-
 def page_url(name, funder, *args):
     return reverse(f"funding:{name}", args=[funder.slug, *args])
 
@@ -61,7 +55,7 @@ def deliveries(endpoint, count, **fields):
     ("staff", 200)])
 def test_only_the_funders_reviewers_and_staff_open_its_page(client, people, funder, endpoint,
                                                               role, expected):
-    response = login(client, people, role).get(page_url("funder_detail", funder))
+    response = as_role(client, people, role).get(page_url("funder_detail", funder))
     assert response.status_code == expected
     if expected == 200:
         assert URL in page_text(response)
@@ -84,7 +78,7 @@ def test_nobody_else_changes_the_webhooks(client, people, funder, endpoint, role
     elif with_endpoint:
         args = [endpoint.pk]
     secret = endpoint.secret
-    login(client, people, role)
+    as_role(client, people, role)
     response = getattr(client, method)(page_url(name, funder, *args),
                                        {"url": URL + "/x", "events": ALL_EVENTS})
     assert response.status_code == 403

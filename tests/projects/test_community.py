@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,16 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
-def other_cluster(territory_b):
-    return territory_b.clusters.get()
-
-
-@pytest.fixture
 def today():
     return timezone.localdate()
 
@@ -45,7 +34,7 @@ def days_ago(days):
 
 # Who is drifting away ---------------------------------------------------------------------
 
-def test_drifting_members_with_precise_dates(cluster, other_cluster):
+def test_drifting_members_with_precise_dates(cluster, cluster_b):
     today = date(2026, 6, 15)  # six weeks before: 4 May 2026
     people = {name: CommunityMemberFactory(cluster=cluster, name=name, joined_on=joined)
               for name, joined in [
@@ -56,7 +45,7 @@ def test_drifting_members_with_precise_dates(cluster, other_cluster):
                   ("Partie", date(2026, 1, 5))]}
     people["Partie"].left_on = date(2026, 3, 1)
     people["Partie"].save()
-    stranger = CommunityMemberFactory(cluster=other_cluster, joined_on=date(2026, 1, 5))
+    stranger = CommunityMemberFactory(cluster=cluster_b, joined_on=date(2026, 1, 5))
     CommunityMeetingFactory(cluster=cluster, held_on=date(2026, 2, 1), attendees=[
         people["Ancienne"], people["Partie"], people["Récente"]])
     CommunityMeetingFactory(cluster=cluster, held_on=date(2026, 3, 1),
@@ -67,7 +56,7 @@ def test_drifting_members_with_precise_dates(cluster, other_cluster):
                             attendees=[people["Pile six semaines"]])
     CommunityMeetingFactory(cluster=cluster, held_on=date(2026, 6, 1),
                             attendees=[people["Récente"]])
-    CommunityMeetingFactory(cluster=other_cluster, held_on=date(2026, 1, 10),
+    CommunityMeetingFactory(cluster=cluster_b, held_on=date(2026, 1, 10),
                             attendees=[stranger])
 
     drifting = list(drifting_members(cluster, weeks=6, today=today))
@@ -93,7 +82,7 @@ def test_a_meeting_not_yet_held_does_not_count_as_a_visit(cluster):
 
 # Participation over time ------------------------------------------------------------------
 
-def test_participation_by_month_in_two_queries(cluster, other_cluster,
+def test_participation_by_month_in_two_queries(cluster, cluster_b,
                                                django_assert_num_queries):
     today = date(2026, 6, 15)
     regular = CommunityMemberFactory(cluster=cluster, name="Anne")
@@ -101,14 +90,14 @@ def test_participation_by_month_in_two_queries(cluster, other_cluster,
     gone_recently = CommunityMemberFactory(cluster=cluster, name="Chloé",
                                            left_on=date(2026, 5, 20))
     CommunityMemberFactory(cluster=cluster, name="Denis", left_on=date(2026, 2, 1))
-    stranger = CommunityMemberFactory(cluster=other_cluster, name="Étrangère")
+    stranger = CommunityMemberFactory(cluster=cluster_b, name="Étrangère")
     CommunityMeetingFactory(cluster=cluster, held_on=date(2026, 3, 31), attendees=[regular])
     CommunityMeetingFactory(cluster=cluster, held_on=date(2026, 4, 2),
                             attendees=[regular, gone_recently])
     CommunityMeetingFactory(cluster=cluster, held_on=date(2026, 4, 20),
                             attendees=[regular, gone_recently])
     CommunityMeetingFactory(cluster=cluster, held_on=date(2026, 6, 10), attendees=[regular])
-    CommunityMeetingFactory(cluster=other_cluster, held_on=date(2026, 6, 10),
+    CommunityMeetingFactory(cluster=cluster_b, held_on=date(2026, 6, 10),
                             attendees=[stranger])
 
     with django_assert_num_queries(2):
@@ -151,9 +140,9 @@ def test_a_meeting_is_saved_with_its_attendance_in_one_form(client, member_a, cl
 
 
 def test_a_forged_attendee_of_another_cluster_is_refused_and_nothing_is_written(
-        client, member_a, cluster, other_cluster):
+        client, member_a, cluster, cluster_b):
     anne = CommunityMemberFactory(cluster=cluster)
-    stranger = CommunityMemberFactory(cluster=other_cluster)
+    stranger = CommunityMemberFactory(cluster=cluster_b)
     client.force_login(member_a)
     response = client.post(reverse("projects:community_meeting_create", args=[cluster.pk]),
                            meeting_data(days_ago(3), [anne, stranger]))
@@ -229,8 +218,8 @@ def test_the_attendance_form_offers_active_people_and_keeps_past_attendees(
     assert list(edit.context["form"].fields["attendees"].queryset) == [active, gone_came]
 
 
-def test_bad_meeting_inputs_are_refused_in_french(client, member_a, cluster, other_cluster):
-    foreign_place = Place.objects.create(territory=other_cluster.territory, name="Ailleurs")
+def test_bad_meeting_inputs_are_refused_in_french(client, member_a, cluster, cluster_b):
+    foreign_place = Place.objects.create(territory=cluster_b.territory, name="Ailleurs")
     client.force_login(member_a)
     url = reverse("projects:community_meeting_create", args=[cluster.pk])
     missing = client.post(url, {"held_on": "", "title": "", "attendees": ["abc"]})
@@ -289,10 +278,10 @@ def test_people_are_added_with_a_structure_of_the_territory(client, member_a, cl
 
 
 def test_bad_people_inputs_are_refused_in_french_and_nothing_is_written(
-        client, member_a, cluster, other_cluster):
+        client, member_a, cluster, cluster_b):
     CommunityMemberFactory(cluster=cluster, email="nadia@exemple.fr")
-    CommunityMemberFactory(cluster=other_cluster, email="autre@exemple.fr")
-    foreign_actor = Actor.objects.create(territory=other_cluster.territory, name="Ailleurs")
+    CommunityMemberFactory(cluster=cluster_b, email="autre@exemple.fr")
+    foreign_actor = Actor.objects.create(territory=cluster_b.territory, name="Ailleurs")
     client.force_login(member_a)
     url = reverse("projects:community_member_create", args=[cluster.pk])
     good = {"name": "Nouvelle", "email": "", "actor": "", "joined_on": days_ago(1).isoformat()}
@@ -529,9 +518,9 @@ def test_anonymous_is_sent_to_sign_in_and_nothing_is_written(client, cluster):
 
 
 def test_a_member_or_meeting_of_another_cluster_is_not_found_through_this_one(
-        client, member_a, cluster, other_cluster):
-    stranger = CommunityMemberFactory(cluster=other_cluster)
-    meeting = CommunityMeetingFactory(cluster=other_cluster)
+        client, member_a, cluster, cluster_b):
+    stranger = CommunityMemberFactory(cluster=cluster_b)
+    meeting = CommunityMeetingFactory(cluster=cluster_b)
     client.force_login(member_a)
     for url in [reverse("projects:community_member_update", args=[cluster.pk, stranger.pk]),
                 reverse("projects:community_member_leave", args=[cluster.pk, stranger.pk]),
@@ -544,10 +533,7 @@ def test_a_member_or_meeting_of_another_cluster_is_not_found_through_this_one(
 
 # Demo data --------------------------------------------------------------------------------
 
-def test_demo_community_shows_a_few_people_drifting_away_and_is_idempotent(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)
+def test_demo_community_shows_a_few_people_drifting_away_and_is_idempotent(demo):
     from cluster.models import Cluster
 
     cluster = Cluster.objects.get(territory__slug="aix-marseille-provence")

@@ -24,23 +24,13 @@ from projects.services import (
     registration_set_attendance,
 )
 from territories.models import Place
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 from tests.projects.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
 ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff", "anonymous"]
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
-def cluster_b(territory_b):
-    return territory_b.clusters.get()
 
 
 @pytest.fixture
@@ -64,11 +54,6 @@ def _after_commit_work_runs_at_once(monkeypatch):
     """Tests run in a transaction that never commits: run the e-mails queued on commit now."""
     monkeypatch.setattr("django.db.transaction.on_commit",
                         lambda func, using=None, robust=False: func())
-
-
-def sign_in(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
 
 
 def in_days(days, hour=14):
@@ -133,7 +118,7 @@ def test_place_and_projects_must_be_the_clusters(cluster, cluster_b, territory_b
 ])
 def test_every_organising_page_checks_the_role(client, cast, cluster, event, role,
                                                list_status, manage_status):
-    sign_in(client, cast, role)
+    as_role(client, cast, role)
     assert client.get(reverse("projects:event_list", args=[cluster.pk])).status_code \
         == list_status
     for name in ("event_manage", "event_update", "event_delete"):
@@ -341,7 +326,7 @@ def test_dashboard_links_to_the_events(client, facilitator, cluster):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_anyone_reads_a_published_event(client, cast, event, role):
-    sign_in(client, cast, role)
+    as_role(client, cast, role)
     response = client.get(event.get_absolute_url())
     assert response.status_code == 200
     assert "Forum de l'innovation sociale" in page_text(response)
@@ -353,7 +338,7 @@ def test_anyone_reads_a_published_event(client, cast, event, role):
     ("staff", 200), ("anonymous", 404),
 ])
 def test_a_draft_is_seen_only_by_its_collective_and_staff(client, cast, draft, role, status):
-    sign_in(client, cast, role)
+    as_role(client, cast, role)
     response = client.get(draft.get_absolute_url())
     assert response.status_code == status
     if status == 200:
@@ -614,7 +599,7 @@ def api_list(client, **params):
 ])
 def test_api_lists_published_events_and_the_persons_drafts(client, cast, event, draft, role,
                                                            sees_draft):
-    sign_in(client, cast, role)
+    as_role(client, cast, role)
     titles = {item["title"] for item in api_list(client)["results"]}
     assert titles == ({event.title, draft.title} if sees_draft else {event.title})
 
@@ -671,7 +656,7 @@ def event_payload(cluster, **change):
 ])
 def test_api_creates_events_for_facilitators_and_staff_only(client, cast, cluster, role,
                                                             status):
-    sign_in(client, cast, role)
+    as_role(client, cast, role)
     response = client.post("/api/evenements/", event_payload(cluster),
                            content_type="application/json")
     assert response.status_code == status
@@ -723,7 +708,7 @@ def test_api_refuses_a_place_of_another_territory(client, facilitator, cluster):
 def test_api_updates_events_for_facilitators_and_staff_only(client, cast, cluster, role,
                                                             published, status):
     event = EventFactory(cluster=cluster, is_published=published, capacity=10)
-    sign_in(client, cast, role)
+    as_role(client, cast, role)
     response = client.patch(f"/api/evenements/{event.pk}/", {"capacity": 12},
                             content_type="application/json")
     assert response.status_code == status
@@ -749,7 +734,7 @@ def test_api_update_uses_the_same_rules(client, facilitator, cluster, event, clu
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_registers_anyone_to_a_published_event(client, cast, event, role, mailoutbox):
-    sign_in(client, cast, role)
+    as_role(client, cast, role)
     url = f"/api/evenements/{event.pk}/inscriptions/"
     response = client.post(url, {"name": "Inès Moreau", "email": "ines@exemple.fr"},
                            content_type="application/json")
@@ -799,7 +784,7 @@ def test_api_registration_to_a_draft_or_a_past_event(client, member_a, cluster, 
 def test_api_lists_registrations_for_organisers_only(client, cast, event, role, status):
     RegistrationFactory(event=event, name="Alice", email="alice@exemple.fr")
     RegistrationFactory(event=event, name="Bruno", status=Registration.Status.WAITING)
-    sign_in(client, cast, role)
+    as_role(client, cast, role)
     response = client.get(f"/api/evenements/{event.pk}/inscriptions/")
     assert response.status_code == status
     if status == 200:
@@ -823,12 +808,7 @@ def test_openapi_documents_the_events(client):
 
 # Demo ---------------------------------------------------------------------------------------
 
-def test_demo_gives_aix_marseille_an_upcoming_forum_and_a_past_meeting(settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)  # twice: nothing is duplicated
+def test_demo_gives_aix_marseille_an_upcoming_forum_and_a_past_meeting(demo):
     forum = Event.objects.get(title="Forum de l'innovation sociale")
     assert forum.cluster.territory.slug == "aix-marseille-provence"
     assert forum.is_published and forum.capacity == 120 and forum.starts_at > timezone.now()

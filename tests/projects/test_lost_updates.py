@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def project(cluster):
     return ProjectFactory(cluster=cluster, title="Cantine bio", slug="cantine-bio")
 

@@ -6,28 +6,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cluster.models import Membership, SteeringDecision, SteeringMeeting
+from cluster.models import SteeringDecision, SteeringMeeting
 from projects.models import Project, Replication, StageChange
 from projects.services import project_move_stage, project_replicate
 from territories.models import Theme
-from tests.cluster.factories import MembershipFactory
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 from tests.projects.factories import ActorFactory, ChallengeFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff", "anonymous"]
 WORKERS = {"facilitator", "member_a", "staff"}
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
-def cluster_b(territory_b):
-    return territory_b.clusters.get()
 
 
 @pytest.fixture
@@ -46,12 +35,6 @@ def carrier(cluster):
 def project(cluster, challenge, carrier):
     return ProjectFactory(cluster=cluster, challenge=challenge, title="Micro-ferme urbaine",
                           slug="micro-ferme-urbaine", carriers=[carrier])
-
-
-def as_role(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
 
 
 def today():
@@ -213,12 +196,6 @@ def test_a_decision_cannot_go_to_a_future_or_foreign_comite(client, facilitator,
 
 
 # Essaimage -------------------------------------------------------------------------------
-
-@pytest.fixture
-def facilitator_b(collective_b):
-    return MembershipFactory(collective=collective_b, role=Membership.Role.FACILITATOR,
-                             user__email="animateur.lyon@exemple.fr").user
-
 
 @pytest.fixture
 def ready_cluster_b(cluster_b, collective_b):

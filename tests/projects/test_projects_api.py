@@ -7,17 +7,13 @@ from django.utils import timezone
 from cluster.models import Membership, SteeringMeeting
 from projects.models import Project, Replication
 from tests.cluster.factories import MembershipFactory
+from tests.helpers import as_role
 from tests.projects.factories import ActorFactory, ChallengeFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["facilitator", "member_a", "member_b", "reviewer", "staff", "anonymous"]
 WORKERS = {"facilitator", "member_a", "staff"}
-
-
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
 
 
 @pytest.fixture
@@ -29,12 +25,6 @@ def project(cluster):
 def published(cluster):
     return ProjectFactory(cluster=cluster, title="Consigne du verre", slug="consigne",
                           is_published=True)
-
-
-def as_role(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-    return client
 
 
 @pytest.mark.parametrize("role", ROLES)

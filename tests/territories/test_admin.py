@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from territories.models import Actor, LocalPolicy, Place, Resource, Territory, Theme
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +86,7 @@ def test_staff_edit_a_territory_with_its_key_figures(client, staff, territory_a)
 @pytest.mark.parametrize("role", ["anonymous", "facilitator", "member_a", "member_b",
                                   "reviewer"])
 def test_only_staff_reach_the_map_admin(client, cast, items, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
+    as_role(client, cast, role)
     for model in MODELS:
         response = client.get(reverse(f"admin:territories_{model}_changelist"))
         assert response.status_code == 302

@@ -6,7 +6,7 @@ from django.urls import reverse
 from cluster.demo import labelled_territories
 from territories import demo
 from territories.models import Actor, Commune, Place
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,7 @@ def test_demo_fills_in_the_location_of_actors_loaded_before(demo_territories):
 @pytest.mark.parametrize("role", ROLES)
 def test_the_demo_map_of_aix_marseille_shows_its_four_actors(client, cast, demo_territories,
                                                             role):
-    if role != "anonymous":
-        client.force_login(cast[role])
+    as_role(client, cast, role)
     geojson = client.get(reverse("api:territory-map", args=["aix-marseille-provence"]))
     assert len(geojson.json()["features"]) == 4
     page = client.get(reverse("territories:map", args=["aix-marseille-provence"]))
@@ -95,8 +94,7 @@ def test_count_is_singular_for_one_item(client, territory_a):
 def test_an_empty_map_says_so_and_what_to_do(client, cast, territory_a, role, may_edit):
     Actor.objects.create(territory=territory_a, name="Sans coordonnées", is_published=True)
     Place.objects.create(territory=territory_a, name="Lieu sans adresse", is_published=True)
-    if role != "anonymous":
-        client.force_login(cast[role])
+    as_role(client, cast, role)
     page = client.get(reverse("territories:map", args=[territory_a.slug]))
     text = page_text(page)
     assert "Aucun acteur ni lieu de ce territoire n'est localisé : la carte est vide." in text

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from territories.models import Actor, Commune
 from tests.cluster.factories import UserFactory
+from tests.helpers import as_role
 from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +27,6 @@ def actors(territory_a, territory_b, geography):
     }
 
 
-def login(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
-
-
 # Reading -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
@@ -45,7 +41,7 @@ def login(client, cast, role):
     ],
 )
 def test_list_page_map_and_api_show_drafts_only_to_editors(client, cast, actors, role, seen):
-    login(client, cast, role)
+    as_role(client, cast, role)
     page = client.get(reverse("territories:actor_list", args=["aix-marseille-provence"]))
     assert {actor.name for actor in page.context["page"].object_list} == seen
     api = client.get(reverse("api:actor-list"), {"territory": "aix-marseille-provence"})
@@ -64,7 +60,7 @@ def test_list_page_map_and_api_show_drafts_only_to_editors(client, cast, actors,
 )
 def test_a_draft_territory_is_hidden_from_everybody_but_its_editors(client, cast, actors,
                                                                      role, status):
-    login(client, cast, role)
+    as_role(client, cast, role)
     assert client.get(reverse("territories:detail", args=["lyon-metropole"])).status_code == \
         status
     assert client.get(reverse("territories:actor_list", args=["lyon-metropole"])).status_code \
@@ -83,7 +79,7 @@ def test_a_draft_territory_is_hidden_from_everybody_but_its_editors(client, cast
      ("reviewer", False), ("staff", True)],
 )
 def test_only_editors_create_change_and_delete_on_pages(client, cast, actors, role, allowed):
-    login(client, cast, role)
+    as_role(client, cast, role)
     slug, actor = "aix-marseille-provence", actors["published_a"]
     urls = [
         reverse("territories:actor_create", args=[slug]),
@@ -111,7 +107,7 @@ def test_only_editors_create_change_and_delete_on_pages(client, cast, actors, ro
      ("staff", 201)],
 )
 def test_only_editors_create_through_the_api(client, cast, territory_a, role, status):
-    login(client, cast, role)
+    as_role(client, cast, role)
     response = client.post(reverse("api:actor-list"), {
         "territory": "aix-marseille-provence", "name": "Nouvel acteur", "kind": "association",
         "siret": "732 829 320 00074",
@@ -126,7 +122,7 @@ def test_only_editors_create_through_the_api(client, cast, territory_a, role, st
 
 @pytest.mark.parametrize("role", ["member_b", "reviewer"])
 def test_others_cannot_change_or_delete_through_the_api(client, cast, actors, role):
-    login(client, cast, role)
+    as_role(client, cast, role)
     url = reverse("api:actor-detail", args=[actors["published_a"].pk])
     assert client.patch(url, {"name": "Piraté"}, content_type="application/json") \
         .status_code == 403

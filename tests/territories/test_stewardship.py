@@ -10,7 +10,7 @@ from cluster.models import Cluster, Membership, Stewardship
 from cluster.services import cluster_create
 from territories.models import Actor, Territory
 from tests.cluster.factories import CollectiveFactory, MembershipFactory
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,26 +21,10 @@ ROLES = ["facilitator", "member_a", "facilitator_b", "member_b", "reviewer", "st
 
 
 @pytest.fixture
-def facilitator_b(collective_b):
-    return MembershipFactory(collective=collective_b, role=Membership.Role.FACILITATOR,
-                             user__email="animateur.b@exemple.fr").user
-
-
-@pytest.fixture
-def people(cast, facilitator_b):
-    return {**cast, "facilitator_b": facilitator_b}
-
-
-@pytest.fixture
 def shared_territory(territory_a, collective_b):
     """Territory A, stewarded by collective A, where collective B runs a cluster too."""
     cluster_create(collective=collective_b, territory=territory_a, start_date=date(2026, 3, 1))
     return territory_a
-
-
-def login(client, people, role):
-    if role != "anonymous":
-        client.force_login(people[role])
 
 
 def form_data(territory, **overrides):
@@ -53,7 +37,7 @@ def form_data(territory, **overrides):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_territory_edit_page_by_role(client, people, shared_territory, geography, role):
-    login(client, people, role)
+    as_role(client, people, role)
     url = reverse("territories:update", args=[shared_territory.slug])
     page = client.get(url)
     posted = client.post(url, form_data(shared_territory, name="Renommé"))
@@ -72,7 +56,7 @@ def test_territory_edit_page_by_role(client, people, shared_territory, geography
 
 @pytest.mark.parametrize("role", ROLES)
 def test_territory_api_patch_by_role(client, people, shared_territory, geography, role):
-    login(client, people, role)
+    as_role(client, people, role)
     response = client.patch(reverse("api:territory-detail", args=[shared_territory.slug]),
                             {"name": "Piraté", "is_published": False,
                              "perimeter": {"level": "communes", "codes": ["13055"]}},
@@ -92,7 +76,7 @@ def test_territory_api_patch_by_role(client, people, shared_territory, geography
                                   "staff"])
 def test_map_items_stay_open_to_every_collective_running_a_cluster(client, people,
                                                                    shared_territory, role):
-    login(client, people, role)
+    as_role(client, people, role)
     response = client.post(reverse("api:actor-list"), {
         "territory": shared_territory.slug, "name": f"Acteur de {role}", "kind": "association",
     }, content_type="application/json")
@@ -105,7 +89,7 @@ def test_map_items_stay_open_to_every_collective_running_a_cluster(client, peopl
 
 @pytest.mark.parametrize("role", ["reviewer", "anonymous"])
 def test_map_items_stay_closed_to_outsiders(client, people, territory_a, role):
-    login(client, people, role)
+    as_role(client, people, role)
     response = client.post(reverse("api:actor-list"), {
         "territory": territory_a.slug, "name": "Intrus", "kind": "association",
     }, content_type="application/json")
@@ -119,7 +103,7 @@ def test_map_items_stay_closed_to_outsiders(client, people, territory_a, role):
 ])
 def test_detail_page_names_the_steward_and_offers_only_allowed_actions(
         client, people, shared_territory, role, edit, import_):
-    login(client, people, role)
+    as_role(client, people, role)
     response = client.get(shared_territory.get_absolute_url())
     text = page_text(response)
     assert "Collectif porteur Aix-Marseille-Provence" in text
@@ -187,7 +171,7 @@ def test_a_territory_created_by_staff_waits_for_its_steward(client, staff, facil
 @pytest.mark.parametrize(("role", "status"), [("facilitator", 403), ("member_b", 403),
                                               ("reviewer", 403), ("staff", 302)])
 def test_only_staff_name_the_steward(client, people, territory_a, collective_b, role, status):
-    login(client, people, role)
+    as_role(client, people, role)
     url = reverse("territory_steward", args=[territory_a.slug])
     assert client.get(url).status_code == (200 if role == "staff" else 403)
     response = client.post(url, {"collective": collective_b.pk})

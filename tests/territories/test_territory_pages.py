@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from territories.models import KeyFigure, Territory
-from tests.helpers import page_text
+from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -164,8 +164,7 @@ def test_api_refuses_bad_territories_and_writes_nothing(client, staff, geography
 @pytest.mark.parametrize(("role", "status"), [("member_a", 403), ("reviewer", 403),
                                               ("anonymous", 401)])
 def test_api_territory_creation_is_for_facilitators_and_staff(client, cast, role, status):
-    if role != "anonymous":
-        client.force_login(cast[role])
+    as_role(client, cast, role)
     response = client.post(reverse("api:territory-list"), {
         "name": "Essai", "kind": "rural", "perimeter": {"level": "region", "codes": ["53"]},
     }, content_type="application/json")

@@ -15,6 +15,7 @@ from cluster.views import (
     clusters,
     collectives,
     commitments,
+    guide,
     masterplan,
     roadmap,
     stewardship,
@@ -37,6 +38,7 @@ api_patterns = [
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("compte/profil/", accounts.profile, name="profile"),
+    path("aide/api/", guide.api_guide, name="api_guide"),
     path("compte/jetons/", accounts.api_token_create_view, name="api_token_create"),
     path(
         "compte/jetons/<str:digest>/revoquer/",

@@ -53,6 +53,7 @@ from funding.transitions import ACTION_PHRASES, starts_from
 from territories.token_scope import (
     FUNDER,
     narrow_to_token_scope,
+    reaches_funder,
     token_limit,
     within_token_scope,
 )
@@ -311,17 +312,17 @@ class DossierAccess(_Access):
 
     def within_token(self, user):
         """Narrow the access to the limit of the request's API token: a token limited to a
-        collective acts as its member only, one limited to a funder as its reviewer only."""
+        collective acts as its member only, one limited to a funder as its reviewer (or
+        staff) on that funder's dossiers only."""
         limit = token_limit(user)
         if limit is None:
             return self
-        dossier = self.dossier
-        role = self.role if within_token_scope(user, dossier.cluster.collective_id) else None
-        reviews = (limit == FUNDER and (self.funder_reviewer or self.role == "staff")
-                   and dossier.call.funder_id == user.token_scope.funder_id)
-        if limit == FUNDER and reviews and self.role == "staff":
-            role = "staff"
-        return replace(self, role=role, funder_reviewer=reviews and self.role != "staff")
+        if limit == FUNDER:
+            own = reaches_funder(user, self.dossier.call.funder_id)
+            return replace(self, role="staff" if own and self.is_staff else None,
+                           funder_reviewer=own and self.funder_reviewer)
+        inside = within_token_scope(user, self.dossier.cluster.collective_id)
+        return replace(self, role=self.role if inside else None, funder_reviewer=False)
 
     # Who the person is towards the dossier ---------------------------------------------
 
@@ -549,6 +550,8 @@ class FunderAccess(_Access):
     def of(cls, user, funder):
         if not user.is_authenticated or not user.is_active:
             return cls(funder=funder)
+        if token_limit(user) and not reaches_funder(user, funder.pk):
+            return cls(funder=funder)
         if user.is_staff:
             return cls(funder=funder, role="staff")
         reviews = FunderMember.objects.filter(funder=funder, user=user).exists()
@@ -573,6 +576,6 @@ def managed_funders(user):
     """Return the funders whose webhooks the person manages: their own, every one for staff."""
     if not user.is_authenticated or not user.is_active:
         return Funder.objects.none()
-    if user.is_staff:
-        return Funder.objects.all()
-    return Funder.objects.filter(members__user=user)
+    funders = Funder.objects.all() if user.is_staff else Funder.objects.filter(
+        members__user=user)
+    return narrow_to_token_scope(funders, user, funder_path="pk")

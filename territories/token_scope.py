@@ -54,3 +54,13 @@ def within_token_scope(user, collective_id):
         return True
     return limit == COLLECTIVE and collective_id is not None \
         and collective_id == user.token_scope.collective_id
+
+
+def reaches_funder(user, funder_id):
+    """Return whether the request's token reaches the funder `funder_id`: always without a
+    limit, only that funder for one limited to it, never for a collective's."""
+    limit = token_limit(user)
+    if limit is None:
+        return True
+    return limit == FUNDER and funder_id is not None \
+        and funder_id == user.token_scope.funder_id

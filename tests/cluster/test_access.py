@@ -6,32 +6,20 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.urls import reverse
 
-from cluster.models import Membership, RoadmapStep
+from cluster.models import RoadmapStep
 from cluster.permissions import CLUSTER_MESSAGES, cluster_access, collective_access
 from projects.models import Project
 from projects.permissions import PROJECTS_MESSAGES, project_access
 from projects.services import project_replicate
 from territories.permissions import territory_access
-from tests.cluster.factories import MembershipFactory
 from tests.projects.factories import ActorFactory, ChallengeFactory, ProjectFactory
 
 ROLES = ["anonymous", "member_a", "facilitator", "facilitator_b", "reviewer", "staff"]
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
-def facilitator_b(collective_b):
-    return MembershipFactory(collective=collective_b, role=Membership.Role.FACILITATOR,
-                             user__email="animateur.lyon@exemple.fr").user
-
-
-@pytest.fixture
-def people(cast, facilitator_b):
-    return {**cast, "facilitator_b": facilitator_b, "anonymous": AnonymousUser()}
+def people(people):
+    return {**people, "anonymous": AnonymousUser()}
 
 
 @pytest.fixture

@@ -146,3 +146,25 @@ def test_the_dossier_lists_keep_their_query_count_under_a_scoped_token(
         # The token, its person and its scope in one query; the count; the page.
         with django_assert_max_num_queries(3):
             assert client.get(reverse(name), **headers).status_code == 200
+
+
+def test_a_limited_token_manages_only_the_webhooks_of_its_funder(
+        client, reviewer, funder, collective_b, two_funders_scene):
+    from funding.webhook_models import WebhookEndpoint
+    from funding.webhook_services import webhook_endpoint_create
+
+    other = two_funders_scene["other_funder"]
+    events = [WebhookEndpoint.Event.DOSSIER_SUBMITTED]
+    mine = webhook_endpoint_create(funder=funder, url="https://a.example/h", events=events,
+                                   by=reviewer)
+    theirs = webhook_endpoint_create(funder=other, url="https://b.example/h", events=events,
+                                     by=reviewer)
+    url = reverse("api:webhook-list")
+    assert ids(client.get(url, **token(reviewer))) == sorted([mine.pk, theirs.pk])
+    assert ids(client.get(url, **token(reviewer, funder=funder))) == [mine.pk]
+    assert ids(client.get(url, **token(reviewer, collective=collective_b))) == []
+    body = {"funder": other.slug, "url": "https://c.example/h", "events": ["dossier.submitted"]}
+    refused = client.post(url, body, content_type="application/json",
+                          **token(reviewer, funder=funder))
+    assert refused.status_code == 403
+    assert WebhookEndpoint.objects.count() == 2

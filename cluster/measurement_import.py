@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.core import signing
 from django.utils.translation import gettext as _
 
-from cluster.services import measurement_date_error
+from cluster.services.objectives import measurement_date_error
 from territories.csvfiles import (
     ImportFileError,
     decode,

@@ -76,7 +76,7 @@ class FakePdf:
 @pytest.fixture
 def fake_pdf(monkeypatch):
     fake = FakePdf()
-    monkeypatch.setattr("cluster.services.write_pdf", fake)
+    monkeypatch.setattr("cluster.services.masterplan.write_pdf", fake)
     return fake
 
 

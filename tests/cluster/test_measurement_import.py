@@ -233,7 +233,7 @@ def test_bad_uploads_are_refused_in_french(client, member_a, objective):
 
 
 def test_confirm_writes_all_rows_or_none(member_a, objective, monkeypatch):
-    from cluster import services
+    from cluster.services import objectives
 
     rows = [(date(2026, 3, day), Decimal(day), "E") for day in range(1, 6)]
 
@@ -241,9 +241,9 @@ def test_confirm_writes_all_rows_or_none(member_a, objective, monkeypatch):
         model.objects.bulk_create(objs[:2])
         raise RuntimeError("panne au milieu de l'écriture")
 
-    monkeypatch.setattr(services, "bulk_create_with_history", fail_halfway)
+    monkeypatch.setattr(objectives, "bulk_create_with_history", fail_halfway)
     with pytest.raises(RuntimeError):
-        services.measurements_import(objective=objective, rows=rows, by=member_a)
+        objectives.measurements_import(objective=objective, rows=rows, by=member_a)
     assert not Measurement.objects.exists()
 
 

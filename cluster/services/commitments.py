@@ -63,11 +63,25 @@ def steering_meeting_save(*, meeting, data, decisions, by, today=None):
     and empty texts ignored. None leaves the decisions as they are. A meeting
     may be planned in the future, but its decisions are recorded once it was held.
     """
-    today = today or timezone.localdate()
     for name, value in data.items():
         setattr(meeting, name, value)
     if decisions is not None:
-        decisions = [item for item in decisions if (item.get("text") or "").strip()]
+        decisions = _written_decisions(decisions)
+    _check_decisions_once_held(meeting, decisions, today=today or timezone.localdate())
+    _save_meeting(meeting, by=by)
+    if decisions is not None:
+        _replace_decisions(meeting, decisions, by=by)
+    return meeting
+
+
+def _written_decisions(decisions):
+    """Return the decisions that have a text, in order: the form's empty lines are ignored."""
+    return [item for item in decisions if (item.get("text") or "").strip()]
+
+
+def _check_decisions_once_held(meeting, decisions, *, today):
+    """Refuse decisions for a meeting planned after today; None means its current ones."""
+    if decisions is not None:
         has_decisions = bool(decisions)
     else:
         has_decisions = meeting.pk is not None and meeting.decisions.exists()
@@ -77,31 +91,51 @@ def steering_meeting_save(*, meeting, data, decisions, by, today=None):
               "%(date)s. Enregistrez le comité sans décision, puis complétez-le après la "
               "réunion.") % {"date": formats.date_format(meeting.held_on, "SHORT_DATE_FORMAT")},
             code="decisions_before_meeting")
+
+
+def _save_meeting(meeting, *, by):
+    """Save the meeting; its history records who did it, and a new one who created it."""
     if meeting.pk is None:
         meeting.created_by = by
     meeting._history_user = by
     meeting.save()
-    if decisions is None:
-        return meeting
+
+
+def _replace_decisions(meeting, decisions, *, by):
+    """Make `decisions` the meeting's whole list, in order: update the ones named by id,
+    add the new ones, delete the ones left out. Only rows that change are written, so the
+    history shows what the person changed."""
     existing = {decision.pk: decision for decision in meeting.decisions.all()}
     kept = set()
     for position, item in enumerate(decisions):
-        pk = item.get("id")
-        if pk is not None and (pk not in existing or pk in kept):
-            raise DomainError(_("Cette décision n'appartient pas à ce comité."),
-                              code="unknown_decision")
-        decision = existing[pk] if pk is not None else SteeringDecision(meeting=meeting)
-        text = item["text"].strip()
-        if decision.pk is None or (decision.text, decision.position) != (text, position):
-            decision.text, decision.position = text, position
-            decision._history_user = by
-            decision.save()
+        decision = _decision_of(meeting, item.get("id"), existing=existing, kept=kept)
+        _save_decision(decision, text=item["text"].strip(), position=position, by=by)
         kept.add(decision.pk)
     for pk, decision in existing.items():
         if pk not in kept:
             decision._history_user = by
             decision.delete()
-    return meeting
+
+
+def _decision_of(meeting, pk, *, existing, kept):
+    """Return the meeting's decision `pk`, or a new one when pk is None.
+
+    Refuse an id of another meeting's decision, or one given twice.
+    """
+    if pk is None:
+        return SteeringDecision(meeting=meeting)
+    if pk not in existing or pk in kept:
+        raise DomainError(_("Cette décision n'appartient pas à ce comité."),
+                          code="unknown_decision")
+    return existing[pk]
+
+
+def _save_decision(decision, *, text, position, by):
+    """Save a new decision, or an existing one whose text or position changed."""
+    if decision.pk is None or (decision.text, decision.position) != (text, position):
+        decision.text, decision.position = text, position
+        decision._history_user = by
+        decision.save()
 
 
 @transaction.atomic

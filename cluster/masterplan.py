@@ -178,7 +178,7 @@ def build_snapshot(cluster, sections):
     }
 
 
-def plan_sections(cluster):
+def master_plan_sections(cluster):
     """Return [(Section, MasterPlanSection)] in the document's order, in two queries.
 
     Sections never written are unsaved, empty rows: reading the page writes nothing.
@@ -193,7 +193,8 @@ def plan_sections(cluster):
 def preview_snapshot(cluster):
     """Return the snapshot a version generated now would freeze (nothing is saved)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return build_snapshot(cluster, {row.key: row for _section, row in plan_sections(cluster)
+        return build_snapshot(cluster, {row.key: row
+                                        for _section, row in master_plan_sections(cluster)
                                         if row.pk})
 
 

@@ -6,7 +6,7 @@ UTF-8 with or without BOM or Windows-1252, `;` or `,`, CRLF, quoted fields.
 Dates are JJ/MM/AAAA or AAAA-MM-JJ; values take decimal commas and spaces
 between thousands.
 
-`plan_measurements` checks every row against the rules of
+`measurements_preview` checks every row against the rules of
 `cluster.services.measurement_record` and writes nothing. Between the preview
 and the confirmation the server keeps nothing: the preview page carries the
 rows to add in a hidden field, signed with the project's secret key for this
@@ -71,7 +71,7 @@ class MeasurementRow:
 
 
 @dataclass
-class MeasurementPlan:
+class MeasurementPreview:
     rows: list
 
     @property
@@ -147,8 +147,8 @@ def _check_row(row, *, today, measured, seen):
         row.errors.append(error.message)
 
 
-def plan_measurements(*, objective, raw, today):
-    """Read and check every row of the file; write nothing. Return the MeasurementPlan.
+def measurements_preview(*, objective, raw, today):
+    """Read and check every row of the file; write nothing. Return the MeasurementPreview.
 
     Raise ImportFileError, with a French message, when the file cannot be read.
     """
@@ -173,7 +173,7 @@ def plan_measurements(*, objective, raw, today):
         rows.append(row)
     if columns is None:
         raise ImportFileError(_("Le fichier ne contient aucune mesure sous ses en-têtes."))
-    return MeasurementPlan(rows=rows)
+    return MeasurementPreview(rows=rows)
 
 
 def sign_rows(rows, *, objective, user):

@@ -42,7 +42,7 @@ def add_months(day, months):
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def plan_steps(start_date, duration_months):
+def roadmap_schedule(start_date, duration_months):
     """Return (number, kind, summary, start, end, milestone titles) for the seven steps."""
     end_date = add_months(start_date, duration_months) - timedelta(days=1)
     total_days = (end_date - start_date).days + 1

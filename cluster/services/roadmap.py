@@ -15,7 +15,7 @@ from cluster.models import (
     Stewardship,
 )
 from cluster.permissions import access_to_cluster
-from cluster.roadmap import add_months, plan_steps
+from cluster.roadmap import add_months, roadmap_schedule
 
 
 @transaction.atomic
@@ -36,7 +36,7 @@ def cluster_create(*, collective, territory, start_date, duration_months=12):
     # steward (see cluster.stewardship for who may start one on a stewarded territory).
     Stewardship.objects.get_or_create(territory=territory, defaults={"collective": collective})
     milestones = []
-    for number, kind, summary, first, last, titles in plan_steps(start_date, duration_months):
+    for number, kind, summary, first, last, titles in roadmap_schedule(start_date, duration_months):
         step = RoadmapStep.objects.create(cluster=cluster, number=number, kind=kind,
                                           summary=str(summary), start_date=first, end_date=last)
         milestones += [Milestone(step=step, title=str(title), due_date=last, position=position)

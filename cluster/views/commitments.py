@@ -23,7 +23,7 @@ from cluster.forms import (
     SteeringMeetingForm,
 )
 from cluster.history import history_entries
-from cluster.measurement_import import plan_measurements, sign_rows, unsign_rows
+from cluster.measurement_import import measurements_preview, sign_rows, unsign_rows
 from cluster.models import Engagement, Objective, SteeringMeeting
 from cluster.permissions import cluster_access
 from cluster.services import (
@@ -244,8 +244,8 @@ def measurement_import(request, pk, objective_pk):
                "breadcrumbs": _objective_trail(cluster, objective, _("Importer des mesures"))}
     if request.method == "POST" and form.is_valid():
         try:
-            plan = plan_measurements(objective=objective, raw=form.cleaned_data["file"].read(),
-                                     today=timezone.localdate())
+            plan = measurements_preview(objective=objective, raw=form.cleaned_data["file"].read(),
+                                        today=timezone.localdate())
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:

@@ -24,7 +24,7 @@ from cluster.masterplan import (
     SECTIONS_BY_KEY,
     STALE_AFTER,
     compare_snapshots,
-    plan_sections,
+    master_plan_sections,
     preview_snapshot,
 )
 from cluster.masterplan_document import document_context
@@ -77,7 +77,7 @@ def _versions_context(request, access, *, short):
 def master_plan_page(request, pk):
     access = cluster_access(request.user, pk)
     cluster = access.cluster
-    sections = plan_sections(cluster)
+    sections = master_plan_sections(cluster)
     validated = sum(1 for _section, row in sections if row.validated_at)
     return render(request, "cluster/masterplan/page.html", {
         "breadcrumbs": master_plan_trail(access.cluster),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cluster import measurement_import
-from cluster.measurement_import import plan_measurements, sign_rows, unsign_rows
+from cluster.measurement_import import measurements_preview, sign_rows, unsign_rows
 from cluster.models import Challenge, Measurement, Objective
 from cluster.services import measurement_record
 from territories import csvfiles
@@ -33,7 +33,7 @@ def objective(cluster):
 
 
 def plan(objective, text, encoding="utf-8"):
-    return plan_measurements(objective=objective, raw=text.encode(encoding), today=TODAY)
+    return measurements_preview(objective=objective, raw=text.encode(encoding), today=TODAY)
 
 
 def upload(text, name="mesures.csv", encoding="utf-8"):
@@ -126,7 +126,7 @@ def test_files_are_bounded_in_rows_and_bytes(objective, monkeypatch):
     last = rows[:-1].rindex("\n") + 1  # without the 5,001st row
     assert len(plan(objective, "Date;Valeur;Source\n" + rows[:last]).to_add) == 5000
     with pytest.raises(ImportFileError, match="2 Mo au plus"):
-        plan_measurements(objective=objective, raw=b"x" * (2 * 1024 * 1024 + 1), today=TODAY)
+        measurements_preview(objective=objective, raw=b"x" * (2 * 1024 * 1024 + 1), today=TODAY)
 
 
 def test_the_actor_import_and_this_one_share_one_reader():

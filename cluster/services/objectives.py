@@ -3,6 +3,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
@@ -36,10 +37,10 @@ def measurement_date_error(*, measured_on, today, already_measured):
     import: never in the future, one measurement per objective and day.
     """
     if measured_on > today:
-        return DomainError("Une mesure ne peut pas être datée dans le futur.",
+        return DomainError(_("Une mesure ne peut pas être datée dans le futur."),
                            code="future_measurement")
     if already_measured:
-        return DomainError("Une mesure existe déjà à cette date pour cet objectif.",
+        return DomainError(_("Une mesure existe déjà à cette date pour cet objectif."),
                            code="duplicate_measurement", status=409)
     return None
 

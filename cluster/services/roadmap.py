@@ -26,10 +26,10 @@ def cluster_create(*, collective, territory, start_date, duration_months=12):
     which sends a request instead when another collective stewards the territory.
     """
     if not 9 <= duration_months <= 12:
-        raise DomainError("Un cluster dure de 9 à 12 mois.", code="invalid_duration")
+        raise DomainError(_("Un cluster dure de 9 à 12 mois."), code="invalid_duration")
     if Cluster.objects.filter(collective=collective, territory=territory).exists():
-        raise DomainError("Ce collectif a déjà un cluster sur ce territoire.", code="duplicate",
-                          status=409)
+        raise DomainError(_("Ce collectif a déjà un cluster sur ce territoire."),
+                          code="duplicate", status=409)
     cluster = Cluster.objects.create(collective=collective, territory=territory,
                                      start_date=start_date, duration_months=duration_months)
     # The first collective to run a cluster on a territory without steward becomes its
@@ -64,7 +64,7 @@ def step_update(*, step, start_date, end_date, status, by):
 
 def milestone_complete(*, milestone, on):
     if milestone.done_on is not None:
-        raise DomainError("Ce jalon est déjà atteint.", code="already_done", status=409)
+        raise DomainError(_("Ce jalon est déjà atteint."), code="already_done", status=409)
     milestone.done_on = on
     milestone.save(update_fields=["done_on"])
     return milestone

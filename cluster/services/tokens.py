@@ -43,11 +43,11 @@ def api_token_create(*, user, lifetime_days, label="", read_only=False, collecti
                             "vous instruisez."), code="invalid_scope")
     if lifetime_days not in API_TOKEN_LIFETIMES_DAYS:
         raise DomainError(
-            "Durée de validité non proposée : choisissez 30, 90 ou 365 jours.",
+            _("Durée de validité non proposée : choisissez 30, 90 ou 365 jours."),
             code="invalid_lifetime",
         )
     if not user.is_active:
-        raise DomainError("Un compte désactivé ne peut pas créer de jeton.", code="inactive")
+        raise DomainError(_("Un compte désactivé ne peut pas créer de jeton."), code="inactive")
     # Lock the person's row so two simultaneous requests cannot both pass the cap.
     User.objects.select_for_update().filter(pk=user.pk).first()
     # Expired tokens open nothing: drop them here (the authentication no longer sweeps them
@@ -55,8 +55,8 @@ def api_token_create(*, user, lifetime_days, label="", read_only=False, collecti
     user.auth_token_set.filter(expiry__lt=timezone.now()).delete()
     if user.auth_token_set.count() >= MAX_ACTIVE_API_TOKENS:
         raise DomainError(
-            f"Vous avez déjà {MAX_ACTIVE_API_TOKENS} jetons : révoquez-en un avant d'en créer "
-            "un autre.",
+            _("Vous avez déjà %(count)s jetons : révoquez-en un avant d'en créer un autre.")
+            % {"count": MAX_ACTIVE_API_TOKENS},
             code="too_many_tokens",
             status=409,
         )

@@ -1,6 +1,7 @@
 """Webhooks of the funders: the endpoints they register and the log of what was sent there.
 
-Re-exported by `funding.models`, so the models belong to the funding app.
+Re-exported by `funding.models`, so the models belong to the funding app. They name the
+funder model by its label, not by importing it: `funding.models` imports this module.
 """
 
 import uuid
@@ -9,8 +10,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from funding.models import Funder
 
 
 class WebhookEndpoint(models.Model):
@@ -21,7 +20,7 @@ class WebhookEndpoint(models.Model):
         COMPLEMENT_ANSWERED = "dossier.complement_answered", _("Complément apporté")
         DECISION_RECORDED = "dossier.decision_recorded", _("Décision enregistrée")
 
-    funder = models.ForeignKey(Funder, on_delete=models.CASCADE,
+    funder = models.ForeignKey("funding.Funder", on_delete=models.CASCADE,
                                related_name="webhook_endpoints", verbose_name=_("financeur"))
     url = models.URLField(_("adresse"), max_length=500)
     # Kept in clear: the platform signs each delivery with it. Shown once, when made.

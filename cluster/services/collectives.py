@@ -13,13 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
-from cluster.models import (
-    Collective,
-    CollectiveActor,
-    Invitation,
-    Membership,
-    User,
-)
+from cluster.models import Collective, CollectiveActor, Invitation, Membership, User
 from cluster.selectors import invitation_token_hash
 from territories.outbox import enqueue
 

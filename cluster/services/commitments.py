@@ -1,15 +1,11 @@
 """Commitments: engaged companies and the comité de pilotage with its decisions."""
 
-
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
-from cluster.models import (
-    Engagement,
-    SteeringDecision,
-)
+from cluster.models import Engagement, SteeringDecision
 from territories.models import Actor
 
 # An actor recorded as a company gives its size to its engagements.

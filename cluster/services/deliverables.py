@@ -11,9 +11,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
-from cluster.models import (
-    Deliverable,
-)
+from cluster.models import Deliverable
 
 # Accepted deliverables: extension → the content type they are served with.
 DELIVERABLE_TYPES = {

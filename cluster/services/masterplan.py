@@ -1,4 +1,9 @@
-"""Schéma directeur: write and validate sections, generate, render and publish versions."""
+"""Schéma directeur: write and validate sections, generate, render and publish versions.
+
+Members write the sections; facilitators and staff validate them, generate versions and
+publish one (see permissions). A version's snapshot is taken here, in the request, so the
+document always shows the data of that moment; the task only renders it to PDF.
+"""
 
 import tempfile
 
@@ -18,19 +23,11 @@ from cluster.masterplan import (
     snapshot_summary,
 )
 from cluster.masterplan_document import render_html, write_pdf
-from cluster.models import (
-    MasterPlan,
-    MasterPlanSection,
-    MasterPlanVersion,
-    master_plan_pdf_path,
-)
+from cluster.models import MasterPlan, MasterPlanSection, MasterPlanVersion, master_plan_pdf_path
 from cluster.richtext import MAX_LENGTH as SECTION_MAX_LENGTH
 from territories.locking import claim_version
 from territories.outbox import enqueue
 
-# Members write the sections; facilitators and staff validate them, generate versions and
-# publish one (see permissions). A version's snapshot is taken here, in the request, so the
-# document always shows the data of that moment; the task only renders it to PDF.
 
 def _master_plan_of(cluster):
     """Return the cluster's schéma directeur with its sections, created on first use."""

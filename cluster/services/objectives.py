@@ -1,6 +1,5 @@
 """Objectives and their measurements: save an objective, record or import measurements."""
 
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,10 +7,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cluster.errors import DomainError
-from cluster.models import (
-    Measurement,
-    Objective,
-)
+from cluster.models import Measurement, Objective
 from territories.locking import save_if_unchanged
 
 OBJECTIVE_CONFLICT = gettext_lazy(

@@ -8,12 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
-from cluster.models import (
-    Cluster,
-    Milestone,
-    RoadmapStep,
-    Stewardship,
-)
+from cluster.models import Cluster, Milestone, RoadmapStep, Stewardship
 from cluster.permissions import access_to_cluster
 from cluster.roadmap import add_months, roadmap_schedule
 
@@ -62,17 +57,17 @@ def step_update(*, step, start_date, end_date, status, by):
     return step
 
 
+# Milestones ---------------------------------------------------------------------------------
+
+MILESTONE_DIRECTIONS = ("up", "down")
+
+
 def milestone_complete(*, milestone, on):
     if milestone.done_on is not None:
         raise DomainError(_("Ce jalon est déjà atteint."), code="already_done", status=409)
     milestone.done_on = on
     milestone.save(update_fields=["done_on"])
     return milestone
-
-
-# Roadmap: milestones and deliverables ------------------------------------------------------
-
-MILESTONE_DIRECTIONS = ("up", "down")
 
 
 def _long_date(day):

@@ -8,10 +8,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from cluster.errors import DomainError
-from cluster.models import (
-    ApiTokenScope,
-    User,
-)
+from cluster.models import ApiTokenScope, User
 from cluster.token_models import LABEL_MAX_LENGTH
 
 API_TOKEN_LIFETIMES_DAYS = (30, 90, 365)

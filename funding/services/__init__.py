@@ -19,8 +19,8 @@ from funding.services.plans import (
     budget_line_save,
     contribution_delete,
     contribution_save,
-    plan_delete,
-    plan_save,
+    funding_plan_delete,
+    funding_plan_save,
 )
 from funding.services.reviews import (
     conflict_declare,
@@ -49,8 +49,8 @@ __all__ = [
     "dossier_start_review",
     "dossier_submit",
     "dossier_transition",
-    "plan_delete",
-    "plan_save",
+    "funding_plan_delete",
+    "funding_plan_save",
     "review_submit",
     "weighted_score",
 ]

@@ -72,7 +72,7 @@ PLAN_CONFLICT = gettext_lazy(
 
 
 @transaction.atomic
-def plan_save(*, plan, fields, by, version=None):
+def funding_plan_save(*, plan, fields, by, version=None):
     """Create or update a funding plan of a cluster, optionally for one of its projects.
 
     A cluster has one plan of its own and one per project at most; the years may
@@ -128,7 +128,7 @@ def plan_save(*, plan, fields, by, version=None):
 
 
 @transaction.atomic
-def plan_delete(*, plan, by):
+def funding_plan_delete(*, plan, by):
     """Delete the plan with its budget lines and contributions."""
     plan._history_user = by
     plan.delete()

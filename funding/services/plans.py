@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cluster.errors import DomainError
@@ -20,15 +21,15 @@ def _check_amount(amount):
     try:
         amount = Decimal(amount)
     except (InvalidOperation, TypeError, ValueError):
-        raise DomainError("Saisissez un montant en euros, par exemple 12 500,50.",
+        raise DomainError(_("Saisissez un montant en euros, par exemple 12 500,50."),
                           code="invalid_amount") from None
     if not amount.is_finite() or amount <= 0:
-        raise DomainError("Le montant doit être supérieur à zéro.", code="invalid_amount")
+        raise DomainError(_("Le montant doit être supérieur à zéro."), code="invalid_amount")
     if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("Un montant s'arrête aux centimes : deux chiffres après la virgule "
-                          "au plus.", code="invalid_amount")
+        raise DomainError(_("Un montant s'arrête aux centimes : deux chiffres après la "
+                            "virgule au plus."), code="invalid_amount")
     if amount >= Decimal(10) ** 12:
-        raise DomainError("Ce montant est trop élevé pour un plan de financement.",
+        raise DomainError(_("Ce montant est trop élevé pour un plan de financement."),
                           code="invalid_amount")
     return amount
 
@@ -36,20 +37,25 @@ def _check_amount(amount):
 def _check_year(plan, year):
     if not isinstance(year, int) or not plan.first_year <= year <= plan.last_year:
         raise DomainError(
-            f"L'année {year} est hors du plan, qui couvre {plan.first_year} à "
-            f"{plan.last_year}.", code="year_outside_plan")
+            _("L'année %(year)s est hors du plan, qui couvre %(first)s à %(last)s.")
+            % {"year": year, "first": plan.first_year, "last": plan.last_year},
+            code="year_outside_plan")
     return year
 
 
 def _check_source_open(source, year):
     if source.closes_on is not None and source.closes_on < datetime.date(year, 1, 1):
         raise DomainError(
-            f"« {source.name} » est close depuis le {date_format(source.closes_on)} : elle ne "
-            f"peut pas financer l'année {year}.", code="source_closed")
+            _("« %(source)s » est close depuis le %(date)s : elle ne peut pas financer "
+              "l'année %(year)s.")
+            % {"source": source.name, "date": date_format(source.closes_on), "year": year},
+            code="source_closed")
     if source.opens_on is not None and source.opens_on > datetime.date(year, 12, 31):
         raise DomainError(
-            f"« {source.name} » n'ouvre que le {date_format(source.opens_on)} : elle ne peut "
-            f"pas financer l'année {year}.", code="source_closed")
+            _("« %(source)s » n'ouvre que le %(date)s : elle ne peut pas financer l'année "
+              "%(year)s.")
+            % {"source": source.name, "date": date_format(source.opens_on), "year": year},
+            code="source_closed")
 
 
 def _full_clean(instance):
@@ -84,27 +90,29 @@ def funding_plan_save(*, plan, fields, by, version=None):
         claim_version(instance=plan, version=version, message=PLAN_CONFLICT)
     _set(plan, fields, by)
     if not (plan.title or "").strip():
-        raise DomainError("Donnez un intitulé au plan.", code="invalid")
+        raise DomainError(_("Donnez un intitulé au plan."), code="invalid")
     plan.title = plan.title.strip()
     first, last = plan.first_year, plan.last_year
     if not all(isinstance(year, int) and 2000 <= year <= 2100 for year in (first, last)):
-        raise DomainError("Les années d'un plan vont de 2000 à 2100.", code="invalid_years")
+        raise DomainError(_("Les années d'un plan vont de 2000 à 2100."),
+                          code="invalid_years")
     if last < first:
-        raise DomainError("La dernière année du plan doit suivre ou égaler la première.",
+        raise DomainError(_("La dernière année du plan doit suivre ou égaler la première."),
                           code="invalid_years")
     if last - first + 1 > MAX_PLAN_YEARS:
-        raise DomainError(f"Un plan couvre {MAX_PLAN_YEARS} ans au plus.", code="invalid_years")
+        raise DomainError(_("Un plan couvre %(max)s ans au plus.") % {"max": MAX_PLAN_YEARS},
+                          code="invalid_years")
     if plan.project is not None and plan.project.cluster_id != plan.cluster_id:
-        raise DomainError("Le projet choisi n'est pas un projet de ce cluster.",
+        raise DomainError(_("Le projet choisi n'est pas un projet de ce cluster."),
                           code="foreign_project")
     others = FundingPlan.objects.filter(cluster=plan.cluster_id).exclude(pk=plan.pk)
     if plan.project is None and others.filter(project__isnull=True).exists():
-        raise DomainError("Ce cluster a déjà son plan de financement d'ensemble : complétez-le, "
-                          "ou rattachez ce nouveau plan à un projet.", code="duplicate_plan",
-                          status=409)
+        raise DomainError(_("Ce cluster a déjà son plan de financement d'ensemble : "
+                            "complétez-le, ou rattachez ce nouveau plan à un projet."),
+                          code="duplicate_plan", status=409)
     if plan.project is not None and others.filter(project=plan.project).exists():
-        raise DomainError("Ce projet a déjà un plan de financement.", code="duplicate_plan",
-                          status=409)
+        raise DomainError(_("Ce projet a déjà un plan de financement."),
+                          code="duplicate_plan", status=409)
     if plan.pk is not None:
         outside = sorted(
             {*plan.lines.exclude(year__range=(first, last)).values_list("year", flat=True),
@@ -113,16 +121,16 @@ def funding_plan_save(*, plan, fields, by, version=None):
         if outside:
             years = ", ".join(str(year) for year in outside)
             raise DomainError(
-                f"Des dépenses ou des contributions sont prévues en {years}, hors des nouvelles "
-                "années : déplacez-les ou supprimez-les d'abord.", code="rows_outside_years",
-                status=409)
+                _("Des dépenses ou des contributions sont prévues en %(years)s, hors des "
+                  "nouvelles années : déplacez-les ou supprimez-les d'abord.")
+                % {"years": years}, code="rows_outside_years", status=409)
     _full_clean(plan)
     try:
         with transaction.atomic():
             plan.save()
     except IntegrityError:
         # Someone created the same plan at the same moment: the constraint decided.
-        raise DomainError("Ce plan de financement existe déjà.", code="duplicate_plan",
+        raise DomainError(_("Ce plan de financement existe déjà."), code="duplicate_plan",
                           status=409) from None
     return plan
 
@@ -139,7 +147,7 @@ def budget_line_save(*, line, fields, by):
     """Create or update an expense of the plan, for one of its years."""
     _set(line, fields, by)
     if not (line.label or "").strip():
-        raise DomainError("Nommez le poste de dépense.", code="invalid")
+        raise DomainError(_("Nommez le poste de dépense."), code="invalid")
     line.label = line.label.strip()
     line.amount = _check_amount(line.amount)
     _check_year(line.plan, line.year)
@@ -165,8 +173,8 @@ def contribution_save(*, contribution, fields, by):
     contribution.amount = _check_amount(contribution.amount)
     _check_year(contribution.plan, contribution.year)
     if contribution.status not in Contribution.Status.values:
-        raise DomainError("État de contribution inconnu : envisagé, demandé, accordé ou versé.",
-                          code="invalid_status")
+        raise DomainError(_("État de contribution inconnu : envisagé, demandé, accordé ou "
+                            "versé."), code="invalid_status")
     _check_source_open(contribution.source, contribution.year)
     contribution.note = (contribution.note or "").strip()
     _full_clean(contribution)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cluster.errors import DomainError
 from funding.models import ConflictDeclaration, Decision, Dossier, Review, Score
 from funding.permissions import CHOICE_REQUIRED, Right, already_decided_error
-from funding.services.dossiers import _checked, _locked, _record
+from funding.services.dossiers import _checked, _locked, _record  # a dossier's own checks
 from funding.webhook_models import WebhookEndpoint
 from funding.webhook_services import webhook_event_emit
 from territories.outbox import enqueue

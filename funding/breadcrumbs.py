@@ -11,7 +11,7 @@ def plans_trail(cluster, *crumbs):
     return section_trail(cluster, _("Plans de financement"), "funding:plan_list", crumbs)
 
 
-def plan_trail(cluster, plan, *crumbs):
+def funding_plan_trail(cluster, plan, *crumbs):
     """Start at one of the cluster's funding plans (the page itself when no crumb follows)."""
     url = reverse("funding:plan_detail", args=[cluster.pk, plan.pk])
     return plans_trail(cluster, (plan.title, url), *crumbs) if crumbs else plans_trail(

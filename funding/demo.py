@@ -15,7 +15,7 @@ from funding.models import (
     FundingPlan,
     FundingSource,
 )
-from funding.services import budget_line_save, contribution_save, plan_save
+from funding.services import budget_line_save, contribution_save, funding_plan_save
 
 # Also created by migration 0003 (the catalogue), with the same values.
 FUNDERS = [
@@ -114,7 +114,7 @@ def load_plan(cluster, *, by):
     if plan is not None:
         return plan
     first = cluster.start_date.year
-    plan = plan_save(plan=FundingPlan(cluster=cluster), by=by, fields={
+    plan = funding_plan_save(plan=FundingPlan(cluster=cluster), by=by, fields={
         "title": f"Plan de financement du cluster {first}-{first + 2}",
         "first_year": first, "last_year": first + 2})
     for label, amounts in DEMO_LINES:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cluster import frenchtext as fr
 from funding.models import FundingPlan
-from funding.selectors import plan_detail
+from funding.selectors import funding_plan_detail
 
 
 def _part(part):
@@ -24,7 +24,7 @@ def funding_data(cluster):
     plan = FundingPlan.objects.filter(cluster=cluster, project__isnull=True).first()
     if plan is None:
         return {"plan": None, "figures": [[_("Plan de financement"), _("aucun")]]}
-    detail = plan_detail(plan)
+    detail = funding_plan_detail(plan)
     mix = detail["mix"]
     years = list(range(plan.first_year, plan.last_year + 1))
     budget = {}

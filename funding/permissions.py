@@ -1,7 +1,7 @@
 """Who may see or change what in the funding app: one access object per object type.
 
 `dossier_access(user, pk)` returns the dossier and everything the person may do on it,
-computed in one query; `plan_access` and `funding_access` do the same for a cluster's
+computed in one query; `funding_plan_access` and `funding_access` do the same for a cluster's
 funding plans and the dossiers it starts. Pages, the API and the services ask these
 objects, and nothing else: `access.require(right)` refuses with the message of
 `DENIALS` (403), or with a conflict with the dossier's state (409).
@@ -190,7 +190,7 @@ def funding_access(user, cluster_pk):
     return FundingAccess.of(user, get_cluster_for_reading(user, cluster_pk))
 
 
-def plan_access(user, cluster_pk, plan_pk):
+def funding_plan_access(user, cluster_pk, plan_pk):
     """Return the cluster's plan (404 if the person may not read it) with their rights."""
     access = funding_access(user, cluster_pk)
     plan = FundingPlan.objects.select_related("project").filter(

@@ -84,7 +84,7 @@ def plans_with_totals(queryset):
                              contribution_total=total(Contribution))
 
 
-def plan_rows(plan):
+def funding_plan_rows(plan):
     """Return the plan's budget lines and contributions, in two queries."""
     lines = list(plan.lines.order_by("year", "pk"))
     contributions = list(plan.contributions.select_related("source__funder")
@@ -157,7 +157,7 @@ def hhi_level(hhi):
     return "moderate"
 
 
-def plan_mix(*, first_year, last_year, lines, contributions):
+def funding_mix(*, first_year, last_year, lines, contributions):
     """Return the plan's mix, computed from its rows alone (no query).
 
     `contributions` need their source and its funder loaded. Every breakdown adds up
@@ -225,14 +225,14 @@ def plan_mix(*, first_year, last_year, lines, contributions):
     }
 
 
-def plan_detail(plan):
+def funding_plan_detail(plan):
     """Return the plan's rows and its mix, in two queries."""
-    lines, contributions = plan_rows(plan)
+    lines, contributions = funding_plan_rows(plan)
     return {
         "lines": lines,
         "contributions": contributions,
-        "mix": plan_mix(first_year=plan.first_year, last_year=plan.last_year, lines=lines,
-                        contributions=contributions),
+        "mix": funding_mix(first_year=plan.first_year, last_year=plan.last_year, lines=lines,
+                           contributions=contributions),
     }
 
 

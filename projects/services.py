@@ -58,20 +58,20 @@ def unique_slug(model, title, *, limit=200, fallback="projet"):
 def _check_links(*, cluster, challenge, carriers, partners, place, objectives):
     """Refuse links to another cluster's défi or objectives, or another territory's actors."""
     if challenge.cluster_id != cluster.pk:
-        raise DomainError("Le défi choisi n'est pas un défi de ce cluster.",
+        raise DomainError(_("Le défi choisi n'est pas un défi de ce cluster."),
                           code="foreign_challenge")
     if not carriers:
-        raise DomainError("Un projet a au moins un acteur porteur.", code="no_carrier")
+        raise DomainError(_("Un projet a au moins un acteur porteur."), code="no_carrier")
     actors = [*carriers, *partners]
     if any(actor.territory_id != cluster.territory_id for actor in actors):
-        raise DomainError("Les porteurs et partenaires sont des acteurs du territoire du "
-                          "cluster.", code="foreign_actor")
+        raise DomainError(_("Les porteurs et partenaires sont des acteurs du territoire du "
+                            "cluster."), code="foreign_actor")
     if place is not None and place.territory_id != cluster.territory_id:
-        raise DomainError("Le lieu choisi n'est pas un lieu du territoire du cluster.",
+        raise DomainError(_("Le lieu choisi n'est pas un lieu du territoire du cluster."),
                           code="foreign_place")
     if any(objective.challenge.cluster_id != cluster.pk for objective in objectives):
-        raise DomainError("Les objectifs choisis sont des objectifs des défis de ce cluster.",
-                          code="foreign_objective")
+        raise DomainError(_("Les objectifs choisis sont des objectifs des défis de ce "
+                            "cluster."), code="foreign_objective")
 
 
 PROJECT_CONFLICT = gettext_lazy(
@@ -115,18 +115,20 @@ def project_move_stage(*, project, to_stage, reason, on, by):
     """Move the project to a neighbouring stage, recording why and when."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if to_stage not in Project.Stage.values:
-        raise DomainError("Étape inconnue.", code="invalid_stage")
+        raise DomainError(_("Étape inconnue."), code="invalid_stage")
     if to_stage == project.stage:
-        raise DomainError("Le projet est déjà à cette étape.", code="same_stage", status=409)
+        raise DomainError(_("Le projet est déjà à cette étape."), code="same_stage",
+                          status=409)
     if to_stage not in STAGE_MOVES[project.stage]:
         raise DomainError(
-            f"Un projet passe d'une étape à la suivante : de « {project.get_stage_display()} », "
-            f"il ne peut pas aller à « {Project.Stage(to_stage).label} ».",
+            _("Un projet passe d'une étape à la suivante : de « %(current)s », il ne peut pas "
+              "aller à « %(target)s ».")
+            % {"current": project.get_stage_display(), "target": Project.Stage(to_stage).label},
             code="unreachable_stage", status=409)
     if not reason or not reason.strip():
-        raise DomainError("Dites pourquoi le projet change d'étape.", code="no_reason")
+        raise DomainError(_("Dites pourquoi le projet change d'étape."), code="no_reason")
     if on > timezone.localdate():
-        raise DomainError("Un changement d'étape ne peut pas être daté dans le futur.",
+        raise DomainError(_("Un changement d'étape ne peut pas être daté dans le futur."),
                           code="future_change")
     change = StageChange.objects.create(project=project, from_stage=project.stage,
                                         to_stage=to_stage, reason=reason.strip(),
@@ -144,13 +146,13 @@ def prototype_decision_record(*, project, meeting, text, by):
     The decision is one of the meeting's decisions, so it also reads in the comité's minutes.
     """
     if meeting.cluster_id != project.cluster_id:
-        raise DomainError("Ce comité de pilotage n'est pas celui du cluster du projet.",
+        raise DomainError(_("Ce comité de pilotage n'est pas celui du cluster du projet."),
                           code="foreign_meeting")
     if meeting.held_on > timezone.localdate():
-        raise DomainError("Une décision s'enregistre une fois le comité tenu.",
+        raise DomainError(_("Une décision s'enregistre une fois le comité tenu."),
                           code="future_meeting")
     if not text or not text.strip():
-        raise DomainError("Écrivez ce qui a été décidé.", code="empty_decision")
+        raise DomainError(_("Écrivez ce qui a été décidé."), code="empty_decision")
     position = meeting.decisions.count()
     decision = SteeringDecision.objects.create(meeting=meeting, text=text.strip(),
                                                position=position)
@@ -172,16 +174,17 @@ def project_replicate(*, origin, cluster, by, note=""):
     origin's collective is told by e-mail.
     """
     if cluster.territory_id == origin.cluster.territory_id:
-        raise DomainError("L'essaimage se fait vers un autre territoire.",
+        raise DomainError(_("L'essaimage se fait vers un autre territoire."),
                           code="same_territory")
     challenge = cluster.challenges.order_by("position", "pk").first()
     if challenge is None:
-        raise DomainError("Le cluster d'arrivée n'a pas encore de défi : ajoutez-en un avant "
-                          "d'essaimer un projet.", code="no_challenge")
+        raise DomainError(_("Le cluster d'arrivée n'a pas encore de défi : ajoutez-en un "
+                            "avant d'essaimer un projet."), code="no_challenge")
     carriers = list(cluster.collective.actors.filter(territory=cluster.territory)[:1])
     if not carriers:
-        raise DomainError("Le collectif d'arrivée n'a pas encore d'acteur sur son territoire : "
-                          "ajoutez-en un comme porteur avant d'essaimer.", code="no_carrier")
+        raise DomainError(_("Le collectif d'arrivée n'a pas encore d'acteur sur son "
+                            "territoire : ajoutez-en un comme porteur avant d'essaimer."),
+                          code="no_carrier")
     copy = project_save(
         project=Project(cluster=cluster, challenge=challenge),
         fields={"title": origin.title, "summary": origin.summary,

@@ -120,7 +120,7 @@ class PlanSerializer(FixedParentsMixin, serializers.ModelSerializer):
         fields = ["id", "cluster", "project", "title", "first_year", "last_year",
                   "budget_total", "contribution_total", "version", "created_at"]
         read_only_fields = ["id", "created_at"]
-        # plan_save checks the one-plan rules and answers 409, as for the pages.
+        # funding_plan_save checks the one-plan rules and answers 409, as for the pages.
         validators = []
 
     fixed_parents = {"cluster": _("Un plan ne change pas de cluster.")}

@@ -37,7 +37,7 @@ from funding.permissions import (
     with_access,
     with_declaration_state,
 )
-from funding.selectors import plan_detail, plans_with_totals, sources_for_catalogue
+from funding.selectors import funding_plan_detail, plans_with_totals, sources_for_catalogue
 from funding.services import (
     DOSSIER_FIELDS,
     budget_line_delete,
@@ -47,8 +47,8 @@ from funding.services import (
     dossier_save,
     dossier_start,
     dossier_submit,
-    plan_delete,
-    plan_save,
+    funding_plan_delete,
+    funding_plan_save,
 )
 
 # Catalogue and funding plans -------------------------------------------------------------
@@ -119,7 +119,7 @@ class PlanViewSet(viewsets.ModelViewSet):
 
     def _detail(self, plan):
         plan = self.get_queryset().get(pk=plan.pk)
-        detail = plan_detail(plan)
+        detail = funding_plan_detail(plan)
         plan.detail_lines = detail["lines"]
         plan.detail_contributions = detail["contributions"]
         plan.detail_mix = detail["mix"]
@@ -135,7 +135,7 @@ class PlanViewSet(viewsets.ModelViewSet):
         cluster = data.pop("cluster")
         data.pop("version", None)
         FundingAccess.of(request.user, cluster).require(Right.CHANGE_PLANS)
-        plan = plan_save(plan=FundingPlan(cluster=cluster), fields=data, by=request.user)
+        plan = funding_plan_save(plan=FundingPlan(cluster=cluster), fields=data, by=request.user)
         return Response(self._detail(plan), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -145,11 +145,11 @@ class PlanViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         data.pop("cluster", None)
         version = data.pop("version", None)
-        plan = plan_save(plan=plan, fields=data, by=request.user, version=version)
+        plan = funding_plan_save(plan=plan, fields=data, by=request.user, version=version)
         return Response(self._detail(plan))
 
     def perform_destroy(self, plan):
-        plan_delete(plan=plan, by=self.request.user)
+        funding_plan_delete(plan=plan, by=self.request.user)
 
     # Budget lines ----------------------------------------------------------------------
 

@@ -10,19 +10,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cluster.errors import DomainError
-from funding.breadcrumbs import plan_trail, plans_trail
+from funding.breadcrumbs import funding_plan_trail, plans_trail
 from funding.filters import SourceFilter
 from funding.forms import BudgetLineForm, ContributionForm, PlanForm
 from funding.models import BudgetLine, Contribution, FundingPlan, FundingSource
-from funding.permissions import Right, funding_access, plan_access
-from funding.selectors import plan_detail, plans_of, sources_for_catalogue
+from funding.permissions import Right, funding_access, funding_plan_access
+from funding.selectors import funding_plan_detail, plans_of, sources_for_catalogue
 from funding.services import (
     budget_line_delete,
     budget_line_save,
     contribution_delete,
     contribution_save,
-    plan_delete,
-    plan_save,
+    funding_plan_delete,
+    funding_plan_save,
 )
 from territories.breadcrumbs import trail
 from territories.locking import VERSION
@@ -72,12 +72,12 @@ def plan_list(request, cluster_pk):
 
 @login_required
 def plan_detail_view(request, cluster_pk, plan_pk):
-    access = plan_access(request.user, cluster_pk, plan_pk)
+    access = funding_plan_access(request.user, cluster_pk, plan_pk)
     cluster, plan = access.cluster, access.plan
-    detail = plan_detail(plan)
+    detail = funding_plan_detail(plan)
     mix = detail["mix"]
     return render(request, "funding/plan_detail.html", {
-        "breadcrumbs": plan_trail(cluster, plan),
+        "breadcrumbs": funding_plan_trail(cluster, plan),
         "cluster": cluster, "plan": plan, **detail, "access": access,
         "chart": {
             # Chart.js takes numbers: floats here only, the page's figures stay Decimal.
@@ -112,7 +112,7 @@ def plan_edit(request, cluster_pk, plan_pk=None):
                    else _("Plan de financement du cluster"),
                    "first_year": year, "last_year": year + 2}
     else:
-        access = plan_access(request.user, cluster_pk, plan_pk)
+        access = funding_plan_access(request.user, cluster_pk, plan_pk)
         cluster, plan = access.cluster, access.plan
         initial, needs_project = None, False
     access.require(Right.CHANGE_PLANS)
@@ -121,8 +121,8 @@ def plan_edit(request, cluster_pk, plan_pk=None):
     status = 400
     if request.method == "POST" and form.is_valid():
         try:
-            plan = plan_save(plan=plan, fields=_fields(form), by=request.user,
-                             version=form.cleaned_data[VERSION])
+            plan = funding_plan_save(plan=plan, fields=_fields(form), by=request.user,
+                                     version=form.cleaned_data[VERSION])
         except DomainError as error:
             if error.code == "edit_conflict":
                 current = FundingPlan.objects.get(pk=plan.pk)
@@ -134,7 +134,7 @@ def plan_edit(request, cluster_pk, plan_pk=None):
             messages.success(request, _("Le plan de financement est enregistré."))
             return redirect("funding:plan_detail", cluster_pk=cluster.pk, plan_pk=plan.pk)
     return render(request, "funding/plan_form.html", {
-        "breadcrumbs": plan_trail(cluster, plan, _("Modifier")) if plan.pk else plans_trail(
+        "breadcrumbs": funding_plan_trail(cluster, plan, _("Modifier")) if plan.pk else plans_trail(
             cluster, _("Nouveau plan")),
         "cluster": cluster, "plan": plan, "form": form,
         "lacks_projects": form.fields["project"].required
@@ -145,11 +145,11 @@ def plan_edit(request, cluster_pk, plan_pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_delete_view(request, cluster_pk, plan_pk):
-    access = plan_access(request.user, cluster_pk, plan_pk)
+    access = funding_plan_access(request.user, cluster_pk, plan_pk)
     access.require(Right.CHANGE_PLANS)
     cluster, plan = access.cluster, access.plan
     if request.method == "POST":
-        plan_delete(plan=plan, by=request.user)
+        funding_plan_delete(plan=plan, by=request.user)
         messages.success(request, _("Le plan de financement est supprimé."))
         return redirect("funding:plan_list", cluster_pk=cluster.pk)
     return render(request, "confirm.html", _confirm_delete(
@@ -161,7 +161,7 @@ def plan_delete_view(request, cluster_pk, plan_pk):
 def _row_edit(request, cluster_pk, plan_pk, row_pk, *, model, form_class, save, template,
               saved_message, crumbs):
     """Create or edit one row of a plan (a budget line or a contribution)."""
-    access = plan_access(request.user, cluster_pk, plan_pk)
+    access = funding_plan_access(request.user, cluster_pk, plan_pk)
     access.require(Right.CHANGE_PLANS)
     cluster, plan = access.cluster, access.plan
     row = get_object_or_404(model, pk=row_pk, plan=plan) if row_pk else model(plan=plan)
@@ -177,12 +177,12 @@ def _row_edit(request, cluster_pk, plan_pk, row_pk, *, model, form_class, save, 
             return redirect("funding:plan_detail", cluster_pk=cluster.pk, plan_pk=plan.pk)
     return render(request, template, {
         "cluster": cluster, "plan": plan, "row": row, "form": form,
-        "breadcrumbs": plan_trail(cluster, plan, crumbs[1] if row.pk else crumbs[0]),
+        "breadcrumbs": funding_plan_trail(cluster, plan, crumbs[1] if row.pk else crumbs[0]),
     }, status=400 if request.method == "POST" else 200)
 
 
 def _row_delete(request, cluster_pk, plan_pk, row_pk, *, model, delete, title, done):
-    access = plan_access(request.user, cluster_pk, plan_pk)
+    access = funding_plan_access(request.user, cluster_pk, plan_pk)
     access.require(Right.CHANGE_PLANS)
     cluster, plan = access.cluster, access.plan
     row = get_object_or_404(model, pk=row_pk, plan=plan)
@@ -199,7 +199,7 @@ def _confirm_delete(cluster, plan, *, question, text):
     plan_url = reverse("funding:plan_detail", args=[cluster.pk, plan.pk])
     return {"cluster": cluster, "plan": plan, "question": question, "text": text,
             "button": _("Supprimer définitivement"), "cancel_url": plan_url,
-            "breadcrumbs": plan_trail(cluster, plan, _("Supprimer"))}
+            "breadcrumbs": funding_plan_trail(cluster, plan, _("Supprimer"))}
 
 
 @login_required

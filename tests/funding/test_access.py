@@ -358,7 +358,7 @@ def test_a_conflicted_reviewer_is_refused_by_the_service_too(people, under_revie
 
 # Every view of the funding app gets its rights from an access object -----------------------
 
-ACCESS = ("dossier_access(", "plan_access(", "funding_access(", "funder_access(",
+ACCESS = ("dossier_access(", "funding_plan_access(", "funding_access(", "funder_access(",
           "DossierAccess.", "FundingAccess.", "FunderAccess.")
 # Views that read public things (the catalogue, the calls) or lists filtered by the
 # visible_* querysets: no object, so no access object.

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from cluster.errors import DomainError
 from funding.models import BudgetLine, Contribution, Funder, FundingPlan, FundingSource
-from funding.selectors import herfindahl, hhi_level, plan_detail, rounded_percents
-from funding.services import budget_line_save, contribution_save, plan_save
+from funding.selectors import funding_plan_detail, herfindahl, hhi_level, rounded_percents
+from funding.services import budget_line_save, contribution_save, funding_plan_save
 from tests.funding.factories import (
     BudgetLineFactory,
     ContributionFactory,
@@ -73,7 +73,7 @@ def filled(plan, sources):
 
 def test_the_mix_is_computed_to_the_cent(filled, django_assert_num_queries):
     with django_assert_num_queries(2):
-        mix = plan_detail(filled)["mix"]
+        mix = funding_plan_detail(filled)["mix"]
     assert mix["budget_total"] == Decimal("180000.50")
     assert mix["contribution_total"] == Decimal("100000.00")
     assert mix["gap_total"] == Decimal("80000.50")
@@ -113,7 +113,7 @@ def test_the_mix_is_computed_to_the_cent(filled, django_assert_num_queries):
 
 
 def test_every_breakdown_adds_up_to_its_total_exactly(filled):
-    mix = plan_detail(filled)["mix"]
+    mix = funding_plan_detail(filled)["mix"]
     total = mix["contribution_total"]
     for name in ("public", "scopes", "statuses", "funders"):
         assert sum(part.amount for part in mix[name]) == total, name
@@ -125,7 +125,7 @@ def test_every_breakdown_adds_up_to_its_total_exactly(filled):
 
 
 def test_an_empty_plan_has_a_mix_of_zeros(plan):
-    mix = plan_detail(plan)["mix"]
+    mix = funding_plan_detail(plan)["mix"]
     assert mix["budget_total"] == mix["contribution_total"] == mix["gap_total"] == 0
     assert mix["hhi"] is None and mix["hhi_level"] is None and mix["top_funder"] is None
     assert mix["uncertain_share"] is None and mix["coverage"] is None
@@ -208,7 +208,7 @@ def test_rows_stay_inside_the_plans_years(plan, facilitator):
     assert error.value.code == "year_outside_plan"
     BudgetLineFactory(plan=plan, year=2028)
     with pytest.raises(DomainError, match="prévues en 2028") as error:
-        plan_save(plan=plan, by=facilitator, fields={"last_year": 2027})
+        funding_plan_save(plan=plan, by=facilitator, fields={"last_year": 2027})
     assert error.value.status == 409
     plan.refresh_from_db()
     assert plan.last_year == 2028
@@ -217,19 +217,19 @@ def test_rows_stay_inside_the_plans_years(plan, facilitator):
 def test_one_plan_of_its_own_per_cluster_and_one_per_project(plan, cluster, cluster_b,
                                                               facilitator):
     with pytest.raises(DomainError, match="déjà son plan de financement d'ensemble"):
-        plan_save(plan=FundingPlan(cluster=cluster), by=facilitator,
-                  fields={"title": "Doublon", "first_year": 2026, "last_year": 2026})
+        funding_plan_save(plan=FundingPlan(cluster=cluster), by=facilitator,
+                          fields={"title": "Doublon", "first_year": 2026, "last_year": 2026})
     project = ProjectFactory(cluster=cluster)
-    plan_save(plan=FundingPlan(cluster=cluster), by=facilitator,
-              fields={"title": "Plan du projet", "project": project, "first_year": 2026,
+    funding_plan_save(plan=FundingPlan(cluster=cluster), by=facilitator,
+                      fields={"title": "Plan du projet", "project": project, "first_year": 2026,
                       "last_year": 2027})
     with pytest.raises(DomainError, match="Ce projet a déjà un plan"):
-        plan_save(plan=FundingPlan(cluster=cluster), by=facilitator,
-                  fields={"title": "Encore", "project": project, "first_year": 2026,
+        funding_plan_save(plan=FundingPlan(cluster=cluster), by=facilitator,
+                          fields={"title": "Encore", "project": project, "first_year": 2026,
                           "last_year": 2027})
     with pytest.raises(DomainError, match="n'est pas un projet de ce cluster"):
-        plan_save(plan=FundingPlan(cluster=cluster_b), by=facilitator,
-                  fields={"title": "Intrus", "project": project, "first_year": 2026,
+        funding_plan_save(plan=FundingPlan(cluster=cluster_b), by=facilitator,
+                          fields={"title": "Intrus", "project": project, "first_year": 2026,
                           "last_year": 2027})
     assert FundingPlan.objects.count() == 2
 
@@ -753,7 +753,7 @@ def test_the_demo_gives_aix_marseille_a_three_year_hybrid_plan(demo):
     assert (plan.lines.count(), plan.contributions.count()) == (14, 20)
     assert set(plan.contributions.values_list("status", flat=True)) == set(
         Contribution.Status.values)
-    mix = plan_detail(plan)["mix"]
+    mix = funding_plan_detail(plan)["mix"]
     assert mix["budget_total"] == Decimal("367500.00")
     assert mix["contribution_total"] == Decimal("339500.00")
     assert mix["hhi_level"] == "moderate"

@@ -1,0 +1,51 @@
+"""Models of the cluster app, one module per part of the domain.
+
+Every model is imported here, so that `from cluster.models import Cluster` keeps working
+and Django finds them all; their app and table names are the cluster app's, wherever
+their class is written. Calendar links, API token scopes and the stewardship of
+territories live in modules of their own next to this package.
+"""
+
+from cluster.credentials_models import CalendarLink
+from cluster.models.accounts import User, UserManager
+from cluster.models.challenges import Challenge, Engagement, Measurement, Objective
+from cluster.models.collectives import Collective, CollectiveActor, Invitation, Membership
+from cluster.models.masterplan import (
+    MasterPlan,
+    MasterPlanSection,
+    MasterPlanVersion,
+    master_plan_pdf_path,
+)
+from cluster.models.roadmap import Cluster, Deliverable, Milestone, RoadmapStep, deliverable_path
+from cluster.models.steering import SteeringDecision, SteeringMeeting
+from cluster.stewardship_models import ClusterRequest, Stewardship
+from cluster.token_models import ApiTokenScope
+
+__all__ = [
+    "ApiTokenScope",
+    "CalendarLink",
+    "Challenge",
+    "Cluster",
+    "ClusterRequest",
+    "Collective",
+    "CollectiveActor",
+    "Deliverable",
+    "Engagement",
+    "Invitation",
+    "MasterPlan",
+    "MasterPlanSection",
+    "MasterPlanVersion",
+    "Measurement",
+    "Membership",
+    "Milestone",
+    "Objective",
+    "RoadmapStep",
+    "SteeringDecision",
+    "SteeringMeeting",
+    "Stewardship",
+    "User",
+    "UserManager",
+    # Named by the migrations of the file fields.
+    "deliverable_path",
+    "master_plan_pdf_path",
+]

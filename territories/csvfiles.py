@@ -64,10 +64,10 @@ def read_rows(text):
     if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
         delimiter = "\t"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(_("Le fichier est vide.")) from None
+    # The header is the first row with something in it: blank lines above it are skipped.
+    header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+    if header is None:
+        raise ImportFileError(_("Le fichier est vide."))
     line = reader.line_num + 1
     for row in reader:
         if any(cell.strip() for cell in row):

@@ -76,7 +76,10 @@ class ImportPreview:
     written: bool = False
 
     def count(self, action):
-        return sum(1 for row in self.rows if row.action == action)
+        """Count the rows that do (did) `action`; before writing, the rows outside the
+        perimeter are counted apart, as the facilitator has not chosen yet."""
+        return sum(1 for row in self.rows if row.action == action
+                   and (self.written or not row.outside))
 
     @property
     def rejected(self):

@@ -383,7 +383,8 @@ def actor_import_dry_run(*, territory, raw, progress=None):
             columns = map_columns(header)
         if len(rows) >= MAX_ROWS:
             raise ImportFileError(
-                _("Fichier trop long : %(max)s lignes au plus par import.") % {"max": MAX_ROWS})
+                _("Fichier trop long : %(max)s lignes au plus par import.")
+                % {"max": f"{MAX_ROWS:,}".replace(",", "\u202f")})
         if progress:
             progress(len(rows))
         rows.append(check_row(line, clean_cells(record, columns), context))

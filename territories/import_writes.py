@@ -47,15 +47,9 @@ def leave_out_outside(preview):
             row.action = RowResult.SKIP
 
 
-@transaction.atomic
-def actor_import_write(*, territory, preview, publish=False, include_outside=False,
-                       progress=None):
-    """Write the dry run: create new actors (published or as drafts), update changed ones, in
-    bulk; actors outside the perimeter only with `include_outside`. Mark the preview
-    written, so that its report speaks of what was done, and return its summary."""
-    if not include_outside:
-        leave_out_outside(preview)
-    plain, with_themes, to_update, theme_links = [], [], [], []
+def sort_rows(preview, *, territory, publish):
+    """Return (plain new rows, new actors with themes, actors to update), values set."""
+    plain, with_themes, to_update = [], [], []
     now = timezone.now()
     for row in preview.rows:
         if row.action == RowResult.CREATE and not row.themes:
@@ -68,6 +62,25 @@ def actor_import_write(*, territory, preview, publish=False, include_outside=Fal
                 setattr(row.actor, name, row.values[name])
             row.actor.updated_at = now
             to_update.append(row.actor)
+    return plain, with_themes, to_update
+
+
+def link_themes(preview):
+    through = Actor.themes.through
+    links = [through(actor_id=row.actor.pk, theme_id=slug) for row in preview.rows
+             if row.action in (RowResult.CREATE, RowResult.UPDATE) for slug in row.themes]
+    through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
+
+
+@transaction.atomic
+def actor_import_write(*, territory, preview, publish=False, include_outside=False,
+                       progress=None):
+    """Write the dry run: create new actors (published or as drafts), update changed ones, in
+    bulk; actors outside the perimeter only with `include_outside`. Mark the preview
+    written, so that its report speaks of what was done, and return its summary."""
+    if not include_outside:
+        leave_out_outside(preview)
+    plain, with_themes, to_update = sort_rows(preview, territory=territory, publish=publish)
     insert_actors(territory=territory, publish=publish, rows=plain)
     Actor.objects.bulk_create(with_themes, batch_size=2000)
     if progress:
@@ -77,10 +90,6 @@ def actor_import_write(*, territory, preview, publish=False, include_outside=Fal
     bump_versions(Actor, [actor.pk for actor in to_update])
     if progress:
         progress(len(plain) + len(with_themes) + len(to_update))
-    through = Actor.themes.through
-    for row in preview.rows:
-        if row.action in (RowResult.CREATE, RowResult.UPDATE) and row.themes:
-            theme_links.extend(through(actor_id=row.actor.pk, theme_id=slug) for slug in row.themes)
-    through.objects.bulk_create(theme_links, batch_size=5000, ignore_conflicts=True)
+    link_themes(preview)
     preview.written = True
     return preview.summary()

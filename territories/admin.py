@@ -18,6 +18,7 @@ from territories.models import (
     Resource,
     Territory,
     Theme,
+    ThemeSynonym,
 )
 
 
@@ -67,10 +68,25 @@ class TerritoryAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 # The step-1 map: staff manage every territory's actors, places, resources and policies ---
 
+class ThemeSynonymInline(admin.TabularInline):
+    model = ThemeSynonym
+    extra = 1
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
+    inlines = [ThemeSynonymInline]
+
+
+@admin.register(ThemeSynonym)
+class ThemeSynonymAdmin(admin.ModelAdmin):
+    """The words of partners' files that the actor import reads as a theme."""
+
+    list_display = ["word", "theme"]
+    list_filter = ["theme"]
+    search_fields = ["word", "theme__name"]
 
 
 class MappedItemAdmin(admin.ModelAdmin):
@@ -105,7 +121,8 @@ class ActorAdmin(VersionedAdminMixin, MappedItemAdmin):
     list_display = ["name", "kind", "territory", "commune", "siret", "is_published",
                     "updated_at"]
     list_filter = ["is_published", "kind", "themes", "territory"]
-    search_fields = ["name", "siret", "description", "territory__name", "commune__name"]
+    search_fields = ["name", "siret", "description", "free_tags", "territory__name",
+                     "commune__name"]
     list_select_related = ["territory", "commune"]
     autocomplete_fields = ["territory", "commune", "themes"]
 

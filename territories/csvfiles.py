@@ -13,6 +13,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 NON_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 SAINT = re.compile(r"(^| )st (?=\w)")
 # Spaces people and spreadsheets put between thousands: plain, non-breaking, narrow.
@@ -33,13 +35,26 @@ def simplify(text):
 
 
 def decode(raw):
-    """Return the text of a file in UTF-8 (BOM or not) or, failing that, Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    """Return the text of a file in UTF-8 (BOM or not), UTF-16 with BOM (Excel's "Unicode
+    text") or, failing that, Windows-1252. Refuse a binary file (a workbook, an image)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode(encoding)
+            return raw.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    raise ImportFileError("Encodage du fichier non reconnu : enregistrez-le en UTF-8.")
+            pass
+    elif b"\x00" not in raw[:65536]:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    if raw.startswith(b"PK\x03\x04"):
+        raise ImportFileError(_(
+            "Ce fichier est un classeur (.xlsx ou .ods), pas un CSV : dans Excel ou "
+            "LibreOffice, choisissez « Enregistrer sous » puis le format CSV."))
+    raise ImportFileError(_(
+        "Encodage du fichier non reconnu : ce n'est pas un texte CSV lisible. "
+        "Enregistrez-le en CSV UTF-8."))
 
 
 def read_rows(text):
@@ -49,10 +64,10 @@ def read_rows(text):
     if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
         delimiter = "\t"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError("Le fichier est vide.") from None
+    # The header is the first row with something in it: blank lines above it are skipped.
+    header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+    if header is None:
+        raise ImportFileError(_("Le fichier est vide."))
     line = reader.line_num + 1
     for row in reader:
         if any(cell.strip() for cell in row):

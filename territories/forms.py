@@ -65,6 +65,10 @@ class ActorChoicesMixin:
 class LocatedItemForm(forms.ModelForm):
     commune = CommuneField(widget=commune_widget())
 
+    def clean_address(self):
+        # Browsers send a textarea's line breaks as \r\n; store them as \n, like the import.
+        return "\n".join(self.cleaned_data.get("address", "").splitlines())
+
     def clean(self):
         cleaned = super().clean()
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
@@ -83,10 +87,10 @@ class ActorForm(VersionedFormMixin, LocatedItemForm):
 
     class Meta:
         model = Actor
-        fields = ["name", "kind", "siret", "description", "themes", "commune", "address",
-                  "latitude", "longitude", "website", "email", "is_published"]
+        fields = ["name", "kind", "siret", "description", "themes", "free_tags", "commune",
+                  "address", "latitude", "longitude", "website", "email", "is_published"]
         widgets = {"themes": forms.CheckboxSelectMultiple, "description": forms.Textarea(
-            attrs={"rows": 4})}
+            attrs={"rows": 4}), "address": forms.Textarea(attrs={"rows": 2})}
 
     def clean_siret(self):
         return normalize_siret(self.cleaned_data.get("siret"))
@@ -99,7 +103,8 @@ class PlaceForm(VersionedFormMixin, ActorChoicesMixin, LocatedItemForm):
         model = Place
         fields = ["name", "kind", "status", "description", "operator", "commune", "address",
                   "latitude", "longitude", "is_published"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}),
+                   "address": forms.Textarea(attrs={"rows": 2})}
 
 
 class ResourceForm(ActorChoicesMixin, forms.ModelForm):
@@ -118,6 +123,16 @@ class LocalPolicyForm(forms.ModelForm):
         model = LocalPolicy
         fields = ["name", "level", "description", "url", "is_published"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class ActorImportConfirmForm(forms.Form):
+    include_outside = forms.BooleanField(
+        label=_("Importer aussi les acteurs dont la commune est hors du périmètre du "
+                "territoire"),
+        required=False,
+        help_text=_("Sinon ces lignes sont laissées de côté ; elles sont signalées dans "
+                    "l'aperçu."),
+    )
 
 
 class ActorImportForm(forms.Form):

@@ -1,24 +1,26 @@
-"""Import actors from the CSV files people actually have.
+"""Import actors from the CSV files people actually have: the dry run.
 
 Excel exports in UTF-8 (with or without BOM) or Windows-1252, `;` or `,`
 separators, CRLF, quoted fields holding separators and newlines, decimal
-commas, French headers. `plan_import` reads and checks every row without
-writing anything (the preview); `apply_import` writes the plan in one
-transaction. A row whose SIRET (or, without SIRET, whose name and commune)
-matches an actor of the territory updates it, so importing the same file
-twice changes nothing. Reading the file itself is shared with the other imports
-of the platform, in `territories.csvfiles`.
+commas, French headers. `actor_import_dry_run` reads and checks every row
+without writing anything and says what each line would do (the preview);
+`territories.import_writes.actor_import_write` writes it in one transaction. A
+row whose SIRET (or, without SIRET, whose name and commune) matches an actor of
+the territory updates it, so importing the same file twice changes nothing.
+
+Words the platform does not know (a theme, a type) never reject an actor: they
+become warnings, and unknown themes are kept as free tags. Reading the file itself
+is shared with the other imports of the platform, in `territories.csvfiles`.
 """
 
-import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import connection, transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from territories.csvfiles import (
     ImportFileError,
@@ -29,9 +31,13 @@ from territories.csvfiles import (
     read_rows,
     simplify,
 )
-from territories.locking import bump_versions
-from territories.models import Actor, Commune, Theme
-from territories.validators import normalize_siret, validate_siret
+from territories.import_reports import ImportPreview, Note, RowResult
+from territories.models import Commune
+from territories.validators import normalize_siret, siret_is_valid
+from territories.vocabulary import ThemeMatcher, match_kind, merge_tags
+
+__all__ = ["ImportFileError", "ImportPreview", "RowResult", "actor_import_dry_run", "decode",
+           "read_rows"]
 
 MAX_ROWS = 200_000
 
@@ -54,67 +60,18 @@ HEADERS = {
     "themes": ["themes", "theme", "thematiques", "thematique"],
 }
 
-KIND_WORDS = [
-    ("collectivite", ["collectivite", "mairie", "commune", "ville", "departement", "region",
-                      "metropole", "communaute", "service public", "etat", "prefecture"]),
-    ("cooperative", ["cooperative", "scop", "scic", "cae"]),
-    ("mutuelle", ["mutuelle"]),
-    ("fondation", ["fondation", "fonds de dotation"]),
-    ("entreprise_sociale", ["entreprise sociale", "esus", "entreprise d insertion",
-                            "entreprise adaptee", "siae"]),
-    ("association", ["association", "asso", "loi 1901"]),
-    ("incubateur", ["incubateur", "accelerateur", "pepiniere"]),
-    ("reseau", ["cress", "cci", "ptce", "reseau", "chambre"]),
-    ("recherche", ["universite", "recherche", "ecole", "laboratoire", "lycee"]),
-    ("citoyens", ["collectif", "citoyen", "habitants"]),
-    ("artistes", ["artiste", "culture", "compagnie"]),
-    ("tpe", ["tpe", "micro entreprise"]),
-    ("pme", ["pme"]),
-    ("eti", ["eti"]),
-    ("grand_groupe", ["grand groupe", "grande entreprise"]),
-]
-
-KIND_VALUES = frozenset(Actor.Kind.values)
-
+# Fields written on an actor; an update writes only those the file gives (see `given`).
 FIELDS = ["name", "kind", "siret", "commune_id", "address", "latitude", "longitude",
-          "website", "email", "description"]
+          "website", "email", "description", "free_tags"]
+
+LINE_BREAKS = re.compile(r"\r\n?")
 
 
-@dataclass
-class RowResult:
-    line: int
-    name: str = ""
-    action: str = ""  # create, update, unchanged, reject
-    errors: list = field(default_factory=list)
-    values: dict = field(default_factory=dict)
-    themes: list = field(default_factory=list)
-    actor: Actor | None = None
+# Step 1: decode the file and read its header ------------------------------------------------
 
-
-@dataclass
-class ImportPlan:
-    columns: dict
-    rows: list
-
-    def count(self, action):
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def rejected(self):
-        return [row for row in self.rows if row.action == "reject"]
-
-    def summary(self):
-        return {action: self.count(action) for action in
-                ("create", "update", "unchanged", "reject")}
-
-    def report(self):
-        """Return the plan as plain data, to keep, show or print."""
-        return {
-            "summary": self.summary(),
-            "columns": self.columns,
-            "rejected": [{"line": row.line, "name": row.name, "errors": row.errors}
-                         for row in self.rejected],
-        }
+def read_file(raw):
+    """Yield (line, header, cells) for each record of the file, decoded."""
+    return read_rows(decode(raw))
 
 
 def map_columns(header):
@@ -122,11 +79,23 @@ def map_columns(header):
     columns = match_columns(header, HEADERS)
     if "name" not in columns:
         raise ImportFileError(
-            "Colonne du nom introuvable : ajoutez une colonne « Nom » ou « Nom de la "
-            "structure ». En-têtes lus : " + read_headers(header)
+            _("Colonne du nom introuvable : ajoutez une colonne « Nom » ou « Nom de la "
+              "structure ». En-têtes lus : %(headers)s") % {"headers": read_headers(header)}
         )
     return columns
 
+
+def clean_cells(record, columns):
+    """Return {field: text} for one record: trimmed, line breaks as plain \\n."""
+    cells = {}
+    for name in HEADERS:
+        index = columns.get(name)
+        value = record[index] if index is not None and index < len(record) else ""
+        cells[name] = LINE_BREAKS.sub("\n", value).strip()
+    return cells
+
+
+# What the dry run needs to know about the territory -------------------------------------------
 
 class CommuneIndex:
     """Find a commune by INSEE code, or by postal code and name; arrondissements lead to
@@ -136,10 +105,13 @@ class CommuneIndex:
         self.by_code = {}
         self.by_postal_code = {}
         self.by_name = {}
+        self.names = {}
         rows = Commune.objects.values_list("code", "name", "postal_codes", "parent_id")
         for code, name, postal_codes, parent in rows:
             target = parent or code
             self.by_code[code] = target
+            if not parent:
+                self.names[code] = name
             for postal_code in postal_codes.split():
                 self.by_postal_code.setdefault(postal_code, []).append((simplify(name), target))
             self.by_name.setdefault(simplify(name), set()).add(target)
@@ -151,236 +123,273 @@ class CommuneIndex:
                 insee = "0" + insee  # Excel drops the leading zero of Ain, Aisne…
             return self.by_code.get(insee)
         if postal_code:
-            if len(postal_code) == 4 and postal_code.isdigit():
-                postal_code = "0" + postal_code
-            candidates = self.by_postal_code.get(postal_code, [])
-            if simple:
-                for candidate_name, target in candidates:
-                    if candidate_name == simple or candidate_name.startswith(simple + " "):
-                        return target
-                # "Marseille 3e" or "Lyon 8ème": the arrondissement's commune.
-                base = re.sub(r" \d+.*$", "", simple)
-                for candidate_name, target in candidates:
-                    if candidate_name.startswith(base + " "):
-                        return target
-                return None
-            targets = {target for _, target in candidates}
-            return targets.pop() if len(targets) == 1 else None
+            return self._by_postal_code(postal_code, simple)
         if simple:
             targets = self.by_name.get(simple, set())
             return next(iter(targets)) if len(targets) == 1 else None
         return None
 
+    def _by_postal_code(self, postal_code, simple):
+        if len(postal_code) == 4 and postal_code.isdigit():
+            postal_code = "0" + postal_code
+        candidates = self.by_postal_code.get(postal_code, [])
+        if not simple:
+            targets = {target for _, target in candidates}
+            return targets.pop() if len(targets) == 1 else None
+        for candidate_name, target in candidates:
+            if candidate_name == simple or candidate_name.startswith(simple + " "):
+                return target
+        # "Marseille 3e" or "Lyon 8ème": the arrondissement's commune.
+        base = re.sub(r" \d+.*$", "", simple)
+        for candidate_name, target in candidates:
+            if candidate_name.startswith(base + " "):
+                return target
+        return None
 
-def parse_decimal(value, label, low, high, errors):
+
+@dataclass
+class DryRunContext:
+    """The territory's actors, perimeter and vocabulary, read once per dry run."""
+
+    communes: CommuneIndex
+    themes: ThemeMatcher
+    perimeter: frozenset
+    by_siret: dict
+    by_name: dict
+    kept_sirets: dict = field(default_factory=dict)  # SIRET → line of the row kept
+    kept_names: dict = field(default_factory=dict)   # (name, commune) → line of the row kept
+    url_validator: URLValidator = field(default_factory=URLValidator)
+    email_validator: EmailValidator = field(default_factory=EmailValidator)
+
+    @classmethod
+    def for_territory(cls, territory):
+        existing = list(territory.actors.prefetch_related("themes"))
+        return cls(
+            communes=CommuneIndex(),
+            themes=ThemeMatcher(),
+            perimeter=frozenset(territory.communes.values_list("code", flat=True)),
+            by_siret={actor.siret: actor for actor in existing if actor.siret},
+            by_name={(simplify(actor.name), actor.commune_id): actor for actor in existing
+                     if not actor.siret},
+        )
+
+
+# Step 2: check one row, field by field --------------------------------------------------------
+
+def check_name(result):
+    if not result.name:
+        result.errors.append(Note(gettext_noop("nom vide")))
+    elif len(result.name) > 200:
+        result.errors.append(Note(gettext_noop("nom trop long (200 caractères au plus)")))
+
+
+def check_siret(result, cells):
+    """Return the SIRET without spaces, or "" when absent or refused."""
+    siret = normalize_siret(cells["siret"])
+    if not siret:
+        return ""
+    if len(siret) != 14 or not siret.isdigit():
+        result.errors.append(Note(gettext_noop(
+            "Un SIRET compte exactement 14 chiffres (reçu : « %(value)s »)."), value=siret))
+        return ""
+    if not siret_is_valid(siret):
+        result.errors.append(Note(gettext_noop(
+            "Le SIRET %(value)s n'est pas valide (clé de contrôle incorrecte)."), value=siret))
+        return ""
+    return siret
+
+
+def check_commune(result, cells, communes):
+    """Return the commune's INSEE code, None when the file gives none or an unknown one."""
+    commune_id = communes.find(insee=cells["insee"], postal_code=cells["postal_code"],
+                               name=cells["commune"])
+    given = [cells[name] for name in ("insee", "postal_code", "commune") if cells[name]]
+    if given and commune_id is None:
+        result.errors.append(Note(gettext_noop("commune inconnue : « %(place)s »"),
+                                  place=" ".join(given)))
+    return commune_id
+
+
+def parse_coordinate(result, value, label, limit):
     try:
         number = parse_number(value)
     except ValueError:
-        errors.append(f"{label} illisible : « {value.strip()} »")
+        result.errors.append(Note(gettext_noop("%(label)s illisible : « %(value)s »"),
+                                  label=label, value=value))
         return None
     if number is None:
         return None
-    if not low <= number <= high:
-        errors.append(f"{label} hors limites ({low} à {high}) : {value.strip()}")
+    if not -limit <= number <= limit:
+        result.errors.append(Note(
+            gettext_noop("%(label)s hors limites (%(low)s à %(high)s) : %(value)s"),
+            label=label, low=-limit, high=limit, value=value))
         return None
     return number.quantize(Decimal("0.000001"))
 
 
-@functools.lru_cache(maxsize=1024)
-def guess_kind(value):
-    """Return the actor type a spreadsheet's free-text "Type" column most likely means."""
-    simple = simplify(value)
-    if not simple:
-        return Actor.Kind.OTHER
-    if simple.replace(" ", "_") in KIND_VALUES:
-        return simple.replace(" ", "_")
-    for kind, words in KIND_WORDS:
-        if any(re.search(rf"\b{word}\b", simple) for word in words):
-            return kind
-    return Actor.Kind.OTHER
+def check_coordinates(result, cells):
+    """Return (latitude, longitude), both None or both set."""
+    errors_before = len(result.errors)
+    latitude = parse_coordinate(result, cells["latitude"], "latitude", 90)
+    longitude = parse_coordinate(result, cells["longitude"], "longitude", 180)
+    if (latitude is None) != (longitude is None) and len(result.errors) == errors_before:
+        result.errors.append(Note(gettext_noop("latitude et longitude vont ensemble")))
+    return latitude, longitude
 
 
-def plan_import(*, territory, raw, progress=None):
-    """Read and check every row of the file; write nothing. Return the ImportPlan."""
-    text = decode(raw)
-    records = read_rows(text)
-    rows = []
-    communes = CommuneIndex()
-    themes = {simplify(theme.name): theme.slug for theme in Theme.objects.all()}
-    themes.update({simplify(slug): slug for slug in themes.values()})
-    existing = list(territory.actors.all())
-    by_siret = {actor.siret: actor for actor in existing if actor.siret}
-    by_name = {(simplify(actor.name), actor.commune_id): actor for actor in existing
-               if not actor.siret}
-    seen_sirets = {}
-    columns = None
-    url_validator, email_validator = URLValidator(), EmailValidator()
+def check_contacts(result, cells, context):
+    """Return (website, email); a malformed one is left out with a warning, not refused."""
+    website, email = cells["website"], cells["email"]
+    if website and not website.startswith(("http://", "https://")):
+        website = "https://" + website
+    checked = []
+    for value, validator, message in (
+        (website, context.url_validator, gettext_noop("site web invalide, laissé de côté : "
+                                                      "« %(value)s »")),
+        (email, context.email_validator, gettext_noop("e-mail invalide, laissé de côté : "
+                                                      "« %(value)s »")),
+    ):
+        if value:
+            try:
+                validator(value)
+            except ValidationError:
+                result.warnings.append(Note(message, value=value))
+                value = ""
+        checked.append(value)
+    return checked[0][:200], checked[1]
 
-    for line, header, record in records:
+
+# Step 3: read the vocabulary ---------------------------------------------------------------
+
+def read_kind(result, cells):
+    """Return the actor type the "Type" cell means, warning when it is a guess."""
+    kind, how = match_kind(cells["kind"])
+    if how == "company":
+        result.warnings.append(Note(gettext_noop(
+            "type « %(value)s » lu comme « entreprise engagée — PME » : précisez la taille "
+            "si besoin"), value=cells["kind"]))
+    elif how == "unknown":
+        result.warnings.append(Note(gettext_noop(
+            "type inconnu « %(value)s » : classé « autre »"), value=cells["kind"]))
+    return kind, how in ("exact", "word", "company")
+
+
+def read_themes(result, cells, themes):
+    """Return (theme slugs, free tags); each word matching no theme is a warning."""
+    slugs, tags = themes.split(cells["themes"])
+    for tag in tags:
+        result.warnings.append(Note(gettext_noop(
+            "thème inconnu « %(value)s » : gardé comme étiquette libre"), value=tag))
+    return slugs, tags
+
+
+# Step 4: place the row among the territory's actors and the file's other rows -----------------
+
+def check_perimeter(result, commune_id, context):
+    """Flag a row whose commune lies outside the territory (kept only if the facilitator
+    asks)."""
+    if commune_id is None or not context.perimeter or commune_id in context.perimeter:
+        return
+    result.outside = True
+    result.warnings.append(Note(gettext_noop(
+        "commune hors du périmètre du territoire : %(commune)s (%(code)s)"),
+        commune=context.communes.names.get(commune_id, commune_id), code=commune_id))
+
+
+def detect_duplicate(result, context):
+    """Refuse a row that repeats a row kept earlier in the file; remember a row kept."""
+    siret, commune_id = result.values["siret"], result.values["commune_id"]
+    if siret:
+        if siret in context.kept_sirets:
+            result.errors.append(Note(gettext_noop(
+                "SIRET %(siret)s déjà présent ligne %(line)s"),
+                siret=siret, line=context.kept_sirets[siret]))
+            return True
+        context.kept_sirets[siret] = result.line
+        return False
+    key = (simplify(result.name), commune_id)
+    if key in context.kept_names:
+        result.errors.append(Note(gettext_noop(
+            "même nom et même commune que la ligne %(line)s, sans SIRET pour les distinguer"),
+            line=context.kept_names[key]))
+        return True
+    context.kept_names[key] = result.line
+    return False
+
+
+def decide_action(result, context):
+    """Say whether the row creates an actor, updates one, or leaves it unchanged."""
+    siret = result.values["siret"]
+    actor = context.by_siret.get(siret) if siret else \
+        context.by_name.get((simplify(result.name), result.values["commune_id"]))
+    result.actor = actor
+    if actor is None:
+        result.action = RowResult.CREATE
+        return
+    result.values["free_tags"] = merge_tags(actor.free_tags, result.tags)
+    if result.values["free_tags"] != actor.free_tags:
+        result.given.add("free_tags")
+    result.action = RowResult.UPDATE if differs(actor, result) else RowResult.UNCHANGED
+
+
+def differs(actor, result):
+    for name in result.given:
+        if getattr(actor, name) != result.values[name]:
+            return True
+    return bool(set(result.themes) - {theme.pk for theme in actor.themes.all()})
+
+
+# The dry run -------------------------------------------------------------------------------
+
+def check_row(line, cells, context):
+    """Return the RowResult of one record: its values, warnings, errors and action."""
+    result = RowResult(line=line, name=cells["name"])
+    check_name(result)
+    siret = check_siret(result, cells)
+    commune_id = check_commune(result, cells, context.communes)
+    latitude, longitude = check_coordinates(result, cells)
+    website, email = check_contacts(result, cells, context)
+    if result.errors:
+        result.action = RowResult.REJECT
+        return result
+    kind, kind_given = read_kind(result, cells)
+    result.themes, result.tags = read_themes(result, cells, context.themes)
+    result.values = {
+        "name": result.name, "kind": kind, "siret": siret, "commune_id": commune_id,
+        "address": cells["address"][:300], "latitude": latitude, "longitude": longitude,
+        "website": website, "email": email, "description": cells["description"],
+        "free_tags": merge_tags("", result.tags),
+    }
+    # An empty cell never erases what someone typed on the platform.
+    result.given = {name for name in FIELDS if result.values[name] not in ("", None)}
+    result.given.discard("free_tags")  # merged with the actor's own, in decide_action
+    if not kind_given:
+        result.given.discard("kind")
+    if detect_duplicate(result, context):
+        result.action = RowResult.REJECT
+        result.warnings = []
+        return result
+    check_perimeter(result, commune_id, context)
+    decide_action(result, context)
+    return result
+
+
+def actor_import_dry_run(*, territory, raw, progress=None):
+    """Read and check every row of the file; write nothing. Return the ImportPreview."""
+    context = DryRunContext.for_territory(territory)
+    rows, columns = [], None
+    for line, header, record in read_file(raw):
         if columns is None:
             columns = map_columns(header)
         if len(rows) >= MAX_ROWS:
-            raise ImportFileError(f"Fichier trop long : {MAX_ROWS} lignes au plus par import.")
-
-        def cell(name, record=record, columns=columns):
-            index = columns.get(name)
-            return record[index].strip() if index is not None and index < len(record) else ""
-
+            raise ImportFileError(
+                _("Fichier trop long : %(max)s lignes au plus par import.")
+                % {"max": f"{MAX_ROWS:,}".replace(",", "\u202f")})
         if progress:
             progress(len(rows))
-        result = RowResult(line=line, name=cell("name"))
-        errors = result.errors
-        if not result.name:
-            errors.append("nom vide")
-        if len(result.name) > 200:
-            errors.append("nom trop long (200 caractères au plus)")
-        siret = normalize_siret(cell("siret"))
-        if siret:
-            try:
-                validate_siret(siret)
-            except ValidationError as error:
-                errors.append(error.messages[0])
-            else:
-                if siret in seen_sirets:
-                    errors.append(f"SIRET {siret} déjà présent ligne {seen_sirets[siret]}")
-                else:
-                    seen_sirets[siret] = line
-        commune_given = any(cell(name) for name in ("insee", "postal_code", "commune"))
-        commune_id = communes.find(insee=cell("insee"), postal_code=cell("postal_code"),
-                                   name=cell("commune"))
-        if commune_given and commune_id is None:
-            place = " ".join(filter(None, [cell("insee"), cell("postal_code"), cell("commune")]))
-            errors.append(f"commune inconnue : « {place} »")
-        latitude = parse_decimal(cell("latitude"), "latitude", -90, 90, errors)
-        longitude = parse_decimal(cell("longitude"), "longitude", -180, 180, errors)
-        if (latitude is None) != (longitude is None) and not errors:
-            errors.append("latitude et longitude vont ensemble")
-        website, email = cell("website"), cell("email")
-        if website and not website.startswith(("http://", "https://")):
-            website = "https://" + website
-        for value, validator, label in ((website, url_validator, "site web"),
-                                        (email, email_validator, "e-mail")):
-            if value:
-                try:
-                    validator(value)
-                except ValidationError:
-                    errors.append(f"{label} invalide : « {value} »")
-        theme_slugs = []
-        for theme_name in re.split(r"[,;/|]", cell("themes")):
-            if simplify(theme_name):
-                slug = themes.get(simplify(theme_name))
-                if slug is None:
-                    errors.append(f"thème inconnu : « {theme_name.strip()} »")
-                else:
-                    theme_slugs.append(slug)
-
-        if errors:
-            result.action = "reject"
-            rows.append(result)
-            continue
-        result.values = {
-            "name": result.name, "kind": guess_kind(cell("kind")), "siret": siret,
-            "commune_id": commune_id, "address": cell("address")[:300],
-            "latitude": latitude, "longitude": longitude, "website": website[:200],
-            "email": email, "description": cell("description"),
-        }
-        result.themes = sorted(set(theme_slugs))
-        actor = by_siret.get(siret) if siret else by_name.get((simplify(result.name), commune_id))
-        result.actor = actor
-        if actor is None:
-            result.action = "create"
-        elif _differs(actor, result):
-            result.action = "update"
-        else:
-            result.action = "unchanged"
-        rows.append(result)
+        rows.append(check_row(line, clean_cells(record, columns), context))
     if columns is None:
-        raise ImportFileError("Le fichier ne contient aucune ligne d'acteur sous les en-têtes.")
-    return ImportPlan(columns=sorted(columns), rows=rows)
+        raise ImportFileError(
+            _("Le fichier ne contient aucune ligne d'acteur sous les en-têtes."))
+    return ImportPreview(columns=sorted(columns), rows=rows)
 
-
-def _differs(actor, result):
-    for name in FIELDS:
-        if name in ("description", "address", "website", "email") and not result.values[name]:
-            continue  # an empty cell never erases what someone typed on the platform
-        if getattr(actor, name) != result.values[name]:
-            return True
-    return bool(set(result.themes) - set(actor.themes.values_list("slug", flat=True)))
-
-
-INSERT_COLUMNS = ["territory_id", "is_published", "created_at", "updated_at", "version",
-                  *FIELDS]
-
-
-def insert_actors(*, territory, publish, rows):
-    """Insert new actors without themes in one pass: COPY on PostgreSQL, executemany elsewhere.
-
-    bulk_create spends ~90 µs a row preparing each value in Python; the import
-    writes tens of thousands of plain rows, where the database's own bulk path is
-    ten times faster. Actors with themes still go through bulk_create, which
-    returns their keys for the theme links.
-    """
-    if not rows:
-        return
-    now = timezone.now()
-    columns = [Actor._meta.get_field(name.removesuffix("_id")).column for name in INSERT_COLUMNS]
-    table = connection.ops.quote_name(Actor._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    rows = [(territory.pk, publish, now, now, 1, *(row.values[name] for name in FIELDS))
-            for row in rows]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            stamp = connection.ops.adapt_datetimefield_value(now)
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 - names from the model
-                               [(row[0], row[1], stamp, stamp, *row[4:]) for row in rows])
-
-
-@transaction.atomic
-def apply_import(*, territory, plan, publish=False, progress=None):
-    """Write the plan: create new actors (published or as drafts), update changed ones, in
-    bulk. Return the summary."""
-    plain, with_themes, to_update, theme_links = [], [], [], []
-    now = timezone.now()
-    for row in plan.rows:
-        if row.action == "create" and not row.themes:
-            plain.append(row)
-        elif row.action == "create":
-            row.actor = Actor(territory=territory, is_published=publish, **row.values)
-            with_themes.append(row.actor)
-        elif row.action == "update":
-            for name, value in row.values.items():
-                if value or name not in ("description", "address", "website", "email"):
-                    setattr(row.actor, name, value)
-            row.actor.updated_at = now
-            to_update.append(row.actor)
-    insert_actors(territory=territory, publish=publish, rows=plain)
-    Actor.objects.bulk_create(with_themes, batch_size=2000)
-    if progress:
-        progress(len(plain) + len(with_themes))
-    Actor.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=2000)
-    # An edit form opened before the import must not write the old values back.
-    bump_versions(Actor, [actor.pk for actor in to_update])
-    if progress:
-        progress(len(plain) + len(with_themes) + len(to_update))
-    through = Actor.themes.through
-    for row in plan.rows:
-        if row.action in ("create", "update") and row.themes:
-            theme_links.extend(through(actor_id=row.actor.pk, theme_id=slug) for slug in row.themes)
-    through.objects.bulk_create(theme_links, batch_size=5000, ignore_conflicts=True)
-    return plan.summary()
-
-
-def format_report(report):
-    """Return the report as the lines printed by the command and shown in the browser."""
-    summary = report["summary"]
-    lines = [
-        f"{summary['create']} acteur(s) à créer, {summary['update']} à mettre à jour, "
-        f"{summary['unchanged']} inchangé(s), {summary['reject']} ligne(s) rejetée(s)."
-    ]
-    lines += [f"Ligne {row['line']} : {' ; '.join(row['errors'])}" for row in report["rejected"]]
-    return lines

@@ -224,6 +224,30 @@ class Theme(models.Model):
         return self.name
 
 
+class ThemeSynonym(models.Model):
+    """A word of partners' files that means a theme: « recyclerie » → économie circulaire.
+
+    The actor import compares words without accents, case or punctuation, and also
+    matches a longer phrase that starts with the word (« insertion professionnelle »).
+    """
+
+    word = models.CharField(
+        _("mot ou expression"), max_length=100, unique=True,
+        help_text=_("Tel qu'il apparaît dans les fichiers ; accents et majuscules ne comptent "
+                    "pas."),
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="synonyms",
+                              verbose_name=_("thème"))
+
+    class Meta:
+        verbose_name = _("synonyme de thème")
+        verbose_name_plural = _("synonymes de thèmes")
+        ordering = ["word"]
+
+    def __str__(self):
+        return f"{self.word} → {self.theme}"
+
+
 class MappedItem(models.Model):
     """What every item of the step-1 map has: a territory, a name, a publication flag."""
 
@@ -296,6 +320,11 @@ class Actor(LocatedItem):
     email = models.EmailField(_("e-mail de contact"), blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="actors",
                                     verbose_name=_("thèmes"))
+    free_tags = models.CharField(
+        _("étiquettes libres"), max_length=500, blank=True,
+        help_text=_("Mots d'un fichier importé qui ne correspondent à aucun thème, séparés "
+                    "par des virgules."),
+    )
     # Optimistic locking: an edit made from an older version is refused (territories.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -312,6 +341,10 @@ class Actor(LocatedItem):
 
     def get_absolute_url(self):
         return reverse("territories:actor_detail", args=[self.territory.slug, self.pk])
+
+    @property
+    def free_tag_list(self):
+        return [tag.strip() for tag in self.free_tags.split(",") if tag.strip()]
 
 
 class Place(LocatedItem):
@@ -416,6 +449,8 @@ class ActorImport(models.Model):
     status = models.CharField(_("état"), max_length=10, choices=Status.choices,
                               default=Status.PREVIEW)
     publish = models.BooleanField(_("publier les nouveaux acteurs"), default=False)
+    include_outside = models.BooleanField(
+        _("importer aussi les acteurs hors du périmètre"), default=False)
     total_rows = models.PositiveIntegerField(_("lignes"), default=0)
     processed_rows = models.PositiveIntegerField(_("lignes traitées"), default=0)
     report = models.JSONField(_("rapport"), default=dict)

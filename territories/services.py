@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.errors import DomainError
 from territories.geography import communes_in
-from territories.imports import ImportFileError, apply_import, plan_import
+from territories.import_writes import actor_import_write
+from territories.imports import ImportFileError, actor_import_dry_run
 from territories.locking import claim_version
 from territories.models import Actor, ActorImport, Place, Territory
 from territories.outbox import enqueue
@@ -88,27 +89,34 @@ INLINE_IMPORT_ROWS = 2000  # above this, a worker writes the file and the page s
 
 
 def actor_import_preview(*, territory, upload, by, publish=False):
-    """Read and check an uploaded CSV without writing any actor; keep the file and the plan."""
+    """Read and check an uploaded CSV without writing any actor; keep the file and what
+    each of its lines would do."""
     raw = upload.read()
     try:
-        plan = plan_import(territory=territory, raw=raw)
+        preview = actor_import_dry_run(territory=territory, raw=raw)
     except ImportFileError as error:
         raise DomainError(str(error), code="unreadable_file") from None
     upload.seek(0)
     return ActorImport.objects.create(
         territory=territory, file=upload, original_name=upload.name[:255], created_by=by,
-        publish=publish, total_rows=len(plan.rows), report=plan.report(),
+        publish=publish, total_rows=len(preview.rows), report=preview.report(),
     )
 
 
-def actor_import_confirm(*, actor_import):
-    """Write a previewed import now, or queue it for a worker when the file is large."""
+def actor_import_confirm(*, actor_import, include_outside=False):
+    """Write a previewed import now, or queue it for a worker when the file is large.
+
+    Actors whose commune lies outside the territory are written only with
+    `include_outside`, the facilitator's choice on the preview.
+    """
     with transaction.atomic():
         actor_import = ActorImport.objects.select_for_update().get(pk=actor_import.pk)
         if actor_import.status != ActorImport.Status.PREVIEW:
-            raise DomainError("Cet import a déjà été lancé.", code="already_started", status=409)
+            raise DomainError(_("Cet import a déjà été lancé."), code="already_started",
+                              status=409)
         actor_import.status = ActorImport.Status.QUEUED
-        actor_import.save(update_fields=["status"])
+        actor_import.include_outside = include_outside
+        actor_import.save(update_fields=["status", "include_outside"])
         background = actor_import.total_rows > INLINE_IMPORT_ROWS
         if background:
             enqueue("territories.tasks.run_actor_import_task", args=[actor_import.pk])
@@ -119,7 +127,8 @@ def actor_import_confirm(*, actor_import):
 
 
 def actor_import_run(*, actor_import):
-    """Plan the stored file again (the map may have changed since the preview) and write it."""
+    """Read the stored file again (the map may have changed since the preview) and write it;
+    keep the report of what was written."""
     ActorImport.objects.filter(pk=actor_import.pk).update(status=ActorImport.Status.RUNNING)
     step = max(1, actor_import.total_rows // 20)
 
@@ -130,9 +139,11 @@ def actor_import_run(*, actor_import):
     try:
         with actor_import.file.open("rb") as stored:
             raw = stored.read()
-        plan = plan_import(territory=actor_import.territory, raw=raw, progress=progress)
-        apply_import(territory=actor_import.territory, plan=plan,
-                     publish=actor_import.publish)
+        preview = actor_import_dry_run(territory=actor_import.territory, raw=raw,
+                                       progress=progress)
+        actor_import_write(territory=actor_import.territory, preview=preview,
+                           publish=actor_import.publish,
+                           include_outside=actor_import.include_outside)
     except Exception as error:
         ActorImport.objects.filter(pk=actor_import.pk).update(
             status=ActorImport.Status.FAILED, finished_at=timezone.now(),
@@ -140,8 +151,8 @@ def actor_import_run(*, actor_import):
         )
         raise
     ActorImport.objects.filter(pk=actor_import.pk).update(
-        status=ActorImport.Status.DONE, processed_rows=len(plan.rows),
-        finished_at=timezone.now(), report=plan.report(),
+        status=ActorImport.Status.DONE, processed_rows=len(preview.rows),
+        finished_at=timezone.now(), report=preview.report(),
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from territories import filters, forms
 from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail
 from territories.errors import DomainError
-from territories.imports import format_report
+from territories.import_reports import report_lines, summary_sentences
 from territories.locking import BASE, VERSION, VersionedFormMixin
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
 from territories.permissions import (
@@ -280,8 +280,10 @@ def actor_import_detail(request, slug, pk):
     context = {"territory": territory, "actor_import": actor_import,
                "breadcrumbs": territory_trail(territory, (_("Importer"), reverse(
                    "territories:actor_import", args=[territory.slug])), actor_import.original_name),
-               "report_lines": format_report(actor_import.report)
-               if actor_import.report.get("summary") else []}
+               "summary": summary_sentences(actor_import.report)
+               if actor_import.report.get("summary") else [],
+               "lines": report_lines(actor_import.report),
+               "confirm_form": forms.ActorImportConfirmForm()}
     template = "territories/actor_import_detail.html"
     if request.htmx:
         template = "territories/includes/actor_import_status.html"
@@ -293,8 +295,11 @@ def actor_import_detail(request, slug, pk):
 def actor_import_start(request, slug, pk):
     access = territory_access(request.user, slug)
     actor_import = get_import_for_editing(access, pk)
+    form = forms.ActorImportConfirmForm(request.POST)
+    include_outside = form.is_valid() and form.cleaned_data["include_outside"]
     try:
-        actor_import = actor_import_confirm(actor_import=actor_import)
+        actor_import = actor_import_confirm(actor_import=actor_import,
+                                            include_outside=include_outside)
     except DomainError as error:
         messages.error(request, error.message)
     else:

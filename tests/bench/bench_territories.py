@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from territories.geography import import_geography
-from territories.imports import apply_import, plan_import
+from territories.import_writes import actor_import_write
+from territories.imports import actor_import_dry_run
 from territories.models import Actor, Commune
 from tests.territories.factories import TerritoryFactory
 
@@ -74,23 +75,23 @@ def test_bench_step_one_map(client):
     territory = TerritoryFactory()
 
     started = time.perf_counter()
-    plan = plan_import(territory=territory, raw=raw)
-    apply_import(territory=territory, plan=plan)
+    preview = actor_import_dry_run(territory=territory, raw=raw)
+    actor_import_write(territory=territory, preview=preview)
     bulk_seconds = time.perf_counter() - started
-    assert Actor.objects.count() == ROWS, plan.report()["rejected"][:3]
+    assert Actor.objects.count() == ROWS, [row.errors for row in preview.rejected][:3]
     report(f"Import CSV de {ROWS} acteurs (lecture + écriture en masse)", bulk_seconds, "s", 20)
 
-    # The writing alone, the same planned rows: in bulk, then one save() per row.
+    # The writing alone, the same checked rows: in bulk, then one save() per row.
     Actor.objects.all().delete()
-    plan = plan_import(territory=territory, raw=raw)
+    preview = actor_import_dry_run(territory=territory, raw=raw)
     started = time.perf_counter()
-    apply_import(territory=territory, plan=plan)
+    actor_import_write(territory=territory, preview=preview)
     bulk_write_seconds = time.perf_counter() - started
     report(f"Écriture en masse des {ROWS} acteurs", bulk_write_seconds, "s")
     Actor.objects.all().delete()
-    plan = plan_import(territory=territory, raw=raw)
+    preview = actor_import_dry_run(territory=territory, raw=raw)
     started = time.perf_counter()
-    for row in plan.rows:
+    for row in preview.rows:
         Actor.objects.create(territory=territory, **row.values)
     one_by_one_seconds = time.perf_counter() - started
     report(f"Les mêmes {ROWS} acteurs enregistrés un à un (ORM)", one_by_one_seconds, "s")

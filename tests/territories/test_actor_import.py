@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from territories.errors import DomainError
-from territories.imports import ImportFileError, plan_import
+from territories.import_writes import actor_import_write
+from territories.imports import ImportFileError, actor_import_dry_run
 from territories.models import Actor
 from territories.services import actor_import_confirm, actor_import_preview
 from tests.territories.factories import TerritoryFactory
@@ -20,11 +21,14 @@ def territory(geography):
 
 
 def run(territory, text, encoding="utf-8"):
-    plan = plan_import(territory=territory, raw=text.encode(encoding))
-    from territories.imports import apply_import
+    preview = actor_import_dry_run(territory=territory, raw=text.encode(encoding))
+    actor_import_write(territory=territory, preview=preview)
+    return preview
 
-    apply_import(territory=territory, plan=plan)
-    return plan
+
+def counts(preview):
+    summary = preview.summary()
+    return {action: summary[action] for action in ("create", "update", "unchanged", "reject")}
 
 
 def test_excel_export_in_windows_1252_with_semicolons_and_decimal_commas(territory):
@@ -32,8 +36,8 @@ def test_excel_export_in_windows_1252_with_semicolons_and_decimal_commas(territo
             + "Marseille Solutions;732 829 320 00074;Association;13001;Marseille;"
               "43,2965;5,3698;Alimentation durable et circuits courts\r\n"
             + "Café de l'Étang;;coopérative;13200;ARLES;43,6766;4,6278;\r\n")
-    plan = run(territory, text, encoding="cp1252")
-    assert plan.summary() == {"create": 2, "update": 0, "unchanged": 0, "reject": 0}
+    preview = run(territory, text, encoding="cp1252")
+    assert counts(preview) == {"create": 2, "update": 0, "unchanged": 0, "reject": 0}
     actor = Actor.objects.get(siret="73282932000074")
     assert actor.commune.code == "13055"
     assert str(actor.latitude) == "43.296500"
@@ -48,10 +52,10 @@ def test_utf8_with_bom_commas_and_quoted_fields_holding_separators_and_newlines(
             '"Les Grands Voisins, tiers-lieu",75056,"Sur deux lignes\r\net, des virgules",'
             '48.8366,2.3389\r\n'
             "Ressourcerie,69123,,,\r\n")
-    plan = run(territory, text)
-    assert plan.count("create") == 2
+    preview = run(territory, text)
+    assert preview.count("create") == 2
     voisins = Actor.objects.get(name="Les Grands Voisins, tiers-lieu")
-    assert voisins.description == "Sur deux lignes\r\net, des virgules"
+    assert voisins.description == "Sur deux lignes\net, des virgules"
     assert voisins.commune.name == "Paris"
     assert Actor.objects.get(name="Ressourcerie").commune.name == "Lyon"
 
@@ -68,11 +72,11 @@ def test_utf8_with_bom_commas_and_quoted_fields_holding_separators_and_newlines(
     ],
 )
 def test_commune_by_postal_code_and_name(territory, postal_code, commune, expected):
-    plan = plan_import(
+    preview = actor_import_dry_run(
         territory=territory,
         raw=f"Nom;Code postal;Commune\nActeur;{postal_code};{commune}\n".encode(),
     )
-    assert plan.rows[0].values["commune_id"] == expected, plan.rows[0].errors
+    assert preview.rows[0].values["commune_id"] == expected, preview.rows[0].errors
 
 
 def test_each_bad_row_is_rejected_with_its_line_and_a_french_reason(territory):
@@ -83,22 +87,22 @@ def test_each_bad_row_is_rejected_with_its_line_and_a_french_reason(territory):
             + '"Sur\r\ndeux lignes";;;99999;Nulle-Part;;;\r\n'                     # line 5
             + "Thème inconnu;;;13001;Marseille;;;Astronautique\r\n"                # line 7
             + "Bonne ligne;;;13001;Marseille;;;\r\n")                              # line 8
-    plan = run(territory, text)
-    rejected = {row.line: row.errors for row in plan.rejected}
+    preview = run(territory, text)
+    rejected = {row.line: [str(error) for error in row.errors] for row in preview.rejected}
     assert rejected == {
         2: ["nom vide"],
         3: ["Le SIRET 73282932000075 n'est pas valide (clé de contrôle incorrecte)."],
         4: ["latitude hors limites (-90 à 90) : 91,5"],
         5: ["commune inconnue : « 99999 Nulle-Part »"],
-        7: ["thème inconnu : « Astronautique »"],
     }
-    assert list(Actor.objects.values_list("name", flat=True)) == ["Bonne ligne"]
+    # An unknown theme is a warning, never a rejection.
+    assert list(Actor.objects.values_list("name", flat=True)) == ["Bonne ligne", "Thème inconnu"]
 
 
 def test_same_siret_twice_in_a_file_is_refused_the_second_time(territory):
     text = HEADER + "A;73282932000074;;;;;;\r\nB;73282932000074;;;;;;\r\n"
-    plan = run(territory, text)
-    assert [row.errors for row in plan.rejected] == [
+    preview = run(territory, text)
+    assert [[str(error) for error in row.errors] for row in preview.rejected] == [
         ["SIRET 73282932000074 déjà présent ligne 2"]]
 
 
@@ -107,12 +111,12 @@ def test_known_siret_updates_and_reimporting_changes_nothing(territory):
     text = HEADER + "Nouveau nom;73282932000074;association;13001;Marseille;;;\r\n" \
                     "Sans SIRET;;;13001;Marseille;;;\r\n"
     first = run(territory, text)
-    assert first.summary() == {"create": 1, "update": 1, "unchanged": 0, "reject": 0}
+    assert counts(first) == {"create": 1, "update": 1, "unchanged": 0, "reject": 0}
     assert Actor.objects.get(siret="73282932000074").name == "Nouveau nom"
     before = list(Actor.objects.order_by("pk").values())
 
     second = run(territory, text)
-    assert second.summary() == {"create": 0, "update": 0, "unchanged": 2, "reject": 0}
+    assert counts(second) == {"create": 0, "update": 0, "unchanged": 2, "reject": 0}
     assert Actor.objects.count() == 2
     assert [dict(row, updated_at=None) for row in Actor.objects.order_by("pk").values()] == [
         dict(row, updated_at=None) for row in before]
@@ -120,14 +124,14 @@ def test_known_siret_updates_and_reimporting_changes_nothing(territory):
 
 def test_a_file_without_a_name_column_is_refused_whole(territory):
     with pytest.raises(ImportFileError, match="Colonne du nom introuvable.*Raison, CP"):
-        plan_import(territory=territory, raw=b"Raison;CP\nA;13001\n")
+        actor_import_dry_run(territory=territory, raw=b"Raison;CP\nA;13001\n")
 
 
 def test_blank_lines_are_skipped_and_an_empty_file_is_refused(territory):
-    plan = plan_import(territory=territory, raw=b"Nom\n\n;\nA\n")
-    assert [(row.line, row.name) for row in plan.rows] == [(4, "A")]
+    preview = actor_import_dry_run(territory=territory, raw=b"Nom\n\n;\nA\n")
+    assert [(row.line, row.name) for row in preview.rows] == [(4, "A")]
     with pytest.raises(ImportFileError, match="vide"):
-        plan_import(territory=territory, raw=b"")
+        actor_import_dry_run(territory=territory, raw=b"")
 
 
 @pytest.mark.parametrize("publish", [True, False])
@@ -175,7 +179,7 @@ def test_command_prints_the_same_report(territory, tmp_path, capsys):
     call_command("import_actors", "amp", str(path), "--dry-run")
     out = capsys.readouterr().out
     assert "1 acteur(s) à créer, 0 à mettre à jour, 0 inchangé(s), 1 ligne(s) rejetée(s)." in out
-    assert "Ligne 2 : nom vide" in out
+    assert "Ligne 2 (—) : rejetée — nom vide" in out
     assert "Aperçu seulement" in out
     assert not Actor.objects.exists()
     call_command("import_actors", "amp", str(path))

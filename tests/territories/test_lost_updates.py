@@ -11,7 +11,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from territories.errors import DomainError
-from territories.imports import apply_import, plan_import
+from territories.import_writes import actor_import_write
+from territories.imports import actor_import_dry_run
 from territories.locking import claim_version, save_if_unchanged
 from territories.models import Actor, Place, Territory
 from tests.editing import form_data, signed_in
@@ -132,8 +133,8 @@ def test_an_import_makes_an_edit_page_opened_before_it_stale(client, member_a, a
     url = _item_url(actor, "actor")
     data = form_data(client.get(url))
     raw = "Nom;SIRET;Site web\nLa Ressourcerie;73282932000074;https://import.example\n"
-    apply_import(territory=territory_a, plan=plan_import(territory=territory_a,
-                                                         raw=raw.encode()))
+    actor_import_write(territory=territory_a, preview=actor_import_dry_run(
+        territory=territory_a, raw=raw.encode()))
     response = client.post(url, {**data, "name": "Autre nom"})
     assert response.status_code == 409
     actor.refresh_from_db()

@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from territories.imports import ImportFileError, apply_import, format_report, plan_import
+from territories.import_reports import format_report
+from territories.import_writes import actor_import_write
+from territories.imports import ImportFileError, actor_import_dry_run
 from territories.models import Territory
 
 
@@ -13,11 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("territory", help="identifiant du territoire (slug)")
         parser.add_argument("file", help="chemin du fichier CSV")
         parser.add_argument("--dry-run", action="store_true",
-                            help="afficher le rapport sans rien écrire")
+                            help="afficher l'aperçu sans rien écrire")
         parser.add_argument("--publish", action="store_true",
                             help="publier les nouveaux acteurs (sinon : brouillons)")
+        parser.add_argument("--include-outside", action="store_true",
+                            help="importer aussi les acteurs dont la commune est hors du "
+                                 "périmètre du territoire")
 
-    def handle(self, *args, territory, file, dry_run=False, publish=False, **options):
+    def handle(self, *args, territory, file, dry_run=False, publish=False,
+               include_outside=False, **options):
         target = Territory.objects.filter(slug=territory).first()
         if target is None:
             raise CommandError(f"Territoire inconnu : « {territory} ».")
@@ -26,13 +32,17 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Lecture impossible de {file} : {error.strerror}.") from None
         try:
-            plan = plan_import(territory=target, raw=raw)
+            preview = actor_import_dry_run(territory=target, raw=raw)
         except ImportFileError as error:
             raise CommandError(str(error)) from None
-        for line in format_report(plan.report()):
-            self.stdout.write(line)
+        every_line = options.get("verbosity", 1) > 1
         if dry_run:
+            for line in format_report(preview.report(), every_line=every_line):
+                self.stdout.write(line)
             self.stdout.write("Aperçu seulement : rien n'a été écrit (--dry-run).")
             return
-        apply_import(territory=target, plan=plan, publish=publish)
+        actor_import_write(territory=target, preview=preview, publish=publish,
+                           include_outside=include_outside)
+        for line in format_report(preview.report(), every_line=every_line):
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Import terminé."))

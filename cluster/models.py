@@ -653,5 +653,6 @@ class MasterPlanVersion(models.Model):
 # Calendar links and the stewardship of territories: in their own modules, re-exported here
 # so that they belong to this app and are imported like every other model of it.
 from cluster.credentials_models import CalendarLink  # noqa: E402, F401
+from cluster.join_models import JoinRequest  # noqa: E402, F401
 from cluster.stewardship_models import ClusterRequest, Stewardship  # noqa: E402, F401
 from cluster.token_models import ApiTokenScope  # noqa: E402, F401

@@ -23,6 +23,7 @@ WITHOUT_OBJECT = {
     "cluster.views.clusters.cluster_list",
     "cluster.views.collectives.invitation_accept_view",
     "cluster.views.guide.api_guide",
+    "cluster.views.onboarding.account_delete_view",
     "cluster.views.masterplan.territory_master_plan",
     "cluster.views.masterplan.territory_master_plan_pdf",
     "cluster.views.stewardship.cluster_request_list",

@@ -24,6 +24,8 @@ WITHOUT_OBJECT = {
     "cluster.views.collectives.invitation_accept_view",
     "cluster.views.guide.api_guide",
     "cluster.views.onboarding.account_delete_view",
+    "cluster.views.onboarding.confirm_email",
+    "cluster.views.onboarding.email_change",
     "cluster.views.masterplan.territory_master_plan",
     "cluster.views.masterplan.territory_master_plan_pdf",
     "cluster.views.stewardship.cluster_request_list",

@@ -1,10 +1,13 @@
 """The first-run path: choose to start a cluster or to join a collective; the facilitators'
 answers to join requests; closing one's account."""
 
+from allauth.account import views as allauth_views
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,3 +166,24 @@ def account_delete_view(request):
         messages.success(request, _("Votre compte est supprimé. Merci d'avoir contribué."))
         return redirect("home")
     return render(request, "cluster/account_delete.html", {"blocking": blocking})
+
+
+@login_required
+def email_change(request):
+    """allauth's e-mail change page. An account made by staff or by an invitation has no
+    address record yet: its address reached the person, so it is recorded as confirmed
+    first (else allauth would take it for the pending new one and drop it)."""
+    user = request.user
+    if not EmailAddress.objects.filter(user=user).exists():
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return allauth_views.email(request)
+
+
+def confirm_email(request, key):
+    """allauth's confirmation page; a confirmation sent with an expired or used link gets
+    the page that says so, as opening that link does, rather than the bare 404."""
+    try:
+        return allauth_views.confirm_email(request, key=key)
+    except Http404:
+        return render(request, "account/email_confirm.html", {"confirmation": None},
+                      status=404)

@@ -2,6 +2,7 @@
 through the outbox like every other e-mail, French messages."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as BaseSignupForm
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +31,13 @@ class AccountAdapter(DefaultAccountAdapter):
         enqueue("cluster.tasks.send_email_task", kwargs={
             "subject": message.subject, "body": body, "to": list(message.to),
             "html_body": html_body})
+
+
+class SignupForm(BaseSignupForm):
+    """allauth's sign-up form, labelled as the platform's sign-in form is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Adresse e-mail")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)

@@ -310,6 +310,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # SIGNUP_OPEN=false: only invited people get an account (the invitation link still works).
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 ACCOUNT_ADAPTER = "cluster.account_adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "cluster.account_adapter.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

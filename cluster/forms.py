@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -46,8 +47,9 @@ class LoginForm(AuthenticationForm):
             "nouveau mot de passe."
         ),
         "unconfirmed": _(
-            "Confirmez d'abord votre adresse e-mail : un nouveau lien de confirmation "
-            "vient de vous être envoyé, ouvrez-le puis connectez-vous."
+            "Confirmez d'abord votre adresse e-mail : ouvrez le lien de confirmation reçu "
+            "par e-mail (un nouveau lien part à chaque essai, au plus un toutes les trois "
+            "minutes), puis connectez-vous."
         ),
     }
 
@@ -57,7 +59,9 @@ class LoginForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
         if address is not None and not address.verified:
-            if self.request is not None:
+            # allauth's own limit on confirmation e-mails per address (one per 3 minutes).
+            if self.request is not None and ratelimit.consume(
+                    self.request, action="confirm_email", key=address.email.lower()):
                 address.send_confirmation(self.request)
             raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
 

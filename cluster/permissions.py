@@ -55,7 +55,9 @@ CLUSTER_REQUEST_MESSAGES = {
 }
 PERSON_MESSAGES = {
     "create_cluster": _("Seuls les animateur·rices d'un collectif et l'équipe nationale créent "
-                        "des clusters."),
+                        "des clusters ici. Pour lancer un cluster avec un nouveau collectif, "
+                        "passez par « Je lance un cluster sur mon territoire » depuis "
+                        "l'accueil."),
     "found_collective": _("Connectez-vous avec un compte actif pour lancer un cluster."),
     "join_collective": _("Connectez-vous avec un compte actif pour rejoindre un collectif."),
     "name_steward": _("Seule l'équipe nationale désigne le collectif qui anime un "

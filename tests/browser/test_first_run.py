@@ -88,4 +88,6 @@ def test_the_sign_up_page_fits_a_phone(live_server, page, tmp_path):
     page.goto(f"{live_server.url}/compte/inscription/")
     expect(page.get_by_role("button", name="Créer mon compte")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path="/tmp/accounts-signup-390.png", full_page=True)
+    shot = tmp_path / "signup-390.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 0

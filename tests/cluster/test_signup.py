@@ -263,3 +263,19 @@ def test_a_newcomer_home_says_what_to_do_next(client, newcomer):
     text = page_text(client.get(reverse("home")))
     assert "Je lance un cluster sur mon territoire" in text
     assert "Je rejoins un collectif" in text
+
+
+def test_a_territory_stewarded_by_another_collective_is_asked_for_not_taken(
+        client, newcomer, territory_a, collective_a, facilitator, committed):
+    client.force_login(newcomer)
+    with committed():
+        response = client.post(reverse("onboarding_start"), {
+            "collective_name": "Collectif des quartiers nord", "territory": territory_a.pk,
+            "start_date": "2026-09-01", "duration_months": 12})
+    assert response.status_code == 302
+    from cluster.models import ClusterRequest
+    cluster_request = ClusterRequest.objects.get()
+    assert cluster_request.collective.name == "Collectif des quartiers nord"
+    assert response.url == cluster_request.get_absolute_url()
+    assert list(territory_a.clusters.values_list("collective", flat=True)) == [collective_a.pk]
+    assert facilitator.email in {to for message in mail.outbox for to in message.to}

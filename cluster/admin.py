@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cluster.join_models import JoinRequest
 from cluster.models import (
     Cluster,
     ClusterRequest,
@@ -105,3 +106,11 @@ class MasterPlanVersionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "collective", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "collective__name"]
+    raw_id_fields = ["user", "collective", "decided_by"]

@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -44,7 +46,24 @@ class LoginForm(AuthenticationForm):
             "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie ou demandez un "
             "nouveau mot de passe."
         ),
+        "unconfirmed": _(
+            "Confirmez d'abord votre adresse e-mail : ouvrez le lien de confirmation reçu "
+            "par e-mail (un nouveau lien part à chaque essai, au plus un toutes les trois "
+            "minutes), puis connectez-vous."
+        ),
     }
+
+    def confirm_login_allowed(self, user):
+        """An account made by sign-up opens once its address is confirmed; accounts made
+        by staff or by an invitation (no address record) open at once."""
+        super().confirm_login_allowed(user)
+        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        if address is not None and not address.verified:
+            # allauth's own limit on confirmation e-mails per address (one per 3 minutes).
+            if self.request is not None and ratelimit.consume(
+                    self.request, action="confirm_email", key=address.email.lower()):
+                address.send_confirmation(self.request)
+            raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
 
 
 class ProfileForm(forms.ModelForm):
@@ -489,3 +508,33 @@ class MasterPlanCompareForm(forms.Form):
         choices = [(number, _("Version %(number)s") % {"number": number}) for number in numbers]
         self.fields["de"].choices = choices
         self.fields["a"].choices = choices
+
+
+class FirstClusterForm(ClusterCreateForm):
+    """Start a cluster from the first-run path: for a collective the person facilitates,
+    or for a new one named here."""
+
+    collective_name = forms.CharField(
+        label=_("Nom du nouveau collectif porteur"), required=False, max_length=200,
+        help_text=_("Par exemple « Collectif Transitions Grand Poitiers ». Vous en serez "
+                    "l'animateur·rice et pourrez inviter les autres membres."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collective"].required = False
+        if not self.fields["collective"].queryset.exists():
+            del self.fields["collective"]
+        self.order_fields(["collective", "collective_name", "territory"])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("collective") and not (data.get("collective_name") or "").strip():
+            self.add_error("collective_name", _("Nommez le collectif porteur que vous lancez."))
+        return data
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message aux animateur·rices"), required=False, max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Présentez-vous : votre structure, ce que vous voulez apporter."))

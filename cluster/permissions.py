@@ -55,7 +55,11 @@ CLUSTER_REQUEST_MESSAGES = {
 }
 PERSON_MESSAGES = {
     "create_cluster": _("Seuls les animateur·rices d'un collectif et l'équipe nationale créent "
-                        "des clusters."),
+                        "des clusters ici. Pour lancer un cluster avec un nouveau collectif, "
+                        "passez par « Je lance un cluster sur mon territoire » depuis "
+                        "l'accueil."),
+    "found_collective": _("Connectez-vous avec un compte actif pour lancer un cluster."),
+    "join_collective": _("Connectez-vous avec un compte actif pour rejoindre un collectif."),
     "name_steward": _("Seule l'équipe nationale désigne le collectif qui anime un "
                       "territoire."),
 }
@@ -202,6 +206,13 @@ class PersonAccess(Access):
     @cached_property
     def can_create_cluster(self):
         return collectives_for_new_cluster(self.user).exists()
+
+    @property
+    def can_found_collective(self):
+        """Anyone signed in may found a collective and start its first cluster."""
+        return _signed_in(self.user)
+
+    can_join_collective = can_found_collective
 
     @property
     def can_name_steward(self):

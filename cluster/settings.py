@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "allauth",
+    "allauth.account",
     # Apps of the platform, from the ground up: each imports only those above it.
     "territories",
     "cluster",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -300,6 +303,25 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+
+# Sign-up, e-mail confirmation and e-mail change: django-allauth (its account app only).
+# Signing in, out and resetting a password stay on Django's views above (django-axes counts
+# their failures); allauth's sign-in name points to the same page.
+# SIGNUP_OPEN=false: only invited people get an account (the invitation link still works).
+SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+ACCOUNT_ADAPTER = "cluster.account_adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "cluster.account_adapter.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env_int("EMAIL_CONFIRMATION_DAYS", 3, minimum=1)
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Clusters] "
+ACCOUNT_SIGNUP_REDIRECT_URL = "onboarding"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "onboarding"
 AXES_CLIENT_IP_CALLABLE = "cluster.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "cluster.client_ip.sign_in_username"
 # Successful sign-ins are not logged: only failures are kept, and only until the cool-off.

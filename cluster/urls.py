@@ -1,10 +1,11 @@
 """The root URL configuration: the one file that looks at every app."""
 
+from allauth.account import views as allauth_views
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -17,6 +18,7 @@ from cluster.views import (
     commitments,
     guide,
     masterplan,
+    onboarding,
     roadmap,
     stewardship,
 )
@@ -53,11 +55,30 @@ urlpatterns = [
         name="login",
     ),
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-up, e-mail confirmation and e-mail change: django-allauth's views. Its other
+    # names point to the platform's own pages (sign-in, sign-out, passwords).
+    path("compte/inscription/", allauth_views.signup, name="account_signup"),
+    path("compte/inscription/confirmez/", allauth_views.email_verification_sent,
+         name="account_email_verification_sent"),
+    re_path(r"^compte/confirmer/(?P<key>[-:\w]+)/$", onboarding.confirm_email,
+            name="account_confirm_email"),
+    path("compte/adresse/", onboarding.email_change, name="account_email"),
+    path("compte/inactif/", allauth_views.account_inactive, name="account_inactive"),
+    path("compte/connexion/", auth_views.LoginView.as_view(authentication_form=LoginForm),
+         name="account_login"),
+    path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="account_logout"),
+    path("compte/supprimer/", onboarding.account_delete_view, name="account_delete"),
+    path("compte/bienvenue/", onboarding.onboarding, name="onboarding"),
+    path("compte/bienvenue/lancer/", onboarding.onboarding_start, name="onboarding_start"),
+    path("compte/bienvenue/rejoindre/", onboarding.collective_search,
+         name="collective_search"),
     path(
         "compte/mot-de-passe/",
         auth_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("compte/mot-de-passe/", auth_views.PasswordChangeView.as_view(),
+         name="account_change_password"),
     path(
         "compte/mot-de-passe/change/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -68,6 +89,8 @@ urlpatterns = [
         accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
+    path("compte/mot-de-passe/oublie/", accounts.PasswordResetView.as_view(),
+         name="account_reset_password"),
     path(
         "compte/mot-de-passe/oublie/envoye/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -131,6 +154,10 @@ urlpatterns = [
          name="objective_update"),
     # Collectives ----
     path("collectifs/<slug:slug>/", collectives.collective_detail, name="collective_detail"),
+    path("collectifs/<slug:slug>/rejoindre/", onboarding.join_request_create,
+         name="join_request_create"),
+    path("collectifs/<slug:slug>/demandes/", onboarding.join_request_list,
+         name="join_request_list"),
     path("collectifs/<slug:slug>/quitter/", collectives.collective_leave,
          name="collective_leave"),
     path("collectifs/<slug:slug>/invitations/nouvelle/", collectives.invitation_create_view,

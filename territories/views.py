@@ -119,7 +119,8 @@ def territory_edit(request, slug=None):
 def perimeter_suggestions(request):
     """Communes, EPCI, départements or régions matching a name, postal code or code."""
     query = request.GET.get("q", "").strip()
-    level = request.GET.get("level", "communes")
+    # The territory form names its select perimeter_level; the API's clients say level.
+    level = request.GET.get("perimeter_level") or request.GET.get("level", "communes")
     results = []
     if len(query) >= 2:
         results = perimeter_search(level=level, query=query)

@@ -44,7 +44,8 @@ def server_error(request):
 
 
 def home(request):
-    context = {"collective_count": Collective.objects.count()}
+    context = {"collective_count": Collective.objects.count(),
+               "signup_open": settings.SIGNUP_OPEN}
     if request.user.is_authenticated:
         context["memberships"] = memberships_of(request.user)
         context["funder_memberships"] = funder_memberships_of(request.user)

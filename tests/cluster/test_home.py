@@ -30,7 +30,9 @@ def test_reviewer_sees_their_funder(client, reviewer):
 
 def test_person_without_role_is_told_what_to_do_next(client):
     client.force_login(UserFactory())
-    assert "Demandez à l'animateur·rice de votre territoire" in client.get(reverse("home")).text
+    text = client.get(reverse("home")).text
+    assert "Je lance un cluster sur mon territoire" in text
+    assert "Je rejoins un collectif" in text
 
 
 def test_home_query_count_does_not_grow_with_memberships(client, django_assert_max_num_queries):

@@ -155,7 +155,8 @@ def test_empty_cluster_list_says_what_to_do_next(client, facilitator, member_b):
     assert "Créez le premier" in text
     client.force_login(member_b)
     text = page_text(client.get(reverse("cluster_list")))
-    assert "demandez à son animateur·rice de vous inviter" in text
+    assert "demandez à rejoindre le collectif qui en mène un" in text
+    assert "Je lance un cluster sur mon territoire" in text
 
 
 # The step page ------------------------------------------------------------------------------

@@ -116,6 +116,15 @@ def test_perimeter_autocomplete(client, geography, level, query, expected):
     assert f'data-perimeter-code="{expected}"' in response.text
 
 
+def test_the_territory_form_s_level_select_is_the_one_searched(client, geography):
+    """The form sends its select as perimeter_level: EPCI preselected finds EPCI, not
+    communes (whose codes the save would then refuse)."""
+    response = client.get(reverse("territories:perimeter_suggestions"),
+                          {"perimeter_level": "epci", "q": "Aix-Marseille"})
+    assert 'data-perimeter-code="200054807"' in response.text
+    assert 'data-perimeter-code="13001"' not in response.text
+
+
 def test_commune_autocomplete_for_actor_forms(client, geography):
     response = client.get(reverse("territories:commune_suggestions"), {"commune": "Roubaix"})
     assert 'value="59512 Roubaix (59)"' in response.text

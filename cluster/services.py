@@ -196,18 +196,18 @@ def _check_due_date(step, due_date):
         raise DomainError(
             _("L'échéance ne peut pas précéder le lancement du cluster, le %(date)s.")
             % {"date": _long_date(cluster.start_date)},
-            code="due_before_cluster")
+            code="due_before_cluster", field="due_date")
     if due_date < step.start_date:
         raise DomainError(
             _("L'échéance ne peut pas précéder le début de l'étape, le %(date)s.")
             % {"date": _long_date(step.start_date)},
-            code="due_before_step")
+            code="due_before_step", field="due_date")
     last_day = max(cluster_end, step.end_date)
     if due_date > last_day:
         raise DomainError(
             _("L'échéance doit tomber au plus tard le %(date)s, fin du cluster.")
             % {"date": _long_date(last_day)},
-            code="due_after_cluster")
+            code="due_after_cluster", field="due_date")
 
 
 @transaction.atomic
@@ -341,21 +341,21 @@ def deliverable_check_file(upload):
         raise DomainError(
             _("Type de fichier non accepté. Envoyez un PDF, un document bureautique (odt, ods, "
               "odp, docx, xlsx, pptx), une image (png, jpg), un tableau CSV ou un texte (txt)."),
-            code="file_type")
+            code="file_type", field="file")
     if upload.size > deliverable_max_bytes():
         raise DomainError(
             _("Fichier trop lourd : %(size)s Mo, pour %(max)s Mo au plus.")
             % {"size": formats.number_format(round(upload.size / 1_048_576, 1)),
                "max": settings.DELIVERABLE_MAX_MB},
-            code="file_too_large")
+            code="file_too_large", field="file")
     if upload.size == 0:
-        raise DomainError(_("Le fichier est vide."), code="file_empty")
+        raise DomainError(_("Le fichier est vide."), code="file_empty", field="file")
     if not _content_matches(upload, extension):
         raise DomainError(
             _("Le contenu du fichier ne correspond pas à son extension .%(extension)s : "
               "enregistrez-le à nouveau depuis son logiciel, puis déposez-le.")
             % {"extension": extension},
-            code="file_content")
+            code="file_content", field="file")
 
 
 def deliverable_file_name(name):
@@ -468,7 +468,7 @@ def _clean_email(email):
 def _check_role(role):
     if role not in Membership.Role.values:
         raise DomainError(_("Rôle inconnu : choisissez animateur·rice ou membre."),
-                          code="invalid_role")
+                          code="invalid_role", field="role")
 
 
 def _send_invitation_email(invitation, secret, by):
@@ -502,14 +502,14 @@ def invitation_create(*, collective, email, role, by):
     _lock_collective(collective)
     if collective.memberships.filter(user__email__iexact=email).exists():
         raise DomainError(_("Cette personne fait déjà partie du collectif."),
-                          code="already_member", status=409)
+                          code="already_member", status=409, field="email")
     now = timezone.now()
     open_invitations = collective.invitations.filter(email__iexact=email, accepted_at=None,
                                                      revoked_at=None)
     if open_invitations.filter(expires_at__gt=now).exists():
         raise DomainError(_("Une invitation est déjà en attente pour cette adresse : "
                             "renvoyez-la plutôt que d'en créer une autre."),
-                          code="already_invited", status=409)
+                          code="already_invited", status=409, field="email")
     # An expired invitation to the same address is replaced by the new one.
     open_invitations.update(revoked_at=now)
     secret, token_hash = _new_invitation_secret()
@@ -710,18 +710,19 @@ def engagement_save(*, engagement, fields, by):
     for name, value in fields.items():
         setattr(engagement, name, value)
     if engagement.company_id is None:
-        raise DomainError(_("Choisissez l'entreprise engagée."), code="company_required")
+        raise DomainError(_("Choisissez l'entreprise engagée."), code="company_required",
+                          field="company")
     if engagement.company.territory_id != engagement.cluster.territory_id:
         raise DomainError(_("L'entreprise doit être un acteur du territoire du cluster."),
-                          code="company_outside_territory")
+                          code="company_outside_territory", field="company")
     if not engagement.size:
         engagement.size = COMPANY_SIZES.get(engagement.company.kind, "")
     if not engagement.size:
         raise DomainError(_("Indiquez la taille de l'entreprise : cet acteur n'est pas "
-                            "répertorié comme une entreprise."), code="size_required")
+                            "répertorié comme une entreprise."), code="size_required", field="size")
     if engagement.value is not None and engagement.value < 0:
         raise DomainError(_("La valeur de l'engagement ne peut pas être négative."),
-                          code="negative_value")
+                          code="negative_value", field="value")
     engagement._history_user = by
     engagement.save()
     return engagement
@@ -855,7 +856,7 @@ def master_plan_section_save(*, cluster, key, text, version, by):
               "section ou renvoyez les détails en annexe.")
             % {"length": formats.number_format(len(text), force_grouping=True),
                "max": formats.number_format(SECTION_MAX_LENGTH, force_grouping=True)},
-            code="text_too_long")
+            code="text_too_long", field="text")
     with transaction.atomic():
         plan = _master_plan_of(cluster)
         section = plan.sections.get(key=key)

@@ -1,14 +1,12 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cluster.breadcrumbs import cluster_trail
-from cluster.errors import DomainError
 from cluster.forms import (
     ChallengeForm,
     MeasurementForm,
@@ -83,23 +81,18 @@ def objective_edit(request, pk, challenge_pk=None, objective_pk=None):
         objective = Objective(challenge=get_object_or_404(Challenge, pk=challenge_pk,
                                                           cluster=cluster))
     form = ObjectiveForm(request.POST or None, instance=objective)
-    status = 400
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            objective = objective_save(objective=objective, fields=fields,
-                                       version=form.cleaned_data[VERSION])
-        except DomainError as error:
-            current = Objective.objects.get(pk=objective.pk)
-            form.show_conflict(error, current=ObjectiveForm(instance=current))
-            status = 409
-        else:
-            messages.success(request, _("L'objectif est enregistré."))
-            return redirect("objective_detail", pk=cluster.pk, objective_pk=objective.pk)
-    return render(request, "cluster/objective_form.html", {
-        "breadcrumbs": cluster_trail(cluster, objective.challenge.title),
-        "cluster": cluster, "form": form, "objective": objective,
-    }, status=status if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: objective_save(
+            objective=objective, fields={name: data[name] for name in form.Meta.fields},
+            version=data[VERSION]),
+        current=lambda: ObjectiveForm(instance=Objective.objects.get(pk=objective.pk)),
+        success=_("L'objectif est enregistré."),
+        next=lambda saved: reverse("objective_detail", args=[cluster.pk, saved.pk]),
+        template="cluster/objective_form.html", context={
+            "breadcrumbs": cluster_trail(cluster, objective.challenge.title),
+            "cluster": cluster, "form": form, "objective": objective,
+        })
 
 
 @login_required

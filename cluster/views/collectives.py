@@ -43,7 +43,7 @@ from cluster.services import (
     membership_remove,
     membership_set_role,
 )
-from territories.pages import add_refusal, form_page, render_form, run_action
+from territories.pages import add_refusal, confirm_page, form_page, render_form, run_action
 
 PEOPLE_PER_PAGE = 50
 
@@ -124,21 +124,15 @@ def invitation_resend_view(request, slug, pk):
 def invitation_revoke_view(request, slug, pk):
     collective = _managed_collective(request, slug)
     invitation = get_object_or_404(Invitation, pk=pk, collective=collective)
-    error = None
-    if request.method == "POST":
-        try:
-            invitation_revoke(invitation=invitation, by=request.user)
-        except DomainError as refusal:
-            error = refusal
-        else:
-            messages.success(request, _("L'invitation de %(email)s est annulée : son lien ne "
-                                        "fonctionne plus.") % {"email": invitation.email})
-            return redirect("collective_detail", slug=collective.slug)
-    return render(request, "cluster/invitation_revoke.html", {
-        "collective": collective, "invitation": invitation,
-        "error": error.message if error else None,
-        "breadcrumbs": collective_trail(collective, _("Annuler une invitation")),
-    }, status=error.status if error else 200)
+    return confirm_page(
+        request, action=lambda: invitation_revoke(invitation=invitation, by=request.user),
+        success=_("L'invitation de %(email)s est annulée : son lien ne fonctionne plus.")
+        % {"email": invitation.email},
+        next=reverse("collective_detail", args=[collective.slug]),
+        template="cluster/invitation_revoke.html", context={
+            "collective": collective, "invitation": invitation,
+            "breadcrumbs": collective_trail(collective, _("Annuler une invitation")),
+        })
 
 
 def _invitation_page(request, token, invitation, *, form=None, error=None, status=200):
@@ -207,22 +201,14 @@ def invitation_accept_view(request, token):
 def collective_leave(request, slug):
     collective = collective_access(request.user, slug).collective
     membership = get_object_or_404(Membership, collective=collective, user=request.user)
-    error = None
-    if request.method == "POST":
-        try:
-            membership_leave(membership=membership)
-        except DomainError as refusal:
-            error = refusal
-        else:
-            messages.success(request, _("Vous avez quitté %(name)s.")
-                             % {"name": collective.name})
-            return redirect("home")
-    return render(request, "cluster/collective_leave.html", {
-        "collective": collective, "membership": membership,
-        "breadcrumbs": collective_trail(collective, _("Quitter")),
-        "last_facilitator": is_last_facilitator(membership),
-        "error": error.message if error else None,
-    }, status=error.status if error else 200)
+    return confirm_page(
+        request, action=lambda: membership_leave(membership=membership),
+        success=_("Vous avez quitté %(name)s.") % {"name": collective.name},
+        next="home", template="cluster/collective_leave.html", context={
+            "collective": collective, "membership": membership,
+            "breadcrumbs": collective_trail(collective, _("Quitter")),
+            "last_facilitator": is_last_facilitator(membership),
+        })
 
 
 @login_required
@@ -231,24 +217,16 @@ def membership_remove_view(request, slug, pk):
     collective = _managed_collective(request, slug)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
                                    collective=collective)
-    error = None
-    if request.method == "POST":
-        try:
-            membership_remove(membership=membership, by=request.user)
-        except DomainError as refusal:
-            error = refusal
-        else:
-            messages.success(request, _("%(person)s ne fait plus partie du collectif.")
-                             % {"person": membership.user})
-            if membership.user == request.user and not request.user.is_staff:
-                return redirect("home")
-            return redirect("collective_detail", slug=collective.slug)
-    return render(request, "cluster/collective_member_remove.html", {
-        "collective": collective, "membership": membership,
-        "breadcrumbs": collective_trail(collective, _("Retirer une personne")),
-        "last_facilitator": is_last_facilitator(membership),
-        "error": error.message if error else None,
-    }, status=error.status if error else 200)
+    leaves = membership.user == request.user and not request.user.is_staff
+    return confirm_page(
+        request, action=lambda: membership_remove(membership=membership, by=request.user),
+        success=_("%(person)s ne fait plus partie du collectif.") % {"person": membership.user},
+        next="home" if leaves else reverse("collective_detail", args=[collective.slug]),
+        template="cluster/collective_member_remove.html", context={
+            "collective": collective, "membership": membership,
+            "breadcrumbs": collective_trail(collective, _("Retirer une personne")),
+            "last_facilitator": is_last_facilitator(membership),
+        })
 
 
 @login_required

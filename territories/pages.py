@@ -1,10 +1,14 @@
-"""One way to write a form page: validate, call the service, say it worked, redirect.
+"""One way to write a page that changes something: validate, call the service, redirect.
 
-Every page that changes something through a form runs the same steps: on a valid POST,
-call the service; when the service refuses (`DomainError`), show its message on the field
-it names, else above the form, and answer 400; when it accepts, add a success message and
-redirect. `form_page` does all of it; `add_refusal` and `render_form` are the two steps a
-page with a shape of its own (several forms, a conflict to show) uses on its own.
+On a valid POST the page calls one service; when the service refuses (`DomainError`), its
+message goes on the field it names (`DomainError.field`), else above the form, with a 400;
+when it accepts, the page adds a success message and redirects.
+
+- `form_page`: a page with one form (most of them);
+- `confirm_page`: an "are you sure?" page, with no form;
+- `run_action`: a button that posts and redirects back, its outcome in a message;
+- `add_refusal`, `form_status`, `render_form`: the steps on their own, for the few pages
+  with a shape of their own (several forms, two possible outcomes).
 """
 
 from django.contrib import messages

@@ -55,13 +55,13 @@ def new_secret():
 def _clean_events(events):
     if not isinstance(events, list | tuple) or not events:
         raise DomainError(_("Choisissez au moins un évènement à recevoir."),
-                          code="events_required")
+                          code="events_required", field="events")
     unknown = [event for event in events if event not in WebhookEndpoint.Event.values]
     if unknown:
         raise DomainError(_("Évènement inconnu : %(event)s. Choisissez parmi : %(choices)s.")
                           % {"event": unknown[0],
                              "choices": ", ".join(WebhookEndpoint.Event.values)},
-                          code="invalid_event")
+                          code="invalid_event", field="events")
     # Kept in the order of the choices, each once.
     return [event for event in WebhookEndpoint.Event.values if event in events]
 

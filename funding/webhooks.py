@@ -126,38 +126,39 @@ def check_url(url):
     sending, since a name may resolve elsewhere by then.
     """
     if not isinstance(url, str) or not url.strip():
-        raise DomainError(_("Saisissez l'adresse du webhook."), code="invalid_url")
+        raise DomainError(_("Saisissez l'adresse du webhook."), code="invalid_url", field="url")
     if len(url) > MAX_URL_LENGTH:
         raise DomainError(_("L'adresse du webhook dépasse %(max)s caractères.")
-                          % {"max": MAX_URL_LENGTH}, code="invalid_url")
+                          % {"max": MAX_URL_LENGTH}, code="invalid_url", field="url")
     if any(ord(char) < 33 for char in url):
         raise DomainError(_("L'adresse du webhook contient des caractères interdits."),
-                          code="invalid_url")
+                          code="invalid_url", field="url")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
         raise DomainError(_("Saisissez une adresse web valide, par exemple "
-                            "https://exemple.fr/webhooks."), code="invalid_url") from None
+                            "https://exemple.fr/webhooks."), code="invalid_url",
+                          field="url") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise DomainError(_("Saisissez une adresse web valide, par exemple "
-                            "https://exemple.fr/webhooks."), code="invalid_url")
+                            "https://exemple.fr/webhooks."), code="invalid_url", field="url")
     if parts.scheme != "https" and not settings.DEBUG:
         raise DomainError(_("Le webhook doit utiliser HTTPS : l'adresse commence par "
-                          "https://."), code="https_required")
+                          "https://."), code="https_required", field="url")
     if parts.username or parts.password:
         raise DomainError(_("L'adresse du webhook ne doit pas contenir d'identifiant ni de "
-                            "mot de passe."), code="invalid_url")
+                            "mot de passe."), code="invalid_url", field="url")
     if port == 0:
         raise DomainError(_("Saisissez une adresse web valide, par exemple "
-                            "https://exemple.fr/webhooks."), code="invalid_url")
+                            "https://exemple.fr/webhooks."), code="invalid_url", field="url")
     try:
         literal = ipaddress.ip_address(parts.hostname)
     except ValueError:
         literal = None
     if literal is not None and not private_allowed() and not is_public_address(literal):
         raise DomainError(_("Cette adresse est privée ou réservée : le webhook doit être "
-                            "joignable sur Internet."), code="private_address")
+                            "joignable sur Internet."), code="private_address", field="url")
     return url
 
 

@@ -247,24 +247,24 @@ def community_member_save(*, member, fields, by):
         setattr(member, name, value)
     if member.actor is not None and member.actor.territory_id != cluster.territory_id:
         raise DomainError(_("Cette structure n'est pas un acteur du territoire du cluster."),
-                          code="foreign_actor")
+                          code="foreign_actor", field="actor")
     if member.joined_on > timezone.localdate():
         raise DomainError(_("La date d'arrivée ne peut pas être dans le futur."),
-                          code="future_join")
+                          code="future_join", field="joined_on")
     if member.left_on is not None and member.left_on < member.joined_on:
         raise DomainError(_("La date d'arrivée doit précéder la date de départ (%(date)s).")
                           % {"date": date_format(member.left_on, "SHORT_DATE_FORMAT")},
-                          code="left_before_joining")
+                          code="left_before_joining", field="joined_on")
     duplicate = _("Une personne de la communauté a déjà cet e-mail.")
     if member.email and cluster.community.filter(email__iexact=member.email).exclude(
             pk=member.pk).exists():
-        raise DomainError(duplicate, code="duplicate_email", status=409)
+        raise DomainError(duplicate, code="duplicate_email", status=409, field="email")
     member.full_clean(exclude=["cluster"])
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError:  # The same e-mail saved at the same moment by someone else.
-        raise DomainError(duplicate, code="duplicate_email", status=409) from None
+        raise DomainError(duplicate, code="duplicate_email", status=409, field="email") from None
     return member
 
 
@@ -306,21 +306,22 @@ def community_meeting_save(*, meeting, fields, attendee_ids, by):
         setattr(meeting, name, value)
     if meeting.place is not None and meeting.place.territory_id != cluster.territory_id:
         raise DomainError(_("Ce lieu n'est pas sur le territoire du cluster."),
-                          code="foreign_place")
+                          code="foreign_place", field="place")
     attendees = list(cluster.community.filter(pk__in=attendee_ids))
     if len(attendees) != len(attendee_ids):
         raise DomainError(_("Une personne cochée ne fait pas partie de la communauté de ce "
-                            "cluster."), code="foreign_attendee")
+                            "cluster."), code="foreign_attendee", field="attendees")
     if attendees and meeting.held_on > timezone.localdate():
         raise DomainError(
             _("Cette rencontre est prévue le %(date)s : la présence s'enregistre une fois la "
               "rencontre passée.") % {"date": date_format(meeting.held_on, "SHORT_DATE_FORMAT")},
-            code="future_attendance")
+            code="future_attendance", field="attendees")
     gone = [member.name for member in attendees
             if member.left_on is not None and member.left_on < meeting.held_on]
     if gone:
         raise DomainError(_("Ces personnes avaient quitté la communauté avant cette rencontre : "
-                            "%(names)s.") % {"names": ", ".join(gone)}, code="departed_attendee")
+                            "%(names)s.") % {"names": ", ".join(gone)}, code="departed_attendee",
+                          field="attendees")
     meeting.full_clean(exclude=["cluster", "attendees"])
     with transaction.atomic():
         meeting.save()
@@ -432,7 +433,7 @@ def event_delete(*, event, confirmed_registrations_acknowledged=False):
                          "%(count)d personnes sont inscrites : confirmez la suppression, "
                          "elles seront prévenues par e-mail.", confirmed)
                 % {"count": confirmed},
-                code="has_registrations", status=409)
+                code="has_registrations", status=409, field="acknowledge")
         notices = [(_event_email_context(event, registration), registration.email)
                    for registration in live if event.starts_at > timezone.now()]
         event.delete()
@@ -468,7 +469,7 @@ def registration_create(*, event, name, email):
         live = event.registrations.exclude(status=Registration.Status.CANCELLED)
         if live.filter(email=email).exists():
             raise DomainError(_("Cette adresse e-mail est déjà inscrite à cet évènement."),
-                              code="already_registered", status=409)
+                              code="already_registered", status=409, field="email")
         confirmed = live.filter(status=Registration.Status.CONFIRMED).count()
         status = (Registration.Status.CONFIRMED if confirmed < event.capacity
                   else Registration.Status.WAITING)
@@ -478,7 +479,7 @@ def registration_create(*, event, name, email):
                                                            email=email, status=status)
         except IntegrityError:
             raise DomainError(_("Cette adresse e-mail est déjà inscrite à cet évènement."),
-                              code="already_registered", status=409) from None
+                              code="already_registered", status=409, field="email") from None
         context = _event_email_context(event, registration)
         transaction.on_commit(
             lambda: _send("projects/emails/registration", context, registration.email))

@@ -42,9 +42,11 @@ def territory_set_perimeter(*, territory, level, codes):
     or régions; refuse unknown codes, leaving the perimeter as it was."""
     codes = sorted({code.strip() for code in codes if code.strip()})
     if level not in PERIMETER_LEVELS:
-        raise DomainError(f"Niveau de périmètre inconnu : « {level} ».", code="invalid_level")
+        raise DomainError(f"Niveau de périmètre inconnu : « {level} ».", code="invalid_level",
+                          field="perimeter_codes")
     if not codes:
-        raise DomainError("Choisissez au moins un élément pour le périmètre.", code="empty")
+        raise DomainError("Choisissez au moins un élément pour le périmètre.", code="empty",
+                          field="perimeter_codes")
     communes = list(communes_in(level=level, codes=codes).values_list("code", flat=True))
     if level == "communes":
         unknown = sorted(set(codes) - set(communes))
@@ -56,7 +58,7 @@ def territory_set_perimeter(*, territory, level, codes):
     if unknown:
         raise DomainError(
             f"Codes inconnus parmi les {PERIMETER_LEVELS[level]} : {', '.join(unknown)}.",
-            code="unknown_codes",
+            code="unknown_codes", field="perimeter_codes",
         )
     territory.communes.set(communes)
     territory.perimeter_level, territory.perimeter_codes = level, codes
@@ -71,7 +73,8 @@ def territory_create(*, name, kind, level, codes, summary="", is_published=False
     if slug in RESERVED_SLUGS:
         slug = f"{slug}-territoire"
     if not slug or Territory.objects.filter(slug=slug).exists():
-        raise DomainError(f"Un territoire nommé « {name} » existe déjà.", code="duplicate")
+        raise DomainError(f"Un territoire nommé « {name} » existe déjà.", code="duplicate",
+                          field="name")
     cooperation = fields.pop("cooperation_territories", [])
     territory = Territory.objects.create(
         name=name, slug=slug, kind=kind, summary=summary, is_published=is_published, **fields
@@ -95,7 +98,7 @@ def actor_import_preview(*, territory, upload, by, publish=False):
     try:
         preview = actor_import_dry_run(territory=territory, raw=raw)
     except ImportFileError as error:
-        raise DomainError(str(error), code="unreadable_file") from None
+        raise DomainError(str(error), code="unreadable_file", field="file") from None
     upload.seek(0)
     return ActorImport.objects.create(
         territory=territory, file=upload, original_name=upload.name[:255], created_by=by,

@@ -17,6 +17,7 @@ from territories.errors import DomainError
 from territories.import_reports import report_lines, summary_sentences
 from territories.locking import BASE, VERSION, VersionedFormMixin
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
+from territories.pages import add_refusal, form_page, form_status
 from territories.permissions import (
     get_import_for_editing,
     get_item,
@@ -80,7 +81,7 @@ def territory_edit(request, slug=None):
     form = forms.TerritoryForm(request.POST or None, instance=territory,
                                cooperation_choices=cooperation)
     figures = forms.KeyFigureFormSet(request.POST or None, instance=territory)
-    status = 400
+    status = form_status(request)
     if request.method == "POST" and form.is_valid() and figures.is_valid():
         data = dict(form.cleaned_data)
         level, codes = data.pop("perimeter_level"), data.pop("perimeter_codes")
@@ -97,14 +98,8 @@ def territory_edit(request, slug=None):
                 figures.instance = territory
                 figures.save()
         except DomainError as error:
-            if error.code == "edit_conflict":
-                current = Territory.objects.get(pk=territory.pk)
-                form.show_conflict(error, current=forms.TerritoryForm(
-                    instance=current, cooperation_choices=cooperation))
-                status = 409
-            else:
-                field = "name" if error.code == "duplicate" else "perimeter_codes"
-                form.add_error(field, error.message)
+            status = add_refusal(form, error, current=lambda: forms.TerritoryForm(
+                instance=Territory.objects.get(pk=territory.pk), cooperation_choices=cooperation))
         else:
             messages.success(request, _("Le territoire « %(name)s » est enregistré.")
                              % {"name": territory.name})
@@ -113,7 +108,7 @@ def territory_edit(request, slug=None):
         "breadcrumbs": (territory_trail(territory, _("Modifier")) if territory.pk
                         else territories_trail(_("Nouveau territoire"))),
         "territory": territory, "form": form, "figures": figures,
-    }, status=status if request.method == "POST" else 200)
+    }, status=status)
 
 
 def perimeter_suggestions(request):
@@ -202,21 +197,15 @@ def item_edit(request, slug, kind, pk=None):
         item = get_item_for_editing(access, kind.model, pk)
     extra = {"territory": territory} if kind.form_needs_territory else {}
     form = kind.form_class(request.POST or None, instance=item, **extra)
-    status = 400
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = _save_item(item, form)
-        except DomainError as error:
-            current = kind.model.objects.get(pk=item.pk)
-            form.show_conflict(error, current=kind.form_class(instance=current, **extra))
-            status = 409
-        else:
-            messages.success(request, _("« %(name)s » est enregistré.") % {"name": item.name})
-            return redirect(item)
-    return render(request, "territories/item_form.html", {
-        "breadcrumbs": item_kind_trail(territory, kind, _("Modifier") if item.pk else _("Ajouter")),
-        "territory": territory, "kind": kind, "form": form, "item": item,
-    }, status=status if form.errors else 200)
+    return form_page(
+        request, form, action=lambda _data: _save_item(item, form),
+        current=lambda: kind.form_class(instance=kind.model.objects.get(pk=item.pk), **extra),
+        success=lambda saved: _("« %(name)s » est enregistré.") % {"name": saved.name},
+        next=lambda saved: saved, template="territories/item_form.html", context={
+            "breadcrumbs": item_kind_trail(territory, kind,
+                                           _("Modifier") if item.pk else _("Ajouter")),
+            "territory": territory, "kind": kind, "form": form, "item": item,
+        })
 
 
 def _save_item(item, form):
@@ -256,21 +245,17 @@ def actor_import_upload(request, slug):
     territory = territory_access(request.user, slug).require("map").territory
     form = forms.ActorImportForm(request.POST or None, request.FILES or None,
                                  max_bytes=IMPORT_MAX_BYTES)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actor_import = actor_import_preview(
-                territory=territory, upload=form.cleaned_data["file"], by=request.user,
-                publish=form.cleaned_data["publish"])
-        except DomainError as error:
-            form.add_error("file", error.message)
-        else:
-            return redirect(actor_import)
-    imports = territory.imports.select_related("created_by")[:10]
-    return render(request, "territories/actor_import_upload.html", {
-        "breadcrumbs": territory_trail(territory, (_("Acteurs"), reverse(
-            "territories:actor_list", args=[territory.slug])), _("Importer")),
-        "territory": territory, "form": form, "imports": imports,
-    }, status=400 if form.errors else 200)
+    return form_page(
+        request, form,
+        action=lambda data: actor_import_preview(territory=territory, upload=data["file"],
+                                                 by=request.user, publish=data["publish"]),
+        success=None, next=lambda actor_import: actor_import,
+        template="territories/actor_import_upload.html", context={
+            "breadcrumbs": territory_trail(territory, (_("Acteurs"), reverse(
+                "territories:actor_list", args=[territory.slug])), _("Importer")),
+            "territory": territory, "form": form,
+            "imports": territory.imports.select_related("created_by")[:10],
+        })
 
 
 @login_required

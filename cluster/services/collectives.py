@@ -50,7 +50,7 @@ def _clean_email(email):
 def _check_role(role):
     if role not in Membership.Role.values:
         raise DomainError(_("Rôle inconnu : choisissez animateur·rice ou membre."),
-                          code="invalid_role")
+                          code="invalid_role", field="role")
 
 
 def _send_invitation_email(invitation, secret, by):
@@ -84,14 +84,14 @@ def invitation_create(*, collective, email, role, by):
     _lock_collective(collective)
     if collective.memberships.filter(user__email__iexact=email).exists():
         raise DomainError(_("Cette personne fait déjà partie du collectif."),
-                          code="already_member", status=409)
+                          code="already_member", status=409, field="email")
     now = timezone.now()
     open_invitations = collective.invitations.filter(email__iexact=email, accepted_at=None,
                                                      revoked_at=None)
     if open_invitations.filter(expires_at__gt=now).exists():
         raise DomainError(_("Une invitation est déjà en attente pour cette adresse : "
                             "renvoyez-la plutôt que d'en créer une autre."),
-                          code="already_invited", status=409)
+                          code="already_invited", status=409, field="email")
     # An expired invitation to the same address is replaced by the new one.
     open_invitations.update(revoked_at=now)
     secret, token_hash = _new_invitation_secret()

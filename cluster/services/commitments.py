@@ -27,18 +27,19 @@ def engagement_save(*, engagement, fields, by):
     for name, value in fields.items():
         setattr(engagement, name, value)
     if engagement.company_id is None:
-        raise DomainError(_("Choisissez l'entreprise engagée."), code="company_required")
+        raise DomainError(_("Choisissez l'entreprise engagée."), code="company_required",
+                          field="company")
     if engagement.company.territory_id != engagement.cluster.territory_id:
         raise DomainError(_("L'entreprise doit être un acteur du territoire du cluster."),
-                          code="company_outside_territory")
+                          code="company_outside_territory", field="company")
     if not engagement.size:
         engagement.size = COMPANY_SIZES.get(engagement.company.kind, "")
     if not engagement.size:
         raise DomainError(_("Indiquez la taille de l'entreprise : cet acteur n'est pas "
-                            "répertorié comme une entreprise."), code="size_required")
+                            "répertorié comme une entreprise."), code="size_required", field="size")
     if engagement.value is not None and engagement.value < 0:
         raise DomainError(_("La valeur de l'engagement ne peut pas être négative."),
-                          code="negative_value")
+                          code="negative_value", field="value")
     engagement._history_user = by
     engagement.save()
     return engagement

@@ -81,21 +81,21 @@ def deliverable_check_file(upload):
         raise DomainError(
             _("Type de fichier non accepté. Envoyez un PDF, un document bureautique (odt, ods, "
               "odp, docx, xlsx, pptx), une image (png, jpg), un tableau CSV ou un texte (txt)."),
-            code="file_type")
+            code="file_type", field="file")
     if upload.size > deliverable_max_bytes():
         raise DomainError(
             _("Fichier trop lourd : %(size)s Mo, pour %(max)s Mo au plus.")
             % {"size": formats.number_format(round(upload.size / 1_048_576, 1)),
                "max": settings.DELIVERABLE_MAX_MB},
-            code="file_too_large")
+            code="file_too_large", field="file")
     if upload.size == 0:
-        raise DomainError(_("Le fichier est vide."), code="file_empty")
+        raise DomainError(_("Le fichier est vide."), code="file_empty", field="file")
     if not _content_matches(upload, extension):
         raise DomainError(
             _("Le contenu du fichier ne correspond pas à son extension .%(extension)s : "
               "enregistrez-le à nouveau depuis son logiciel, puis déposez-le.")
             % {"extension": extension},
-            code="file_content")
+            code="file_content", field="file")
 
 
 def deliverable_file_name(name):

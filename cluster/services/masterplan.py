@@ -61,7 +61,7 @@ def master_plan_section_save(*, cluster, key, text, version, by):
               "section ou renvoyez les détails en annexe.")
             % {"length": formats.number_format(len(text), force_grouping=True),
                "max": formats.number_format(SECTION_MAX_LENGTH, force_grouping=True)},
-            code="text_too_long")
+            code="text_too_long", field="text")
     with transaction.atomic():
         plan = _master_plan_of(cluster)
         section = plan.sections.get(key=key)

@@ -87,18 +87,18 @@ def _check_due_date(step, due_date):
         raise DomainError(
             _("L'échéance ne peut pas précéder le lancement du cluster, le %(date)s.")
             % {"date": _long_date(cluster.start_date)},
-            code="due_before_cluster")
+            code="due_before_cluster", field="due_date")
     if due_date < step.start_date:
         raise DomainError(
             _("L'échéance ne peut pas précéder le début de l'étape, le %(date)s.")
             % {"date": _long_date(step.start_date)},
-            code="due_before_step")
+            code="due_before_step", field="due_date")
     last_day = max(cluster_end, step.end_date)
     if due_date > last_day:
         raise DomainError(
             _("L'échéance doit tomber au plus tard le %(date)s, fin du cluster.")
             % {"date": _long_date(last_day)},
-            code="due_after_cluster")
+            code="due_after_cluster", field="due_date")
 
 
 @transaction.atomic

@@ -1,13 +1,12 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cluster.breadcrumbs import cluster_trail
-from cluster.errors import DomainError
 from cluster.forms import (
     ChallengeForm,
     MeasurementForm,
@@ -26,6 +25,7 @@ from cluster.services import (
     objective_save,
 )
 from territories.locking import VERSION
+from territories.pages import form_page
 
 # Clusters: list, dashboard, défis, objectives, measurements (the roadmap: views/roadmap.py)
 
@@ -58,16 +58,16 @@ def challenge_edit(request, pk, challenge_pk=None):
                  if challenge_pk else Challenge(cluster=cluster,
                                                 position=cluster.challenges.count()))
     form = ChallengeForm(request.POST or None, instance=challenge)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Le défi est enregistré."))
-        return redirect("cluster_dashboard", pk=cluster.pk)
-    return render(request, "cluster/challenge_form.html", {
-        "breadcrumbs": cluster_trail(
-            cluster, challenge.title if challenge.pk else _("Nouveau défi")),
-        "cluster": cluster, "form": form, "challenge": challenge,
-        "history": history_entries(challenge),
-    }, status=400 if form.errors else 200)
+    return form_page(
+        request, form, action=lambda _data: form.save(),
+        success=_("Le défi est enregistré."),
+        next=reverse("cluster_dashboard", args=[cluster.pk]),
+        template="cluster/challenge_form.html", context={
+            "breadcrumbs": cluster_trail(
+                cluster, challenge.title if challenge.pk else _("Nouveau défi")),
+            "cluster": cluster, "form": form, "challenge": challenge,
+            "history": history_entries(challenge),
+        })
 
 
 @login_required
@@ -81,23 +81,18 @@ def objective_edit(request, pk, challenge_pk=None, objective_pk=None):
         objective = Objective(challenge=get_object_or_404(Challenge, pk=challenge_pk,
                                                           cluster=cluster))
     form = ObjectiveForm(request.POST or None, instance=objective)
-    status = 400
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            objective = objective_save(objective=objective, fields=fields,
-                                       version=form.cleaned_data[VERSION])
-        except DomainError as error:
-            current = Objective.objects.get(pk=objective.pk)
-            form.show_conflict(error, current=ObjectiveForm(instance=current))
-            status = 409
-        else:
-            messages.success(request, _("L'objectif est enregistré."))
-            return redirect("objective_detail", pk=cluster.pk, objective_pk=objective.pk)
-    return render(request, "cluster/objective_form.html", {
-        "breadcrumbs": cluster_trail(cluster, objective.challenge.title),
-        "cluster": cluster, "form": form, "objective": objective,
-    }, status=status if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: objective_save(
+            objective=objective, fields={name: data[name] for name in form.Meta.fields},
+            version=data[VERSION]),
+        current=lambda: ObjectiveForm(instance=Objective.objects.get(pk=objective.pk)),
+        success=_("L'objectif est enregistré."),
+        next=lambda saved: reverse("objective_detail", args=[cluster.pk, saved.pk]),
+        template="cluster/objective_form.html", context={
+            "breadcrumbs": cluster_trail(cluster, objective.challenge.title),
+            "cluster": cluster, "form": form, "objective": objective,
+        })
 
 
 @login_required
@@ -108,30 +103,24 @@ def objective_detail(request, pk, objective_pk):
     objective = get_object_or_404(objectives_with_latest().select_related("challenge"),
                                   pk=objective_pk, challenge__cluster=cluster)
     form = MeasurementForm(request.POST or None)
-    status = 200
     if request.method == "POST":
         access.require("measure")
-        if form.is_valid():
-            try:
-                measurement_record(objective=objective, by=request.user, **form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("La mesure est enregistrée."))
-                return redirect("objective_detail", pk=cluster.pk, objective_pk=objective.pk)
-        status = 400
     measurements = list(objective.measurements.select_related("created_by"))
-    history = history_entries(objective, limit=20)
-    return render(request, "cluster/objective_detail.html", {
-        "breadcrumbs": cluster_trail(cluster, objective.title),
-        "cluster": cluster, "objective": objective, "form": form,
-        "measurements": measurements, "history": history,
-        "progress": objective.progress(objective.latest_value),
-        "chart": {
-            "labels": [m.measured_on.isoformat() for m in measurements],
-            "values": [float(m.value) for m in measurements],
-            "baseline": float(objective.baseline), "target": float(objective.target),
-            "unit": objective.unit,
-        },
-        "access": access,
-    }, status=status)
+    return form_page(
+        request, form,
+        action=lambda data: measurement_record(objective=objective, by=request.user, **data),
+        success=_("La mesure est enregistrée."),
+        next=reverse("objective_detail", args=[cluster.pk, objective.pk]),
+        template="cluster/objective_detail.html", context={
+            "breadcrumbs": cluster_trail(cluster, objective.title),
+            "cluster": cluster, "objective": objective, "form": form,
+            "measurements": measurements, "history": history_entries(objective, limit=20),
+            "progress": objective.progress(objective.latest_value),
+            "chart": {
+                "labels": [m.measured_on.isoformat() for m in measurements],
+                "values": [float(m.value) for m in measurements],
+                "baseline": float(objective.baseline), "target": float(objective.target),
+                "unit": objective.unit,
+            },
+            "access": access,
+        })

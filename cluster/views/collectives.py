@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -42,6 +43,7 @@ from cluster.services import (
     membership_remove,
     membership_set_role,
 )
+from territories.pages import add_refusal, confirm_page, form_page, render_form, run_action
 
 PEOPLE_PER_PAGE = 50
 
@@ -92,7 +94,7 @@ def invitation_create_view(request, slug):
             if error.code == "already_invited":
                 pending = open_invitations(collective).filter(
                     email__iexact=form.cleaned_data["email"].strip()).first()
-            form.add_error("email", error.message)
+            add_refusal(form, error)
         else:
             messages.success(request, _("Invitation envoyée à %(email)s. Le lien est valable "
                                         "jusqu'au %(date)s.") % {
@@ -100,10 +102,10 @@ def invitation_create_view(request, slug):
                 "date": formats.date_format(timezone.localtime(invitation.expires_at),
                                            "SHORT_DATE_FORMAT")})
             return redirect("collective_detail", slug=collective.slug)
-    return render(request, "cluster/invitation_form.html", {
+    return render_form(request, "cluster/invitation_form.html", {
         "breadcrumbs": collective_trail(collective, _("Inviter une personne")),
         "collective": collective, "form": form, "pending": pending,
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @login_required
@@ -111,14 +113,9 @@ def invitation_create_view(request, slug):
 def invitation_resend_view(request, slug, pk):
     collective = _managed_collective(request, slug)
     invitation = get_object_or_404(Invitation, pk=pk, collective=collective)
-    try:
-        invitation_resend(invitation=invitation, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Invitation renvoyée à %(email)s, avec un nouveau lien : "
-                                    "le précédent ne fonctionne plus.")
-                         % {"email": invitation.email})
+    run_action(request, lambda: invitation_resend(invitation=invitation, by=request.user),
+               success=_("Invitation renvoyée à %(email)s, avec un nouveau lien : le précédent "
+                         "ne fonctionne plus.") % {"email": invitation.email})
     return redirect("collective_detail", slug=collective.slug)
 
 
@@ -127,21 +124,15 @@ def invitation_resend_view(request, slug, pk):
 def invitation_revoke_view(request, slug, pk):
     collective = _managed_collective(request, slug)
     invitation = get_object_or_404(Invitation, pk=pk, collective=collective)
-    error = None
-    if request.method == "POST":
-        try:
-            invitation_revoke(invitation=invitation, by=request.user)
-        except DomainError as refusal:
-            error = refusal
-        else:
-            messages.success(request, _("L'invitation de %(email)s est annulée : son lien ne "
-                                        "fonctionne plus.") % {"email": invitation.email})
-            return redirect("collective_detail", slug=collective.slug)
-    return render(request, "cluster/invitation_revoke.html", {
-        "collective": collective, "invitation": invitation,
-        "error": error.message if error else None,
-        "breadcrumbs": collective_trail(collective, _("Annuler une invitation")),
-    }, status=error.status if error else 200)
+    return confirm_page(
+        request, action=lambda: invitation_revoke(invitation=invitation, by=request.user),
+        success=_("L'invitation de %(email)s est annulée : son lien ne fonctionne plus.")
+        % {"email": invitation.email},
+        next=reverse("collective_detail", args=[collective.slug]),
+        template="cluster/invitation_revoke.html", context={
+            "collective": collective, "invitation": invitation,
+            "breadcrumbs": collective_trail(collective, _("Annuler une invitation")),
+        })
 
 
 def _invitation_page(request, token, invitation, *, form=None, error=None, status=200):
@@ -210,22 +201,14 @@ def invitation_accept_view(request, token):
 def collective_leave(request, slug):
     collective = collective_access(request.user, slug).collective
     membership = get_object_or_404(Membership, collective=collective, user=request.user)
-    error = None
-    if request.method == "POST":
-        try:
-            membership_leave(membership=membership)
-        except DomainError as refusal:
-            error = refusal
-        else:
-            messages.success(request, _("Vous avez quitté %(name)s.")
-                             % {"name": collective.name})
-            return redirect("home")
-    return render(request, "cluster/collective_leave.html", {
-        "collective": collective, "membership": membership,
-        "breadcrumbs": collective_trail(collective, _("Quitter")),
-        "last_facilitator": is_last_facilitator(membership),
-        "error": error.message if error else None,
-    }, status=error.status if error else 200)
+    return confirm_page(
+        request, action=lambda: membership_leave(membership=membership),
+        success=_("Vous avez quitté %(name)s.") % {"name": collective.name},
+        next="home", template="cluster/collective_leave.html", context={
+            "collective": collective, "membership": membership,
+            "breadcrumbs": collective_trail(collective, _("Quitter")),
+            "last_facilitator": is_last_facilitator(membership),
+        })
 
 
 @login_required
@@ -234,24 +217,16 @@ def membership_remove_view(request, slug, pk):
     collective = _managed_collective(request, slug)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
                                    collective=collective)
-    error = None
-    if request.method == "POST":
-        try:
-            membership_remove(membership=membership, by=request.user)
-        except DomainError as refusal:
-            error = refusal
-        else:
-            messages.success(request, _("%(person)s ne fait plus partie du collectif.")
-                             % {"person": membership.user})
-            if membership.user == request.user and not request.user.is_staff:
-                return redirect("home")
-            return redirect("collective_detail", slug=collective.slug)
-    return render(request, "cluster/collective_member_remove.html", {
-        "collective": collective, "membership": membership,
-        "breadcrumbs": collective_trail(collective, _("Retirer une personne")),
-        "last_facilitator": is_last_facilitator(membership),
-        "error": error.message if error else None,
-    }, status=error.status if error else 200)
+    leaves = membership.user == request.user and not request.user.is_staff
+    return confirm_page(
+        request, action=lambda: membership_remove(membership=membership, by=request.user),
+        success=_("%(person)s ne fait plus partie du collectif.") % {"person": membership.user},
+        next="home" if leaves else reverse("collective_detail", args=[collective.slug]),
+        template="cluster/collective_member_remove.html", context={
+            "collective": collective, "membership": membership,
+            "breadcrumbs": collective_trail(collective, _("Retirer une personne")),
+            "last_facilitator": is_last_facilitator(membership),
+        })
 
 
 @login_required
@@ -264,14 +239,10 @@ def membership_role_view(request, slug, pk):
     if not form.is_valid():
         messages.error(request, _("Rôle inconnu : choisissez animateur·rice ou membre."))
         return redirect("collective_detail", slug=collective.slug)
-    try:
-        membership = membership_set_role(membership=membership, role=form.cleaned_data["role"],
-                                         by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(person)s est maintenant %(role)s.") % {
-            "person": membership.user, "role": membership.get_role_display()})
+    run_action(request, lambda: membership_set_role(
+        membership=membership, role=form.cleaned_data["role"], by=request.user),
+        success=lambda changed: _("%(person)s est maintenant %(role)s.") % {
+            "person": changed.user, "role": changed.get_role_display()})
     return redirect("collective_detail", slug=collective.slug)
 
 
@@ -283,20 +254,18 @@ def collective_actor_add_view(request, slug):
     collective = _managed_collective(request, slug)
     actors = actors_available_to(collective)
     form = CollectiveActorForm(request.POST or None, actors=actors)
-    if request.method == "POST" and form.is_valid():
-        try:
-            link = collective_actor_add(collective=collective, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("%(actor)s fait maintenant partie du collectif.")
-                             % {"actor": link.actor.name})
-            return redirect("collective_detail", slug=collective.slug)
-    return render(request, "cluster/collective_actor_form.html", {
-        "breadcrumbs": collective_trail(collective, _("Ajouter un acteur")),
-        "collective": collective, "form": form, "has_actors": bool(form.errors) or actors.exists(),
-        "clusters": collective.clusters.select_related("territory"),
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: collective_actor_add(collective=collective, **data),
+        success=lambda link: _("%(actor)s fait maintenant partie du collectif.")
+        % {"actor": link.actor.name},
+        next=reverse("collective_detail", args=[collective.slug]),
+        template="cluster/collective_actor_form.html", context={
+            "breadcrumbs": collective_trail(collective, _("Ajouter un acteur")),
+            "collective": collective, "form": form,
+            "has_actors": bool(form.errors) or actors.exists(),
+            "clusters": collective.clusters.select_related("territory"),
+        })
 
 
 @login_required

@@ -34,11 +34,9 @@ from cluster.services import (
     steering_meeting_save,
 )
 from territories.csvfiles import ImportFileError
+from territories.pages import add_refusal, form_page, render_form
 
 PAGE_SIZE = 20
-# Where each refusal of engagement_save is shown in the form.
-ENGAGEMENT_ERROR_FIELDS = {"company_required": "company", "company_outside_territory": "company",
-                           "size_required": "size", "negative_value": "value"}
 PREVIEW_ROWS = 100
 
 
@@ -82,22 +80,20 @@ def engagement_edit(request, pk, engagement_pk=None):
     engagement.cluster = cluster
     form = EngagementForm(request.POST or None, instance=engagement,
                           territory=cluster.territory)
-    if request.method == "POST" and form.is_valid():
-        try:
-            engagement_save(engagement=engagement, fields=form.cleaned_data, by=request.user)
-        except DomainError as error:
-            form.add_error(ENGAGEMENT_ERROR_FIELDS.get(error.code), error.message)
-        else:
-            messages.success(request, _("L'engagement de « %(company)s » est enregistré.")
-                             % {"company": engagement.company.name})
-            return redirect("engagement_list", pk=cluster.pk)
-    return render(request, "cluster/engagement_form.html", {
-        "breadcrumbs": cluster_trail(
-            cluster, (_("Entreprises engagées"), reverse("engagement_list", args=[cluster.pk])),
-            engagement.company.name if engagement.pk else _("Nouvel engagement")),
-        "cluster": cluster, "form": form, "engagement": engagement,
-        "history": history_entries(engagement),
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: engagement_save(engagement=engagement, fields=data, by=request.user),
+        success=lambda _saved: _("L'engagement de « %(company)s » est enregistré.")
+        % {"company": engagement.company.name},
+        next=reverse("engagement_list", args=[cluster.pk]),
+        template="cluster/engagement_form.html", context={
+            "breadcrumbs": cluster_trail(
+                cluster, (_("Entreprises engagées"), reverse("engagement_list",
+                                                             args=[cluster.pk])),
+                engagement.company.name if engagement.pk else _("Nouvel engagement")),
+            "cluster": cluster, "form": form, "engagement": engagement,
+            "history": history_entries(engagement),
+        })
 
 
 @login_required
@@ -180,16 +176,16 @@ def steering_edit(request, pk, meeting_pk=None):
             meeting = steering_meeting_save(meeting=meeting, data=form.cleaned_data,
                                             decisions=kept, by=request.user)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_refusal(form, error)
         else:
             messages.success(request, _("Le comité de pilotage est enregistré."))
             return redirect("steering_detail", pk=cluster.pk, meeting_pk=meeting.pk)
-    return render(request, "cluster/steering_form.html", {
+    return render_form(request, "cluster/steering_form.html", {
         "breadcrumbs": cluster_trail(
             cluster, (_("Comité de pilotage"), reverse("steering_list", args=[cluster.pk])),
             meeting.title if meeting.pk else _("Nouveau comité")),
         "cluster": cluster, "form": form, "decisions": decisions, "meeting": meeting,
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @login_required
@@ -258,8 +254,7 @@ def measurement_import(request, pk, objective_pk):
                 "payload": sign_rows(to_add, objective=objective, user=request.user)
                 if to_add else "",
             })
-    return render(request, "cluster/measurement_import.html", context,
-                  status=400 if request.method == "POST" else 200)
+    return render_form(request, "cluster/measurement_import.html", context)
 
 
 @login_required

@@ -44,6 +44,7 @@ from cluster.services import (
     master_plan_unpublish,
 )
 from territories.breadcrumbs import territory_trail
+from territories.pages import add_refusal, render_form, run_action
 
 VERSIONS_PER_PAGE = 20
 LATEST_VERSIONS = 5
@@ -113,7 +114,7 @@ def master_plan_section_edit(request, pk, key):
                                            version=form.cleaned_data["version"],
                                            by=request.user)
         except DomainError as error:
-            form.add_error("text" if error.code == "text_too_long" else None, error.message)
+            add_refusal(form, error)
         else:
             if was_validated and row.validated_at is None:
                 messages.warning(request, _("La section est enregistrée. Son texte a changé : "
@@ -121,11 +122,11 @@ def master_plan_section_edit(request, pk, key):
             else:
                 messages.success(request, _("La section est enregistrée."))
             return redirect(f"{reverse('master_plan', args=[cluster.pk])}#section-{key}")
-    return render(request, "cluster/masterplan/section_form.html", {
+    return render_form(request, "cluster/masterplan/section_form.html", {
         "cluster": cluster, "form": form, "section": SECTIONS_BY_KEY[key], "row": row,
         "breadcrumbs": master_plan_trail(cluster, SECTIONS_BY_KEY[key].title),
         "history": history_entries(row),
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @login_required
@@ -137,13 +138,9 @@ def master_plan_section_validate_view(request, pk, key):
     if row.pk is None:
         messages.error(request, _("Rédigez la section avant de la faire valider."))
     else:
-        try:
-            master_plan_section_validate(section=row, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Section « %(title)s » validée.")
-                             % {"title": SECTIONS_BY_KEY[key].title})
+        run_action(request, lambda: master_plan_section_validate(section=row, by=request.user),
+                   success=_("Section « %(title)s » validée.")
+                   % {"title": SECTIONS_BY_KEY[key].title})
     return redirect(f"{reverse('master_plan', args=[cluster.pk])}#section-{key}")
 
 
@@ -153,15 +150,12 @@ def master_plan_section_unvalidate_view(request, pk, key):
     access = cluster_access(request.user, pk).require("adopt_master_plan")
     cluster = access.cluster
     row = _section_row(cluster, key)
-    try:
-        if row.pk is None:
-            raise DomainError(_("Cette section n'est pas validée."), code="not_validated")
-        master_plan_section_unvalidate(section=row, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if row.pk is None:
+        messages.error(request, _("Cette section n'est pas validée."))
     else:
-        messages.success(request, _("La validation de la section « %(title)s » est retirée.")
-                         % {"title": SECTIONS_BY_KEY[key].title})
+        run_action(request, lambda: master_plan_section_unvalidate(section=row, by=request.user),
+                   success=_("La validation de la section « %(title)s » est retirée.")
+                   % {"title": SECTIONS_BY_KEY[key].title})
     return redirect(f"{reverse('master_plan', args=[cluster.pk])}#section-{key}")
 
 
@@ -296,13 +290,9 @@ def master_plan_version_publish(request, pk, number):
     cluster = access.cluster
     version = get_master_plan_version(access, number)
     if request.method == "POST":
-        try:
-            master_plan_publish(version=version, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("La version %(number)s est publiée sur la page publique "
-                                        "du territoire.") % {"number": version.number})
+        run_action(request, lambda: master_plan_publish(version=version, by=request.user),
+                   success=_("La version %(number)s est publiée sur la page publique du "
+                             "territoire.") % {"number": version.number})
         return redirect("master_plan_version", pk=cluster.pk, number=version.number)
     return _confirm(
         request, cluster, version, action="publish",
@@ -320,13 +310,9 @@ def master_plan_version_unpublish(request, pk, number):
     cluster = access.cluster
     version = get_master_plan_version(access, number)
     if request.method == "POST":
-        try:
-            master_plan_unpublish(version=version, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("La version %(number)s n'est plus publique.")
-                             % {"number": version.number})
+        run_action(request, lambda: master_plan_unpublish(version=version, by=request.user),
+                   success=_("La version %(number)s n'est plus publique.")
+                   % {"number": version.number})
         return redirect("master_plan_version", pk=cluster.pk, number=version.number)
     return _confirm(
         request, cluster, version, action="unpublish",

@@ -43,6 +43,7 @@ from cluster.services import (
     step_update,
 )
 from cluster.stewardship import cluster_start
+from territories.pages import add_refusal, form_page, render_form, run_action
 from territories.permissions import visible_territories
 
 # Creating a cluster ------------------------------------------------------------------------
@@ -58,7 +59,7 @@ def cluster_create_view(request):
         try:
             started = cluster_start(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_refusal(form, error)
         else:
             if started.request is not None:
                 messages.info(request, _(
@@ -69,9 +70,8 @@ def cluster_create_view(request):
             messages.success(request, _("Le cluster est créé avec sa feuille de route en sept "
                                         "étapes. Ajustez leurs dates au besoin."))
             return redirect("cluster_dashboard", pk=started.cluster.pk)
-    return render(request, "cluster/cluster_form.html", {
-        "form": form, "breadcrumbs": clusters_trail(_("Créer un cluster"))},
-                  status=400 if request.method == "POST" else 200)
+    return render_form(request, "cluster/cluster_form.html", {
+        "form": form, "breadcrumbs": clusters_trail(_("Créer un cluster"))})
 
 
 # Steps --------------------------------------------------------------------------------------
@@ -123,19 +123,16 @@ def step_edit(request, pk, step_pk):
     cluster = access.cluster
     step = _get_step(cluster, step_pk)
     form = StepForm(request.POST or None, instance=step)
-    if request.method == "POST" and form.is_valid():
-        try:
-            step = step_update(step=RoadmapStep.objects.select_related("cluster").get(
-                pk=step.pk), by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("L'étape est enregistrée."))
-            return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
-    return render(request, "cluster/step_form.html", {
-        "breadcrumbs": step_trail(cluster, step, _("Modifier")),
-        "cluster": cluster, "step": step, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: step_update(step=RoadmapStep.objects.select_related("cluster").get(
+            pk=step.pk), by=request.user, **data),
+        success=_("L'étape est enregistrée."),
+        next=reverse("step_detail", args=[cluster.pk, step.pk]),
+        template="cluster/step_form.html", context={
+            "breadcrumbs": step_trail(cluster, step, _("Modifier")),
+            "cluster": cluster, "step": step, "form": form,
+        })
 
 
 # Milestones ----------------------------------------------------------------------------------
@@ -162,19 +159,15 @@ def milestone_create(request, pk, step_pk):
     step = _get_step(cluster, step_pk)
     form = MilestoneForm(request.POST or None, prefix="milestone",
                          initial={"due_date": step.end_date})
-    if request.method == "POST" and form.is_valid():
-        try:
-            milestone_add(step=step, title=form.cleaned_data["title"],
-                          due_date=form.cleaned_data["due_date"])
-        except DomainError as error:
-            form.add_error("due_date", error.message)
-        else:
-            messages.success(request, _("Jalon ajouté."))
-            return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
-    return render(request, "cluster/milestone_form.html", {
-        "cluster": cluster, "step": step, "form": form, "milestone": None,
-        "breadcrumbs": step_trail(cluster, step, _("Nouveau jalon")),
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: milestone_add(step=step, title=data["title"],
+                                          due_date=data["due_date"]),
+        success=_("Jalon ajouté."), next=reverse("step_detail", args=[cluster.pk, step.pk]),
+        template="cluster/milestone_form.html", context={
+            "cluster": cluster, "step": step, "form": form, "milestone": None,
+            "breadcrumbs": step_trail(cluster, step, _("Nouveau jalon")),
+        })
 
 
 @login_required
@@ -184,21 +177,17 @@ def milestone_edit(request, pk, milestone_pk):
     cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
     form = MilestoneForm(request.POST or None, instance=milestone, prefix="milestone")
-    if request.method == "POST" and form.is_valid():
-        try:
-            # The form filled the instance in; the service reads the date it replaces.
-            current = Milestone.objects.get(pk=milestone.pk)
-            milestone_update(milestone=current, title=form.cleaned_data["title"],
-                             due_date=form.cleaned_data["due_date"])
-        except DomainError as error:
-            form.add_error("due_date", error.message)
-        else:
-            messages.success(request, _("Le jalon est enregistré."))
-            return redirect("step_detail", pk=cluster.pk, step_pk=milestone.step_id)
-    return render(request, "cluster/milestone_form.html", {
-        "cluster": cluster, "step": milestone.step, "form": form, "milestone": milestone,
-        "breadcrumbs": step_trail(cluster, milestone.step, _("Modifier le jalon")),
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        # The form fills the instance in; the service reads the date it replaces.
+        action=lambda data: milestone_update(milestone=Milestone.objects.get(pk=milestone.pk),
+                                             title=data["title"], due_date=data["due_date"]),
+        success=_("Le jalon est enregistré."),
+        next=reverse("step_detail", args=[cluster.pk, milestone.step_id]),
+        template="cluster/milestone_form.html", context={
+            "cluster": cluster, "step": milestone.step, "form": form, "milestone": milestone,
+            "breadcrumbs": step_trail(cluster, milestone.step, _("Modifier le jalon")),
+        })
 
 
 @login_required
@@ -207,10 +196,8 @@ def milestone_move_view(request, pk, milestone_pk):
     access = cluster_access(request.user, pk).require("steer")
     cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
-    try:
-        milestone_move(milestone=milestone, direction=request.POST.get("direction", ""))
-    except DomainError as error:
-        messages.error(request, error.message)
+    run_action(request, lambda: milestone_move(milestone=milestone,
+                                               direction=request.POST.get("direction", "")))
     return redirect("step_detail", pk=cluster.pk, step_pk=milestone.step_id)
 
 
@@ -236,12 +223,8 @@ def milestone_done(request, pk, milestone_pk):
     access = cluster_access(request.user, pk).require("steer")
     cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
-    try:
-        milestone_complete(milestone=milestone, on=timezone.localdate())
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Jalon « %(title)s » atteint.") % {"title": milestone.title})
+    run_action(request, lambda: milestone_complete(milestone=milestone, on=timezone.localdate()),
+               success=_("Jalon « %(title)s » atteint.") % {"title": milestone.title})
     return _back_to(request, reverse("cluster_dashboard", args=[cluster.pk]))
 
 
@@ -251,12 +234,8 @@ def milestone_reopen_view(request, pk, milestone_pk):
     access = cluster_access(request.user, pk).require("steer")
     cluster = access.cluster
     milestone = _get_milestone(cluster, milestone_pk)
-    try:
-        milestone_reopen(milestone=milestone)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Jalon « %(title)s » rouvert.") % {"title": milestone.title})
+    run_action(request, lambda: milestone_reopen(milestone=milestone),
+               success=_("Jalon « %(title)s » rouvert.") % {"title": milestone.title})
     return _back_to(request, reverse("step_detail", args=[cluster.pk, milestone.step_id]))
 
 
@@ -270,20 +249,17 @@ def deliverable_upload(request, pk, step_pk):
     step = _get_step(cluster, step_pk)
     form = DeliverableForm(request.POST or None, request.FILES or None,
                            max_mb=settings.DELIVERABLE_MAX_MB)
-    if request.method == "POST" and form.is_valid():
-        try:
-            deliverable = deliverable_add(step=step, title=form.cleaned_data["title"],
-                                          upload=form.cleaned_data["file"], by=request.user)
-        except DomainError as error:
-            form.add_error("file", error.message)
-        else:
-            messages.success(request, _("Livrable « %(title)s » déposé.")
-                             % {"title": deliverable.title})
-            return redirect("step_detail", pk=cluster.pk, step_pk=step.pk)
-    return render(request, "cluster/deliverable_form.html", {
-        "breadcrumbs": step_trail(cluster, step, _("Déposer un livrable")),
-        "cluster": cluster, "step": step, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: deliverable_add(step=step, title=data["title"], upload=data["file"],
+                                            by=request.user),
+        success=lambda deliverable: _("Livrable « %(title)s » déposé.")
+        % {"title": deliverable.title},
+        next=reverse("step_detail", args=[cluster.pk, step.pk]),
+        template="cluster/deliverable_form.html", context={
+            "breadcrumbs": step_trail(cluster, step, _("Déposer un livrable")),
+            "cluster": cluster, "step": step, "form": form,
+        })
 
 
 @login_required

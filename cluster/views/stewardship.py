@@ -1,6 +1,5 @@
 """Pages of territory stewardship: requests for a cluster and who stewards a territory."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster.breadcrumbs import clusters_trail, trail
-from cluster.errors import DomainError
 from cluster.forms import ClusterRequestDecisionForm, StewardForm
 from cluster.models import ClusterRequest
 from cluster.permissions import (
@@ -19,6 +17,7 @@ from cluster.permissions import (
 )
 from cluster.stewardship import cluster_request_accept, cluster_request_refuse, steward_name
 from territories.breadcrumbs import territory_trail
+from territories.pages import form_page, run_action
 from territories.permissions import steward_of, territory_access
 
 
@@ -60,19 +59,18 @@ def cluster_request_decide(request, pk):
         return _detail_page(request, access, form, status=400)
     decide = (cluster_request_accept if form.cleaned_data["decision"] == "accept"
               else cluster_request_refuse)
-    try:
-        cluster_request = decide(cluster_request=cluster_request, by=request.user,
-                                 answer=form.cleaned_data["answer"])
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(cluster_request)
-    if cluster_request.cluster is not None:
-        messages.success(request, _("Demande acceptée : le cluster du collectif « %(name)s » "
-                                    "est créé.") % {"name": cluster_request.collective.name})
-    else:
-        messages.success(request, _("Demande refusée. Le collectif « %(name)s » en est "
-                                    "informé.") % {"name": cluster_request.collective.name})
+    run_action(request, lambda: decide(cluster_request=cluster_request, by=request.user,
+                                       answer=form.cleaned_data["answer"]),
+               success=_decision_message)
     return redirect(cluster_request)
+
+
+def _decision_message(cluster_request):
+    if cluster_request.cluster is not None:
+        return _("Demande acceptée : le cluster du collectif « %(name)s » est créé.") \
+            % {"name": cluster_request.collective.name}
+    return _("Demande refusée. Le collectif « %(name)s » en est informé.") \
+        % {"name": cluster_request.collective.name}
 
 
 @login_required
@@ -83,14 +81,14 @@ def territory_steward(request, slug):
     territory = territory_access(request.user, slug).territory
     steward = steward_of(territory)
     form = StewardForm(request.POST or None, initial={"collective": steward})
-    if request.method == "POST" and form.is_valid():
-        collective = form.cleaned_data["collective"]
-        steward_name(territory=territory, collective=collective, by=request.user)
-        messages.success(request, _("Le collectif « %(name)s » anime désormais le territoire "
-                                    "« %(territory)s ».")
-                         % {"name": collective.name, "territory": territory.name})
-        return redirect(territory)
-    return render(request, "cluster/territory_steward.html", {
-        "breadcrumbs": territory_trail(territory, _("Collectif animateur")),
-        "territory": territory, "steward": steward, "form": form,
-    }, status=400 if form.errors else 200)
+    return form_page(
+        request, form,
+        action=lambda data: steward_name(territory=territory, collective=data["collective"],
+                                         by=request.user),
+        success=lambda _named: _("Le collectif « %(name)s » anime désormais le territoire "
+                                 "« %(territory)s ».")
+        % {"name": form.cleaned_data["collective"].name, "territory": territory.name},
+        next=territory, template="cluster/territory_steward.html", context={
+            "breadcrumbs": territory_trail(territory, _("Collectif animateur")),
+            "territory": territory, "steward": steward, "form": form,
+        })

@@ -40,13 +40,13 @@ def _check_requested_amount(call, amount):
         return
     if amount < 0:
         raise DomainError(_("Le montant demandé ne peut pas être négatif."),
-                          code="negative_amount")
+                          code="negative_amount", field="requested_amount")
     if call.max_amount is not None and amount > call.max_amount:
         raise DomainError(
             _("Le montant demandé dépasse le maximum de l'appel : %(max)s € au plus.")
             % {"max": formats.number_format(call.max_amount, decimal_pos=0,
                                             force_grouping=True)},
-            code="amount_above_max")
+            code="amount_above_max", field="requested_amount")
 
 
 @transaction.atomic

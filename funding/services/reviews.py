@@ -27,7 +27,7 @@ def conflict_declare(*, dossier, reviewer, has_conflict, explanation=""):
     explanation = (explanation or "").strip()
     if has_conflict and not explanation:
         raise DomainError(_("Précisez la nature du conflit d'intérêts."),
-                          code="explanation_required")
+                          code="explanation_required", field="explanation")
     try:
         with transaction.atomic():
             return ConflictDeclaration.objects.create(
@@ -127,24 +127,25 @@ def _clean_granted_amount(dossier, outcome, amount):
     if amount in (None, ""):
         return None
     if outcome != Decision.Outcome.ACCEPTED:
-        raise DomainError(_("Un refus n'accorde pas de montant."), code="invalid_amount")
+        raise DomainError(_("Un refus n'accorde pas de montant."), code="invalid_amount",
+                          field="granted_amount")
     try:
         amount = Decimal(str(amount))
     except (InvalidOperation, ValueError):
         raise DomainError(_("Saisissez un montant en euros, par exemple 12 500,50."),
-                          code="invalid_amount") from None
+                          code="invalid_amount", field="granted_amount") from None
     if not amount.is_finite() or amount < 0:
         raise DomainError(_("Le montant accordé ne peut pas être négatif."),
-                          code="invalid_amount")
+                          code="invalid_amount", field="granted_amount")
     if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal(10) ** 12:
         raise DomainError(_("Saisissez un montant en euros, avec deux chiffres après la "
-                            "virgule au plus."), code="invalid_amount")
+                            "virgule au plus."), code="invalid_amount", field="granted_amount")
     if dossier.call.max_amount is not None and amount > dossier.call.max_amount:
         raise DomainError(
             _("Le montant accordé dépasse le maximum de l'appel : %(max)s € au plus.")
             % {"max": formats.number_format(dossier.call.max_amount, decimal_pos=0,
                                             force_grouping=True)},
-            code="amount_above_max")
+            code="amount_above_max", field="granted_amount")
     return amount
 
 

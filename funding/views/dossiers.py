@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -52,6 +53,7 @@ from funding.services import (
 from funding.snapshot import dossier_contents, snapshot_display
 from funding.views.reviews import declaration_page, refused
 from territories.breadcrumbs import trail
+from territories.pages import add_refusal, confirm_page, form_page, render_form, run_action
 
 PAGE_SIZE = 20
 
@@ -114,21 +116,18 @@ def dossier_create(request, cluster_pk):
         messages.info(request, _("Ce cluster a déjà un dossier pour cet appel : le voici."))
         return redirect(existing)
     form = DossierStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = dossier_start(call=call, cluster=cluster, by=request.user,
-                                    title=form.cleaned_data["title"])
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Le dossier est créé. Complétez-le avec le collectif : "
-                                        "chaque membre peut le modifier jusqu'au dépôt."))
-            return redirect("funding:dossier_edit", pk=dossier.pk)
-    return render(request, "funding/dossier_start.html", {
-        "breadcrumbs": dossiers_trail(cluster, _("Nouveau dossier")),
-        "cluster": cluster, "call": call, "form": form,
-        "is_closed": call.deadline <= timezone.now(),
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: dossier_start(call=call, cluster=cluster, by=request.user,
+                                          title=data["title"]),
+        success=_("Le dossier est créé. Complétez-le avec le collectif : chaque membre peut le "
+                  "modifier jusqu'au dépôt."),
+        next=lambda dossier: reverse("funding:dossier_edit", args=[dossier.pk]),
+        template="funding/dossier_start.html", context={
+            "breadcrumbs": dossiers_trail(cluster, _("Nouveau dossier")),
+            "cluster": cluster, "call": call, "form": form,
+            "is_closed": call.deadline <= timezone.now(),
+        })
 
 
 def _contents_for(access):
@@ -202,8 +201,7 @@ def dossier_edit(request, pk):
             dossier_save(dossier=current, fields=form.fields_to_save(),
                          version=form.cleaned_data["version"])
         except DomainError as error:
-            form.add_error("requested_amount" if error.code == "amount_above_max" else None,
-                           error.message)
+            add_refusal(form, error)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:
@@ -211,10 +209,10 @@ def dossier_edit(request, pk):
         else:
             messages.success(request, _("Le dossier est enregistré."))
             return redirect(dossier)
-    return render(request, "funding/dossier_form.html", {
+    return render_form(request, "funding/dossier_form.html", {
         "breadcrumbs": dossier_trail(dossier, _("Modifier")),
         "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @login_required
@@ -225,33 +223,29 @@ def dossier_submit_view(request, pk):
     dossier = access.dossier
     if refusal := refused(request, access, Right.SUBMIT):
         return refusal
-    error = None
-    if request.method == "POST":
+
+    def submit():
         # The version read when the page was shown; without one, nothing is checked, as in
         # the API.
         raw = request.POST.get("version", "").strip()
         version = int(raw) if raw.isdigit() and len(raw) < 12 else None
-        try:
-            if raw and version is None:
-                raise DomainError(_("La version du dossier envoyée n'est pas valide : "
-                                    "rechargez la page."), code="invalid_version")
-            dossier_submit(dossier=dossier, by=request.user, version=version)
-        except DomainError as problem:
-            error, status = problem.message, problem.status
-        else:
-            messages.success(request, _("Le dossier est déposé. Son PDF est en cours de "
-                                        "génération ; les membres du collectif sont prévenus "
-                                        "par e-mail."))
-            return redirect(dossier)
-    contents = dossier_contents(dossier)
-    checklist = dossier_checklist(dossier, contents=contents)
-    return render(request, "funding/dossier_submit.html", {
-        "breadcrumbs": dossier_trail(dossier, _("Déposer")),
-        "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call,
-        "checklist": checklist, "complete": all(item.ok for item in checklist),
-        "error": error, "resubmission": dossier.status == Dossier.Status.MORE_INFO,
-        "access": access,
-    }, status=status if error else 200)
+        if raw and version is None:
+            raise DomainError(_("La version du dossier envoyée n'est pas valide : "
+                                "rechargez la page."), code="invalid_version")
+        return dossier_submit(dossier=dossier, by=request.user, version=version)
+
+    checklist = dossier_checklist(dossier, contents=dossier_contents(dossier))
+    return confirm_page(
+        request, action=submit,
+        success=_("Le dossier est déposé. Son PDF est en cours de génération ; les membres du "
+                  "collectif sont prévenus par e-mail."),
+        next=dossier, template="funding/dossier_submit.html", context={
+            "breadcrumbs": dossier_trail(dossier, _("Déposer")),
+            "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call,
+            "checklist": checklist, "complete": all(item.ok for item in checklist),
+            "resubmission": dossier.status == Dossier.Status.MORE_INFO,
+            "access": access,
+        })
 
 
 @login_required
@@ -297,12 +291,8 @@ def dossier_start_review_view(request, pk):
     dossier = access.dossier
     if refusal := refused(request, access, Right.START_REVIEW):
         return refusal
-    try:
-        dossier_start_review(dossier=dossier, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Le dossier est en instruction ; le collectif est prévenu."))
+    run_action(request, lambda: dossier_start_review(dossier=dossier, by=request.user),
+               success=_("Le dossier est en instruction ; le collectif est prévenu."))
     return redirect(dossier)
 
 
@@ -314,18 +304,14 @@ def dossier_request_more_info_view(request, pk):
     if refusal := refused(request, access, Right.ASK_COMPLEMENT):
         return refusal
     form = MoreInfoForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier_request_more_info(dossier=dossier, by=request.user,
-                                      comment=form.cleaned_data["comment"])
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("La demande de complément est envoyée au collectif."))
-            return redirect(dossier)
-    return render(request, "funding/dossier_more_info.html", {
-        "breadcrumbs": trail((dossier.call.title, dossier.call.get_absolute_url()),
-                             (dossier.title, dossier.get_absolute_url()),
-                             _("Demander un complément")),
-        "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: dossier_request_more_info(dossier=dossier, by=request.user,
+                                                      comment=data["comment"]),
+        success=_("La demande de complément est envoyée au collectif."), next=dossier,
+        template="funding/dossier_more_info.html", context={
+            "breadcrumbs": trail((dossier.call.title, dossier.call.get_absolute_url()),
+                                 (dossier.title, dossier.get_absolute_url()),
+                                 _("Demander un complément")),
+            "dossier": dossier, "cluster": dossier.cluster, "call": dossier.call, "form": form,
+        })

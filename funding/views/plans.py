@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cluster.errors import DomainError
 from funding.breadcrumbs import funding_plan_trail, plans_trail
 from funding.filters import SourceFilter
 from funding.forms import BudgetLineForm, ContributionForm, PlanForm
@@ -26,6 +25,7 @@ from funding.services import (
 )
 from territories.breadcrumbs import trail
 from territories.locking import VERSION
+from territories.pages import form_page
 
 # Catalogue -------------------------------------------------------------------------------
 
@@ -118,28 +118,20 @@ def plan_edit(request, cluster_pk, plan_pk=None):
     access.require(Right.CHANGE_PLANS)
     form = PlanForm(request.POST or None, instance=plan, cluster=cluster, initial=initial,
                     needs_project=needs_project)
-    status = 400
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = funding_plan_save(plan=plan, fields=_fields(form), by=request.user,
-                                     version=form.cleaned_data[VERSION])
-        except DomainError as error:
-            if error.code == "edit_conflict":
-                current = FundingPlan.objects.get(pk=plan.pk)
-                form.show_conflict(error, current=PlanForm(instance=current, cluster=cluster))
-                status = 409
-            else:
-                form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Le plan de financement est enregistré."))
-            return redirect("funding:plan_detail", cluster_pk=cluster.pk, plan_pk=plan.pk)
-    return render(request, "funding/plan_form.html", {
-        "breadcrumbs": funding_plan_trail(cluster, plan, _("Modifier")) if plan.pk else plans_trail(
-            cluster, _("Nouveau plan")),
-        "cluster": cluster, "plan": plan, "form": form,
-        "lacks_projects": form.fields["project"].required
-        and not form.fields["project"].queryset.exists(),
-    }, status=status if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: funding_plan_save(plan=plan, fields=_fields(form), by=request.user,
+                                      version=data[VERSION]),
+        current=lambda: PlanForm(instance=FundingPlan.objects.get(pk=plan.pk), cluster=cluster),
+        success=_("Le plan de financement est enregistré."),
+        next=lambda saved: reverse("funding:plan_detail", args=[cluster.pk, saved.pk]),
+        template="funding/plan_form.html", context={
+            "breadcrumbs": funding_plan_trail(cluster, plan, _("Modifier")) if plan.pk
+            else plans_trail(cluster, _("Nouveau plan")),
+            "cluster": cluster, "plan": plan, "form": form,
+            "lacks_projects": form.fields["project"].required
+            and not form.fields["project"].queryset.exists(),
+        })
 
 
 @login_required
@@ -167,18 +159,13 @@ def _row_edit(request, cluster_pk, plan_pk, row_pk, *, model, form_class, save, 
     row = get_object_or_404(model, pk=row_pk, plan=plan) if row_pk else model(plan=plan)
     row.plan = plan
     form = form_class(request.POST or None, instance=row, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(row, _fields(form), request.user)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, saved_message)
-            return redirect("funding:plan_detail", cluster_pk=cluster.pk, plan_pk=plan.pk)
-    return render(request, template, {
-        "cluster": cluster, "plan": plan, "row": row, "form": form,
-        "breadcrumbs": funding_plan_trail(cluster, plan, crumbs[1] if row.pk else crumbs[0]),
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form, action=lambda _data: save(row, _fields(form), request.user),
+        success=saved_message, next=reverse("funding:plan_detail", args=[cluster.pk, plan.pk]),
+        template=template, context={
+            "cluster": cluster, "plan": plan, "row": row, "form": form,
+            "breadcrumbs": funding_plan_trail(cluster, plan, crumbs[1] if row.pk else crumbs[0]),
+        })
 
 
 def _row_delete(request, cluster_pk, plan_pk, row_pk, *, model, delete, title, done):

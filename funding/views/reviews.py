@@ -32,6 +32,7 @@ from funding.permissions import (
 )
 from funding.selectors import with_review_figures
 from funding.services import conflict_declare, decision_record, review_submit
+from territories.pages import add_refusal, form_page, form_status
 
 PAGE_SIZE = 20
 
@@ -111,8 +112,7 @@ def dossier_declare(request, pk):
                 has_conflict=form.cleaned_data["has_conflict"],
                 explanation=form.cleaned_data["explanation"])
         except DomainError as error:
-            form.add_error("explanation" if error.code == "explanation_required" else None,
-                           error.message)
+            add_refusal(form, error)
         else:
             if declaration.has_conflict:
                 messages.info(request, _("Votre conflit d'intérêts est enregistré : ce dossier "
@@ -121,8 +121,7 @@ def dossier_declare(request, pk):
             messages.success(request, _("Déclaration enregistrée : vous pouvez instruire le "
                                         "dossier."))
             return redirect(dossier)
-    return declaration_page(request, dossier, form,
-                            status=400 if request.method == "POST" else 200)
+    return declaration_page(request, dossier, form, status=form_status(request))
 
 
 @login_required
@@ -134,22 +133,17 @@ def dossier_review(request, pk):
         return refusal
     criteria = dossier.call.criteria.order_by("position", "pk")
     form = ReviewForm(request.POST or None, criteria=criteria)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review_submit(dossier=dossier, reviewer=request.user, scores=form.scores(),
-                          comment=form.cleaned_data["comment"],
-                          recommendation=form.cleaned_data["recommendation"])
-        except AccessDenied:
-            raise
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Votre avis est enregistré."))
-            return redirect(dossier)
-    return render(request, "funding/review_form.html", {
-        "breadcrumbs": review_trail((dossier.title, dossier.get_absolute_url()), _("Mon avis")),
-        "dossier": dossier, "call": dossier.call, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: review_submit(
+            dossier=dossier, reviewer=request.user, scores=form.scores(),
+            comment=data["comment"], recommendation=data["recommendation"]),
+        success=_("Votre avis est enregistré."), next=dossier,
+        template="funding/review_form.html", context={
+            "breadcrumbs": review_trail((dossier.title, dossier.get_absolute_url()),
+                                        _("Mon avis")),
+            "dossier": dossier, "call": dossier.call, "form": form,
+        })
 
 
 @login_required
@@ -160,26 +154,17 @@ def dossier_decide(request, pk):
     if refusal := refused(request, access, Right.DECIDE):
         return refusal
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision_record(dossier=dossier, by=request.user,
-                            outcome=form.cleaned_data["outcome"],
-                            comment=form.cleaned_data["comment"],
-                            granted_amount=form.cleaned_data["granted_amount"])
-        except AccessDenied:
-            raise
-        except DomainError as error:
-            field = "granted_amount" if error.code in ("invalid_amount",
-                                                       "amount_above_max") else None
-            form.add_error(field, error.message)
-        else:
-            messages.success(request, _("La décision est enregistrée ; le collectif est "
-                                        "prévenu par e-mail."))
-            return redirect(dossier)
-    return render(request, "funding/decision_form.html", {
-        "breadcrumbs": review_trail((dossier.title, dossier.get_absolute_url()), _("Décision")),
-        "dossier": dossier, "call": dossier.call, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: decision_record(dossier=dossier, by=request.user,
+                                            outcome=data["outcome"], comment=data["comment"],
+                                            granted_amount=data["granted_amount"]),
+        success=_("La décision est enregistrée ; le collectif est prévenu par e-mail."),
+        next=dossier, template="funding/decision_form.html", context={
+            "breadcrumbs": review_trail((dossier.title, dossier.get_absolute_url()),
+                                        _("Décision")),
+            "dossier": dossier, "call": dossier.call, "form": form,
+        })
 
 
 def attestation_response(dossier):

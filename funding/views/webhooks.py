@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cluster.errors import DomainError
 from funding.forms import WebhookEndpointForm
 from funding.models import WebhookDelivery
 from funding.permissions import FunderRight, funder_access
@@ -22,6 +22,7 @@ from funding.webhook_services import (
     webhook_endpoint_update,
     webhook_secret_regenerate,
 )
+from territories.pages import form_page
 
 PAGE_SIZE = 20
 # Where the secret waits, in the session, for the one page that shows it.
@@ -56,27 +57,24 @@ def _endpoint_form(request, funder, endpoint=None):
     initial = ({"url": endpoint.url, "events": endpoint.events,
                 "is_active": endpoint.is_active} if endpoint else {"is_active": True})
     form = WebhookEndpointForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if endpoint is None:
-                endpoint = webhook_endpoint_create(
-                    funder=funder, url=data["url"], events=data["events"],
-                    is_active=data["is_active"], by=request.user)
-                _show_secret_once(request, endpoint)
-                messages.success(request, _("Le webhook est enregistré. Copiez son secret : "
-                                            "il ne sera plus affiché."))
-            else:
-                webhook_endpoint_update(endpoint=endpoint, url=data["url"],
-                                        events=data["events"], is_active=data["is_active"])
-                messages.success(request, _("Le webhook est enregistré."))
-            return redirect("funding:funder_detail", slug=funder.slug)
-        except DomainError as error:
-            form.add_error("events" if error.code in ("events_required", "invalid_event")
-                           else "url", error.message)
-    return render(request, "funding/webhook_form.html", {
-        "funder": funder, "endpoint": endpoint, "form": form,
-    }, status=400 if form.errors else 200)
+
+    def save(data):
+        if endpoint is None:
+            created = webhook_endpoint_create(funder=funder, url=data["url"],
+                                              events=data["events"],
+                                              is_active=data["is_active"], by=request.user)
+            _show_secret_once(request, created)
+            return created
+        return webhook_endpoint_update(endpoint=endpoint, url=data["url"],
+                                       events=data["events"], is_active=data["is_active"])
+
+    return form_page(
+        request, form, action=save,
+        success=_("Le webhook est enregistré.") if endpoint else _(
+            "Le webhook est enregistré. Copiez son secret : il ne sera plus affiché."),
+        next=reverse("funding:funder_detail", args=[funder.slug]),
+        template="funding/webhook_form.html",
+        context={"funder": funder, "endpoint": endpoint, "form": form})
 
 
 @login_required

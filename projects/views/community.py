@@ -1,17 +1,15 @@
 """Pages of the project community (step 2): its people, its meetings, who comes and who
 drifts away."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cluster.errors import DomainError
 from projects.breadcrumbs import community_trail
 from projects.forms import (
     CommunityLeaveForm,
@@ -34,6 +32,7 @@ from projects.services import (
     community_member_leave,
     community_member_save,
 )
+from territories.pages import form_page
 
 PAGE_SIZE = 25
 
@@ -89,24 +88,17 @@ def community_member_edit_view(request, cluster_pk, member_pk=None):
         member = get_object_or_404(CommunityMember.objects.select_related("actor"),
                                    pk=member_pk, cluster=cluster)
     form = CommunityMemberForm(request.POST or None, instance=member, cluster=cluster)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = community_member_save(member=member, fields=form.cleaned_data,
-                                           by=request.user)
-        except DomainError as error:
-            field = {"duplicate_email": "email", "foreign_actor": "actor",
-                     "future_join": "joined_on", "left_before_joining": "joined_on"}
-            form.add_error(field.get(error.code), error.message)
-        else:
-            messages.success(request, _("« %(name)s » est enregistré·e dans la communauté.")
-                             % {"name": member.name})
-            return redirect("projects:community_members", cluster_pk=cluster.pk)
-    return render(request, "projects/community_member_form.html", {
-        "breadcrumbs": community_trail(
-            cluster, (_("Personnes"), reverse("projects:community_members", args=[cluster.pk])),
-            _("Modifier") if member.pk else _("Ajouter")),
-        "cluster": cluster, "form": form, "member": member,
-    }, status=400 if request.method == "POST" else 200)
+    members_url = reverse("projects:community_members", args=[cluster.pk])
+    return form_page(
+        request, form,
+        action=lambda data: community_member_save(member=member, fields=data, by=request.user),
+        success=lambda saved: _("« %(name)s » est enregistré·e dans la communauté.")
+        % {"name": saved.name},
+        next=members_url, template="projects/community_member_form.html", context={
+            "breadcrumbs": community_trail(cluster, (_("Personnes"), members_url),
+                                           _("Modifier") if member.pk else _("Ajouter")),
+            "cluster": cluster, "form": form, "member": member,
+        })
 
 
 @login_required
@@ -116,22 +108,18 @@ def community_member_leave_view(request, cluster_pk, member_pk):
     member = get_object_or_404(CommunityMember, pk=member_pk, cluster=cluster)
     form = CommunityLeaveForm(request.POST or None,
                               initial={"left_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            community_member_leave(member=member, left_on=form.cleaned_data["left_on"],
-                                   by=request.user)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("%(name)s ne fait plus partie de la communauté active ; "
-                                        "sa participation passée reste dans l'historique.")
-                             % {"name": member.name})
-            return redirect("projects:community_members", cluster_pk=cluster.pk)
-    return render(request, "projects/community_member_leave.html", {
-        "cluster": cluster, "form": form, "member": member,
-        "breadcrumbs": community_trail(cluster, (_("Personnes"), reverse(
-            "projects:community_members", args=[cluster.pk])), _("Départ")),
-    }, status=400 if request.method == "POST" else 200)
+    members_url = reverse("projects:community_members", args=[cluster.pk])
+    return form_page(
+        request, form,
+        action=lambda data: community_member_leave(member=member, left_on=data["left_on"],
+                                                   by=request.user),
+        success=_("%(name)s ne fait plus partie de la communauté active ; sa participation "
+                  "passée reste dans l'historique.") % {"name": member.name},
+        next=members_url, template="projects/community_member_leave.html", context={
+            "cluster": cluster, "form": form, "member": member,
+            "breadcrumbs": community_trail(cluster, (_("Personnes"), members_url),
+                                           _("Départ")),
+        })
 
 
 @login_required
@@ -153,24 +141,18 @@ def community_meeting_edit_view(request, cluster_pk, meeting_pk=None):
     else:
         meeting = get_object_or_404(CommunityMeeting, pk=meeting_pk, cluster=cluster)
     form = CommunityMeetingForm(request.POST or None, instance=meeting, cluster=cluster)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        attendee_ids = [member.pk for member in form.cleaned_data["attendees"]]
-        try:
-            meeting = community_meeting_save(meeting=meeting, fields=fields,
-                                             attendee_ids=attendee_ids, by=request.user)
-        except DomainError as error:
-            field = {"future_attendance": "attendees", "foreign_attendee": "attendees",
-                     "departed_attendee": "attendees", "foreign_place": "place"}
-            form.add_error(field.get(error.code), error.message)
-        else:
-            messages.success(request, _("La rencontre « %(title)s » est enregistrée.")
-                             % {"title": meeting.title})
-            return redirect("projects:community_meetings", cluster_pk=cluster.pk)
-    return render(request, "projects/community_meeting_form.html", {
-        "breadcrumbs": community_trail(
-            cluster, (_("Rencontres"), reverse("projects:community_meetings", args=[cluster.pk])),
-            _("Modifier") if meeting.pk else _("Nouvelle")),
-        "has_members": form.fields["attendees"].queryset.exists(),
-        "cluster": cluster, "form": form, "meeting": meeting, "today": timezone.localdate(),
-    }, status=400 if request.method == "POST" else 200)
+    meetings_url = reverse("projects:community_meetings", args=[cluster.pk])
+    return form_page(
+        request, form,
+        action=lambda data: community_meeting_save(
+            meeting=meeting, fields={name: data[name] for name in form.Meta.fields},
+            attendee_ids=[member.pk for member in data["attendees"]], by=request.user),
+        success=lambda saved: _("La rencontre « %(title)s » est enregistrée.")
+        % {"title": saved.title},
+        next=meetings_url, template="projects/community_meeting_form.html", context={
+            "breadcrumbs": community_trail(cluster, (_("Rencontres"), meetings_url),
+                                           _("Modifier") if meeting.pk else _("Nouvelle")),
+            "has_members": form.fields["attendees"].queryset.exists(),
+            "cluster": cluster, "form": form, "meeting": meeting,
+            "today": timezone.localdate(),
+        })

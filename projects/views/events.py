@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,6 +35,14 @@ from projects.services import (
     registration_set_attendance,
 )
 from territories.locking import VERSION
+from territories.pages import (
+    add_refusal,
+    confirm_page,
+    form_page,
+    form_status,
+    render_form,
+    run_action,
+)
 
 EVENTS_PER_PAGE = 20
 
@@ -70,20 +79,16 @@ def event_list(request, cluster_pk):
 def event_create_view(request, cluster_pk):
     cluster = projects_access(request.user, cluster_pk).require("manage_events").cluster
     form = EventForm(_posted(request), instance=Event(cluster=cluster), cluster=cluster)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = event_create(cluster=cluster, projects=form.cleaned_data["projects"],
-                                 **{name: form.cleaned_data[name] for name in EVENT_FIELDS})
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("L'évènement « %(title)s » est créé.")
-                             % {"title": event.title})
-            return redirect("projects:event_manage", cluster_pk=cluster.pk, pk=event.pk)
-    return render(request, "projects/event_form.html", {
-        "cluster": cluster, "form": form, "event": None,
-        "breadcrumbs": events_trail(cluster, _("Nouvel évènement")),
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form,
+        action=lambda data: event_create(cluster=cluster, projects=data["projects"],
+                                         **{name: data[name] for name in EVENT_FIELDS}),
+        success=lambda event: _("L'évènement « %(title)s » est créé.") % {"title": event.title},
+        next=lambda event: reverse("projects:event_manage", args=[cluster.pk, event.pk]),
+        template="projects/event_form.html", context={
+            "cluster": cluster, "form": form, "event": None,
+            "breadcrumbs": events_trail(cluster, _("Nouvel évènement")),
+        })
 
 
 @login_required
@@ -92,7 +97,7 @@ def event_update_view(request, cluster_pk, pk):
     event = _get_event_for_managing(request.user, cluster_pk, pk)
     cluster = event.cluster
     form = EventForm(_posted(request), instance=event, cluster=cluster)
-    status = 400
+    status = form_status(request)
     if request.method == "POST" and form.is_valid():
         try:
             event, promoted = event_update(
@@ -100,12 +105,8 @@ def event_update_view(request, cluster_pk, pk):
                 version=form.cleaned_data[VERSION],
                 **{name: form.cleaned_data[name] for name in EVENT_FIELDS})
         except DomainError as error:
-            if error.code == "edit_conflict":
-                current = Event.objects.get(pk=event.pk)
-                form.show_conflict(error, current=EventForm(instance=current, cluster=cluster))
-                status = 409
-            else:
-                form.add_error(None, error.message)
+            status = add_refusal(form, error, current=lambda: EventForm(
+                instance=Event.objects.get(pk=event.pk), cluster=cluster))
         else:
             messages.success(request, _("L'évènement est enregistré."))
             if promoted:
@@ -118,7 +119,7 @@ def event_update_view(request, cluster_pk, pk):
     return render(request, "projects/event_form.html", {
         "cluster": cluster, "form": form, "event": event,
         "breadcrumbs": event_trail(cluster, event, _("Modifier")),
-    }, status=status if request.method == "POST" else 200)
+    }, status=status)
 
 
 @login_required
@@ -129,20 +130,16 @@ def event_delete_view(request, cluster_pk, pk):
     counts = events_with_counts(Event.objects.filter(pk=event.pk)).values(
         "confirmed_count", "waiting_count").get()
     form = EventDeleteForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            event_delete(event=event,
-                         confirmed_registrations_acknowledged=form.cleaned_data["acknowledge"])
-        except DomainError as error:
-            form.add_error("acknowledge" if counts["confirmed_count"] else None, error.message)
-        else:
-            messages.success(request, _("L'évènement « %(title)s » est supprimé.")
-                             % {"title": event.title})
-            return redirect("projects:event_list", cluster_pk=cluster.pk)
-    return render(request, "projects/event_confirm_delete.html", {
-        "cluster": cluster, "event": event, "form": form, **counts,
-        "breadcrumbs": event_trail(cluster, event, _("Supprimer")),
-    }, status=400 if form.errors else 200)
+    return form_page(
+        request, form,
+        action=lambda data: event_delete(
+            event=event, confirmed_registrations_acknowledged=data["acknowledge"]),
+        success=_("L'évènement « %(title)s » est supprimé.") % {"title": event.title},
+        next=reverse("projects:event_list", args=[cluster.pk]),
+        template="projects/event_confirm_delete.html", context={
+            "cluster": cluster, "event": event, "form": form, **counts,
+            "breadcrumbs": event_trail(cluster, event, _("Supprimer")),
+        })
 
 
 @login_required
@@ -153,16 +150,12 @@ def event_manage(request, cluster_pk, pk):
     form = AttendanceForm(_posted(request), event=event)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                count = registration_set_attendance(
-                    event=event, attended_ids=[r.pk for r in form.cleaned_data["attended"]])
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, ngettext(
-                    "Présence enregistrée : %(count)d personne est venue.",
-                    "Présences enregistrées : %(count)d personnes sont venues.", count)
-                    % {"count": count})
+            if run_action(request, lambda: registration_set_attendance(
+                    event=event, attended_ids=[r.pk for r in form.cleaned_data["attended"]]),
+                    success=lambda count: ngettext(
+                        "Présence enregistrée : %(count)d personne est venue.",
+                        "Présences enregistrées : %(count)d personnes sont venues.", count)
+                    % {"count": count}):
                 return redirect("projects:event_manage", cluster_pk=event.cluster.pk,
                                 pk=event.pk)
         else:
@@ -173,14 +166,14 @@ def event_manage(request, cluster_pk, pk):
     waiting = [r for r in registrations if r.status == Registration.Status.WAITING]
     cancelled = [r for r in registrations if r.status == Registration.Status.CANCELLED]
     today = timezone.localdate()
-    return render(request, "projects/event_manage.html", {
+    return render_form(request, "projects/event_manage.html", {
         "breadcrumbs": events_trail(event.cluster, event.title),
         "cluster": event.cluster, "event": event, "confirmed": confirmed, "waiting": waiting,
         "cancelled_count": len(cancelled),
         "attended_count": sum(1 for r in confirmed if r.attended),
         "attendance_open": today >= timezone.localtime(event.starts_at).date(),
         "projects": event.projects.order_by("title"),
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 def _showcased(event):
@@ -206,8 +199,7 @@ def event_public(request, slug):
         try:
             registration = registration_create(event=event, **form.cleaned_data)
         except DomainError as error:
-            form.add_error("email" if error.code == "already_registered" else None,
-                           error.message)
+            add_refusal(form, error)
         else:
             if registration.status == Registration.Status.CONFIRMED:
                 messages.success(request, _(
@@ -222,13 +214,13 @@ def event_public(request, slug):
             return redirect(event.get_absolute_url())
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     now = timezone.now()
-    return render(request, "projects/event_public.html", {
+    return render_form(request, "projects/event_public.html", {
         "event": event, "form": form, "projects": _showcased(event),
         "remaining": max(event.capacity - confirmed, 0),
         "is_open": event.is_published and event.starts_at > now,
         "has_started": event.starts_at <= now,
         "access": access_to_projects(request.user, event.cluster),
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,17 +229,11 @@ def registration_cancel_view(request, token):
     registration = registration_from_cancel_token(token)
     if registration is None:
         raise Http404(_("Ce lien d'annulation n'est pas valide."))
-    error = None
-    if request.method == "POST":
-        try:
-            registration, promoted = registration_cancel(registration=registration)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Votre inscription est annulée. Merci d'avoir libéré "
-                                        "votre place."))
-            return redirect("projects:registration_cancel", token=token)
-    return render(request, "projects/registration_cancel.html", {
-        "registration": registration, "event": registration.event, "error": error,
-        "has_started": registration.event.starts_at <= timezone.now(),
-    }, status=409 if error else 200)
+    return confirm_page(
+        request, action=lambda: registration_cancel(registration=registration),
+        success=_("Votre inscription est annulée. Merci d'avoir libéré votre place."),
+        next=reverse("projects:registration_cancel", args=[token]),
+        template="projects/registration_cancel.html", context={
+            "registration": registration, "event": registration.event,
+            "has_started": registration.event.starts_at <= timezone.now(),
+        })

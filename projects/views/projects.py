@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cluster.errors import DomainError
 from cluster.permissions import steered_clusters
 from projects.breadcrumbs import projects_trail
 from projects.filters import ProjectFilter
@@ -26,6 +26,7 @@ from projects.services import (
     steering_meetings_for,
 )
 from territories.locking import VERSION
+from territories.pages import form_page, run_action
 
 
 def _form_choices(form):
@@ -74,18 +75,13 @@ def project_create_view(request, cluster_pk):
     cluster = projects_access(request.user, cluster_pk).require("work_on").cluster
     project = Project(cluster=cluster)
     form = ProjectForm(request.POST or None, instance=project, cluster=cluster)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = _save(request, cluster, project, form)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Le projet est créé, à l'étape « idée »."))
-            return redirect(project)
-    return render(request, "projects/project_form.html", {
-        "breadcrumbs": projects_trail(cluster, _("Nouveau projet")),
-        "cluster": cluster, "form": form, "project": project, **_form_choices(form),
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form, action=lambda _data: _save(request, cluster, project, form),
+        success=_("Le projet est créé, à l'étape « idée »."), next=lambda saved: saved,
+        template="projects/project_form.html", context={
+            "breadcrumbs": projects_trail(cluster, _("Nouveau projet")),
+            "cluster": cluster, "form": form, "project": project, **_form_choices(form),
+        })
 
 
 @login_required
@@ -93,25 +89,16 @@ def project_create_view(request, cluster_pk):
 def project_update_view(request, slug):
     project = project_access(request.user, slug).require("work_on").project
     form = ProjectForm(request.POST or None, instance=project, cluster=project.cluster)
-    status = 400
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = _save(request, project.cluster, project, form)
-        except DomainError as error:
-            if error.code == "edit_conflict":
-                current = Project.objects.get(pk=project.pk)
-                form.show_conflict(error, current=ProjectForm(instance=current,
-                                                              cluster=project.cluster))
-                status = 409
-            else:
-                form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Le projet est enregistré."))
-            return redirect(project)
-    return render(request, "projects/project_form.html", {
-        "breadcrumbs": projects_trail(project.cluster, _("Modifier")),
-        "cluster": project.cluster, "form": form, "project": project, **_form_choices(form),
-    }, status=status if request.method == "POST" else 200)
+    return form_page(
+        request, form, action=lambda _data: _save(request, project.cluster, project, form),
+        current=lambda: ProjectForm(instance=Project.objects.get(pk=project.pk),
+                                    cluster=project.cluster),
+        success=_("Le projet est enregistré."), next=lambda saved: saved,
+        template="projects/project_form.html", context={
+            "breadcrumbs": projects_trail(project.cluster, _("Modifier")),
+            "cluster": project.cluster, "form": form, "project": project,
+            **_form_choices(form),
+        })
 
 
 def _stage_choices(project):
@@ -149,16 +136,12 @@ def project_move_stage_view(request, slug):
     project = project_access(request.user, slug).require("work_on").project
     form = StageMoveForm(request.POST)
     if form.is_valid():
-        try:
-            project_move_stage(project=project, by=request.user, to_stage=form.cleaned_data[
-                "to_stage"], reason=form.cleaned_data["reason"],
-                on=form.cleaned_data["changed_on"])
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            project.refresh_from_db()
-            messages.success(request, _("Le projet passe à l'étape « %(stage)s ».") % {
-                "stage": project.get_stage_display()})
+        data = form.cleaned_data
+        run_action(request, lambda: project_move_stage(
+            project=project, by=request.user, to_stage=data["to_stage"], reason=data["reason"],
+            on=data["changed_on"]),
+            success=lambda change: _("Le projet passe à l'étape « %(stage)s ».") % {
+                "stage": Project.Stage(change.to_stage).label})
     else:
         messages.error(request, " ".join(
             str(error) for errors in form.errors.values() for error in errors))
@@ -171,12 +154,9 @@ def prototype_decision_view(request, slug):
     project = project_access(request.user, slug).require("work_on").project
     form = PrototypeDecisionForm(request.POST, meetings=steering_meetings_for(project))
     if form.is_valid():
-        try:
-            prototype_decision_record(project=project, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("La décision du comité de pilotage est enregistrée."))
+        run_action(request, lambda: prototype_decision_record(project=project, by=request.user,
+                                                              **form.cleaned_data),
+                   success=_("La décision du comité de pilotage est enregistrée."))
     else:
         messages.error(request, " ".join(
             str(error) for errors in form.errors.values() for error in errors))
@@ -191,19 +171,13 @@ def project_replicate_view(request, slug):
     clusters = steered_clusters(request.user).exclude(
         territory=origin.cluster.territory_id).select_related("territory", "collective")
     form = ReplicationForm(request.POST or None, clusters=clusters)
-    if request.method == "POST" and form.is_valid():
-        try:
-            replication = project_replicate(origin=origin, by=request.user,
-                                            **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _(
-                "Le projet est essaimé : complétez sa fiche pour votre territoire."))
-            return redirect("projects:update", slug=replication.copy.slug)
-    return render(request, "projects/project_replicate.html", {
-        "project": origin, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request, form, action=lambda data: project_replicate(origin=origin, by=request.user,
+                                                             **data),
+        success=_("Le projet est essaimé : complétez sa fiche pour votre territoire."),
+        next=lambda replication: reverse("projects:update", args=[replication.copy.slug]),
+        template="projects/project_replicate.html",
+        context={"project": origin, "form": form})
 
 
 @login_required
@@ -211,11 +185,8 @@ def project_replicate_view(request, slug):
 def project_delete_view(request, slug):
     project = project_access(request.user, slug).require("delete").project
     if request.method == "POST":
-        try:
-            project_delete(project=project, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(project)
-        messages.success(request, _("Le projet est supprimé."))
-        return redirect("projects:board", cluster_pk=project.cluster_id)
+        if run_action(request, lambda: project_delete(project=project, by=request.user),
+                      success=_("Le projet est supprimé.")):
+            return redirect("projects:board", cluster_pk=project.cluster_id)
+        return redirect(project)
     return render(request, "projects/project_confirm_delete.html", {"project": project})

@@ -147,3 +147,10 @@ def test_the_public_page_and_the_list_show_the_label_wave_and_date(client, label
     assert "Labellisé · vague 1" in text and "février 2019" in text
     text = page_text(client.get(TerritoryFactory(name="Autre").get_absolute_url()))
     assert "Label Territoire French Impact" not in text
+
+
+def test_staff_read_the_labels_in_the_admin_without_changing_them(client, staff, labelled):
+    client.force_login(staff)
+    text = page_text(client.get(reverse("admin:territories_label_changelist") + "?wave=2"))
+    assert "Grand Chambéry" in text and "Roubaix" not in text
+    assert client.get(reverse("admin:territories_label_add")).status_code == 403

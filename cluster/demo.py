@@ -1,7 +1,7 @@
 """Demo data of the cluster app: the collectifs porteurs of the 20 territories labelled in 2019."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.utils.text import slugify
@@ -37,6 +37,17 @@ from cluster.services import (
 from territories.models import Actor, Commune, Place, Territory
 
 FRENCH_IMPACT_2019 = Path(__file__).resolve().parent / "data" / "french_impact_2019.json"
+# The seven territories of the second wave (seed localtis-27-territoires.txt): the source
+# names them and nothing else, so their collectives and défis are demo placeholders "à
+# compléter", said as such. Two are no EPCI; the data file's perimeter notes say the choice:
+# "Occitanie Est" is taken as the five départements of the former Languedoc-Roussillon,
+# "Genevois InnoVales" as the eight EPCI of the Pôle métropolitain du Genevois français.
+FRENCH_IMPACT_WAVE_2 = Path(__file__).resolve().parent / "data" / "french_impact_wave2.json"
+
+# The label's waves, by the dates of the sources: the press kit of 25 February 2019 for
+# the first; Localtis says "fin 2019" for the second, with no day: 31 December, the latest
+# it can date from, stands for it (the pages show the month, the API the day).
+LABEL_WAVES = {1: date(2019, 2, 25), 2: date(2019, 12, 31)}
 
 
 def labelled_territories():
@@ -45,16 +56,26 @@ def labelled_territories():
         return json.load(data)
 
 
+def second_wave_territories():
+    """Return the 7 territories labelled at the end of 2019, as written in the data file."""
+    with FRENCH_IMPACT_WAVE_2.open(encoding="utf-8") as data:
+        return json.load(data)
+
+
 def load_collectives(territories):
     """Create or update one collective per labelled territory; return them by slug."""
     collectives = {}
     for territory in territories:
         actors = ", ".join(actor["name"] for actor in territory["collective"]["actors"])
+        description = territory["collective"]["text"]
+        if actors:
+            description = f"{description}\n\nActeurs : {actors}"
         collective, _ = Collective.objects.update_or_create(
             slug=territory["slug"],
             defaults={
-                "name": f"Collectif porteur {territory['name']}",
-                "description": f"{territory['collective']['text']}\n\nActeurs : {actors}",
+                "name": territory["collective"].get("name")
+                or f"Collectif porteur {territory['name']}",
+                "description": description,
             },
         )
         collectives[territory["slug"]] = collective

@@ -255,6 +255,12 @@ class Call(models.Model):
     deadline = models.DateTimeField(_("date limite de dépôt"))
     max_amount = models.DecimalField(_("montant maximum demandé (€)"), **MONEY, null=True,
                                      blank=True, validators=[MinValueValidator(Decimal(0))])
+    # A label call is a permanent appel à manifestation d'intérêt examined by waves: its
+    # accepted dossiers label their territories in this wave (funding.labels).
+    wave = models.PositiveSmallIntegerField(
+        _("vague de labellisation"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Pour un appel de label : la vague où ses dossiers acceptés sont "
+                    "labellisés."))
 
     class Meta:
         verbose_name = _("appel")

@@ -11,6 +11,7 @@ from territories.models import (
     Department,
     Epci,
     KeyFigure,
+    Label,
     LocalPolicy,
     Place,
     QueuedTask,
@@ -64,6 +65,24 @@ class TerritoryAdmin(VersionedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["communes", "cooperation_territories"]
     inlines = [KeyFigureInline]
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    """The labels, read only: they change through territories.labels' services (a decision
+    on a label call grants one), which keep the transitions and the audit trail."""
+
+    list_display = ["territory", "status", "wave", "labelled_on", "call_title"]
+    list_filter = ["status", "wave"]
+    list_select_related = ["territory"]
+    search_fields = ["territory__name"]
+    readonly_fields = [field.name for field in Label._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # The step-1 map: staff manage every territory's actors, places, resources and policies ---

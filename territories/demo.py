@@ -3,8 +3,9 @@
 import math
 from decimal import Decimal
 
+from territories.labels import label_grant
 from territories.locking import bump_versions
-from territories.models import Actor, Territory, Theme
+from territories.models import Actor, Label, Territory, Theme
 from territories.services import territory_set_perimeter
 
 
@@ -22,6 +23,21 @@ def load_territories(labelled):
                                 codes=perimeter["codes"])
         territories[item["slug"]] = territory
     return territories
+
+
+def load_labels(items, territories, *, wave, labelled_on):
+    """Label each territory of `items` in `wave` on `labelled_on`, unless it has a label.
+
+    Return how many were labelled now.
+    """
+    count = 0
+    for item in items:
+        territory = territories[item["slug"]]
+        if Label.objects.filter(territory=territory).exists():
+            continue
+        label_grant(territory=territory, wave=wave, labelled_on=labelled_on)
+        count += 1
+    return count
 
 
 # The families of the press kit's collectifs porteurs, as actor types.

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from territories.validators import validate_siret
 
@@ -497,3 +498,46 @@ class QueuedTask(models.Model):
 
     def __str__(self):
         return f"{self.task} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Label(models.Model):
+    """A territory's "Territoire French Impact" label: where it stands, its wave and date.
+
+    It lives here, the ground floor, so that every page and the API can show it; the call
+    that granted it belongs to funding, above, and is kept by its slug and title rather
+    than by a foreign key (territories never depends on funding, not even in migrations).
+    """
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", _("candidat")
+        LABELLED = "labelled", _("labellisé")
+        FOLLOW_UP = "annual_follow_up", _("en suivi annuel")
+        SUSPENDED = "suspended", _("suspendu")
+        WITHDRAWN = "withdrawn", _("retiré")
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="label",
+                                     verbose_name=_("territoire"))
+    status = models.CharField(_("état du label"), max_length=20, choices=Status.choices,
+                              default=Status.CANDIDATE)
+    wave = models.PositiveSmallIntegerField(_("vague"), null=True, blank=True,
+                                            validators=[MinValueValidator(1)])
+    labelled_on = models.DateField(_("labellisé le"), null=True, blank=True)
+    call_slug = models.SlugField(_("identifiant de l'appel"), max_length=200, blank=True)
+    call_title = models.CharField(_("appel"), max_length=200, blank=True)
+    reason = models.TextField(_("motif du dernier changement"), blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # The audit trail of the label: who changed its status, when, from what.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        ordering = ["wave", "labelled_on", "territory__name"]
+
+    def __str__(self):
+        return f"{self.territory} — {self.get_status_display()}"
+
+    @property
+    def is_active(self):
+        """Whether the territory holds the label now (suspended or withdrawn ones do not)."""
+        return self.status in {self.Status.LABELLED, self.Status.FOLLOW_UP}

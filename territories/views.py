@@ -41,7 +41,8 @@ PAGE_SIZE = 20
 
 
 def territory_list(request):
-    territories = with_figures(visible_territories(request.user)).order_by("name")
+    territories = with_figures(visible_territories(request.user)).select_related(
+        "label").order_by("name")
     page = Paginator(territories, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "territories/territory_list.html", {
         "page": page, "access": territory_access(request.user)})
@@ -49,7 +50,8 @@ def territory_list(request):
 
 def territory_detail(request, slug):
     access = territory_access(request.user, slug)
-    territory = with_figures(Territory.objects.filter(pk=access.territory.pk)).get()
+    territory = with_figures(Territory.objects.filter(pk=access.territory.pk)).select_related(
+        "label").get()
     counts = {
         kind.name: visible_items(request.user, kind.model.objects.filter(territory=territory))
         .count()

@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
+from funding.labels import label_from_decision
 from funding.models import ConflictDeclaration, Decision, Dossier, Review, Score
 from funding.permissions import CHOICE_REQUIRED, Right, already_decided_error
 from funding.services.dossiers import _checked, _locked, _record  # a dossier's own checks
@@ -175,6 +176,7 @@ def decision_record(*, dossier, by, outcome, comment, granted_amount=None):
         decision = Decision.objects.create(dossier=dossier, outcome=outcome, comment=comment,
                                            granted_amount=granted_amount, decided_by=by)
         _record(dossier, action, by=by, comment=comment)
+        label_from_decision(decision)  # an accepted label dossier labels its territory
         if outcome == Decision.Outcome.ACCEPTED:
             enqueue("funding.tasks.generate_attestation_task", args=[decision.pk])
         webhook_event_emit(dossier=dossier, event_type=WebhookEndpoint.Event.DECISION_RECORDED)

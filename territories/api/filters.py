@@ -1,6 +1,9 @@
 import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from territories.filters import ActorFilterSet, PlaceFilterSet
+from territories.models import Label, Territory
 
 
 class ActorApiFilterSet(ActorFilterSet):
@@ -16,3 +19,34 @@ class PlaceApiFilterSet(PlaceFilterSet):
 
     class Meta(PlaceFilterSet.Meta):
         fields = [*PlaceFilterSet.Meta.fields, "territory"]
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: "2.5" is refused, not rounded."""
+
+    field_class = forms.IntegerField
+
+
+class TerritoryApiFilterSet(django_filters.FilterSet):
+    """Territories by type, publication, label status and wave: `?label=labelled&wave=2`."""
+
+    label = django_filters.ChoiceFilter(
+        field_name="label__status", choices=Label.Status.choices,
+        help_text=_("État du label du territoire."),
+        error_messages={"invalid_choice": _(
+            "État de label inconnu : « %(value)s ». Valeurs possibles : "
+            "candidate, labelled, annual_follow_up, suspended, withdrawn.")},
+    )
+    wave = IntegerFilter(
+        field_name="label__wave", min_value=1, max_value=1000,
+        help_text=_("Vague de labellisation (1 : février 2019, 2 : fin 2019…)."),
+        error_messages={
+            "invalid": _("Indiquez la vague par un nombre entier (1, 2…)."),
+            "min_value": _("Les vagues commencent à 1."),
+            "max_value": _("Les vagues s'arrêtent bien avant 1000."),
+        },
+    )
+
+    class Meta:
+        model = Territory
+        fields = ["kind", "is_published", "label", "wave"]

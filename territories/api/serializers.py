@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from territories.locking import version_field
-from territories.models import Actor, Commune, Place, Territory, Theme
+from territories.models import Actor, Commune, Label, Place, Territory, Theme
 from territories.permissions import steward_of
 from territories.validators import normalize_siret
 
@@ -14,6 +14,17 @@ class PerimeterSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Territory.PerimeterLevel.choices)
     codes = serializers.ListField(child=serializers.CharField(max_length=9), allow_empty=False,
                                   max_length=5000)
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    """Where the territory's label stands, its wave and the day it was granted."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Label
+        fields = ["status", "status_display", "wave", "labelled_on"]
+        read_only_fields = fields
 
 
 class TerritorySerializer(serializers.ModelSerializer):
@@ -31,13 +42,17 @@ class TerritorySerializer(serializers.ModelSerializer):
     steward = serializers.SerializerMethodField(
         help_text=_("Identifiant du collectif qui anime le territoire ; ses animateur·rices "
                     "et l'équipe nationale le modifient."))
+    label = LabelSerializer(
+        read_only=True, allow_null=True,
+        help_text=_("Le label « Territoire French Impact » : état, vague et date ; null pour "
+                    "un territoire qui n'a jamais candidaté."))
     version = version_field()
 
     class Meta:
         model = Territory
         fields = ["url", "slug", "name", "kind", "summary", "transitions", "population",
                   "commune_count", "perimeter", "perimeter_level", "perimeter_codes",
-                  "is_published", "steward", "version"]
+                  "is_published", "steward", "label", "version"]
         read_only_fields = ["slug"]
 
     def get_steward(self, territory) -> str | None:

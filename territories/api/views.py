@@ -4,7 +4,7 @@ from rest_framework.decorators import api_view, permission_classes, renderer_cla
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from territories.api.filters import ActorApiFilterSet, PlaceApiFilterSet
+from territories.api.filters import ActorApiFilterSet, PlaceApiFilterSet, TerritoryApiFilterSet
 from territories.api.serializers import ActorSerializer, PlaceSerializer, TerritorySerializer
 from territories.models import Actor, Place
 from territories.permissions import (
@@ -26,7 +26,9 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     Facilitators and staff create them; staff and the facilitators of the collective that
     stewards a territory (`steward`) change it — plain members and other collectives
     running a cluster there do not (403). The perimeter is given as
-    `{"level": "epci", "codes": ["200054807"]}` and stored as communes.
+    `{"level": "epci", "codes": ["200054807"]}` and stored as communes. `label` gives the
+    "Territoire French Impact" label's state, wave and date; filter with
+    `?label=labelled&wave=2`.
     """
 
     serializer_class = TerritorySerializer
@@ -34,12 +36,12 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     public = True
     write_right = "edit"
     lookup_field = "slug"
-    filterset_fields = ["kind", "is_published"]
+    filterset_class = TerritoryApiFilterSet
 
     def get_queryset(self):
         # The steward is cluster's Stewardship, reached through its reverse relation.
         return with_figures(visible_territories(self.request.user)).select_related(
-            "stewardship__collective").order_by("name")
+            "stewardship__collective", "label").order_by("name")
 
     def access_of(self, territory):
         return access_to_territory(self.request.user, territory)

@@ -99,6 +99,8 @@ class CallFactory(factory.django.DjangoModelFactory):
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
     deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=60))
     max_amount = 50_000
+    # A label call labels its accepted territories in a wave (funding.labels).
+    wave = factory.LazyAttribute(lambda call: 3 if call.kind == Call.Kind.LABEL else None)
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):

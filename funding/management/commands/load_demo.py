@@ -65,6 +65,16 @@ class Command(BaseCommand):
         start = add_months(today.replace(day=1), -5)
         clusters = cluster_demo.load_clusters(labelled, collectives, territories,
                                               start_date=start, today=today)
+        # The second wave: perimeters, collectives and défis "à compléter", kept out of
+        # `clusters` so that the invented community, projects and dossiers stay on the first.
+        second_wave = cluster_demo.second_wave_territories()
+        territories.update(territories_demo.load_territories(second_wave))
+        collectives.update(cluster_demo.load_collectives(second_wave))
+        cluster_demo.load_clusters(second_wave, collectives, territories, start_date=start,
+                                   today=today)
+        for wave, items in ((1, labelled), (2, second_wave)):
+            territories_demo.load_labels(items, territories, wave=wave,
+                                         labelled_on=cluster_demo.LABEL_WAVES[wave])
         projects_demo.load_community(clusters, today)
         funders = funding_demo.load_funders()
 

@@ -3,6 +3,7 @@
 Also the demo, loaded once for the tests of a module that only read it (`demo`).
 """
 
+import copy
 import os
 from datetime import datetime
 
@@ -204,6 +205,20 @@ def _fresh_cache(settings):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(scope="session")
+def _openapi_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+@pytest.fixture
+def openapi_schema(_openapi_schema):
+    """The API's OpenAPI schema as /api/schema/ serves it: generated once (it depends on the
+    code only), a copy for each test."""
+    return copy.deepcopy(_openapi_schema)
 
 
 @pytest.fixture

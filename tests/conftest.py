@@ -3,6 +3,7 @@
 Also the demo, loaded once for the tests of a module that only read it (`demo`).
 """
 
+import copy
 import os
 from datetime import datetime
 
@@ -63,8 +64,9 @@ def pytest_collection_modifyitems(items):
     pytest's own grouping by parametrized fixtures may move them back (a test parameter
     named `page` once pulled the browser tests into the middle of the suite).
 
-    The tests that read a module's demo run after the module's other tests, so the demo,
-    loaded once for them, is never there for a test that does not ask for it.
+    The tests that read the demo run together, after the others that do not commit: the
+    demo is loaded once for all of them. A test that does not ask for it never finds it
+    there, whatever the order (see `pytest_runtest_setup`).
     """
     def plays_an_outage(item):
         # The broker outage tests point Celery at a throwaway Redis they stop and start:
@@ -74,18 +76,29 @@ def pytest_collection_modifyitems(items):
     modules = {}
     for item in items:
         modules.setdefault(item.module, len(modules))
-    items.sort(key=lambda item: (commits(item), plays_an_outage(item), modules[item.module],
-                                 "demo" in getattr(item, "fixturenames", ())))
+    items.sort(key=lambda item: (commits(item), plays_an_outage(item), reads_the_demo(item),
+                                 modules[item.module]))
+
+
+def reads_the_demo(item):
+    return "demo" in getattr(item, "fixturenames", ())
 
 
 def pytest_runtest_setup(item):
-    """Roll the module's demo back before a test that commits: it must not run inside it."""
-    if commits(item):
+    """Roll the demo back before a test that does not ask for it, or that commits.
+
+    A test that commits must not run inside the demo's transaction; any other test must
+    not find rows it did not make. The next test that asks for the demo loads it again.
+    """
+    if commits(item) or not reads_the_demo(item):
         _demo_load.roll_back()
+    else:
+        # Rolled back by an earlier test after the module's `demo` fixture loaded it.
+        _demo_load.load_again()
 
 
 class _DemoLoad:
-    """The demo, loaded in a transaction held open while a module's tests read it.
+    """The demo, loaded in a transaction held open while the tests that ask for it run.
 
     Each test then runs in a savepoint inside it (pytest-django's `db`), so what a test
     writes is rolled back and the next one finds the demo as loaded.
@@ -94,9 +107,13 @@ class _DemoLoad:
     def __init__(self):
         self.atomic = None
         self.blocker = None
+        self.media_root = None
 
     def load(self, *, blocker, media_root):
-        self.blocker = blocker
+        """Load the demo, unless it is loaded already (for an earlier module's tests)."""
+        if self.atomic is not None:
+            return
+        self.blocker, self.media_root = blocker, media_root
         with blocker.unblock():
             self.atomic = transaction.atomic()
             self.atomic.__enter__()
@@ -111,6 +128,11 @@ class _DemoLoad:
                 finally:
                     celery_app.conf.task_always_eager = eager
 
+    def load_again(self):
+        """Load the demo again if it was loaded once, then rolled back."""
+        if self.blocker is not None:
+            self.load(blocker=self.blocker, media_root=self.media_root)
+
     def roll_back(self):
         atomic, self.atomic = self.atomic, None
         if atomic is None:
@@ -123,16 +145,24 @@ class _DemoLoad:
 _demo_load = _DemoLoad()
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Load the demo once for the module's tests that ask for it; roll it back after them.
-
-    For tests that only read the demo, or write what their own savepoint rolls back. A
-    test that commits (`transaction=True`, live server) cannot use it.
-    """
-    _demo_load.load(blocker=django_db_blocker, media_root=tmp_path_factory.mktemp("demo"))
+@pytest.fixture(scope="session")
+def _demo_rolled_back_at_the_end(django_db_setup):
+    """Roll the demo back, if the last tests read it, before the test database goes."""
     yield
     _demo_load.roll_back()
+
+
+@pytest.fixture(scope="module")
+def demo(_demo_rolled_back_at_the_end, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for every test that asks for it, of this module and the next.
+
+    For tests that only read the demo, or write what their own savepoint rolls back. A
+    test that commits (`transaction=True`, live server) cannot use it. Module-scoped so
+    that it is there before a test's own transaction opens; it stays loaded after the
+    module for the next module's demo tests, which run just after (see
+    `pytest_collection_modifyitems`), and is rolled back before any other test.
+    """
+    _demo_load.load(blocker=django_db_blocker, media_root=tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(autouse=True)
@@ -175,6 +205,20 @@ def _fresh_cache(settings):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(scope="session")
+def _openapi_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+@pytest.fixture
+def openapi_schema(_openapi_schema):
+    """The API's OpenAPI schema as /api/schema/ serves it: generated once (it depends on the
+    code only), a copy for each test."""
+    return copy.deepcopy(_openapi_schema)
 
 
 @pytest.fixture

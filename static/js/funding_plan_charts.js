@@ -1,16 +1,18 @@
 // A funding plan's charts: budget against contributions per year, and two breakdowns of the
-// contributions (public or private, by scope). The tables beside them give the same figures.
+// contributions (public or private, by scope). The tables beside them give the same figures;
+// the page gives the words ("plan-chart-words").
 (function () {
   "use strict";
   var source = document.getElementById("plan-chart-data");
   if (!source || !window.Chart) { return; }
   var data = JSON.parse(source.textContent);
+  var words = JSON.parse(document.getElementById("plan-chart-words").textContent);
   var euros = new Intl.NumberFormat(document.documentElement.lang || "fr",
     { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
   var money = function (context) {
     var value = context.parsed.y !== undefined ? context.parsed.y : context.parsed;
-    return context.dataset.label ? context.dataset.label + " : " + euros.format(value)
-      : context.label + " : " + euros.format(value);
+    return words.amount.replace("{amount}", function () { return euros.format(value); })
+      .replace("{label}", function () { return context.dataset.label || context.label; });
   };
   var years = document.getElementById("plan-years-chart");
   if (years) {

@@ -1,4 +1,5 @@
-// "Ajouter" buttons of the perimeter search append their code to the codes field.
+// The "add" buttons of the perimeter search append their code to the codes field; the
+// page gives the word a pressed button shows ("perimeter-words").
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-perimeter-code]");
   if (!button) { return; }
@@ -9,5 +10,6 @@ document.addEventListener("click", function (event) {
   }
   field.value = codes.join(" ");
   button.disabled = true;
-  button.firstChild.textContent = "Ajouté";
+  var words = JSON.parse(document.getElementById("perimeter-words").textContent);
+  button.firstChild.textContent = words.added;
 });

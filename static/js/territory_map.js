@@ -1,12 +1,16 @@
 // The step-1 map: actors and places of a territory from the GeoJSON API, clustered.
-// The list beside the map carries the same items for keyboard and screen-reader users.
+// The list beside the map carries the same items for keyboard and screen-reader users. The
+// page gives every word the map shows, in its data-* attributes.
 (function () {
   "use strict";
   var element = document.getElementById("map");
   if (!element || !window.L) { return; }
   var status = document.getElementById("map-status");
   var tilesFailed = false;
-  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18 }).setView([46.6, 2.4], 6);
+  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18, zoomControl: false })
+    .setView([46.6, 2.4], 6);
+  L.control.zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut })
+    .addTo(map);
   if (element.dataset.tiles) {
     var tiles = L.tileLayer(element.dataset.tiles, {
       maxZoom: 18, attribution: element.dataset.attribution

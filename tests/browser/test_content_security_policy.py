@@ -66,6 +66,8 @@ def test_the_main_pages_run_under_the_policy(live_server, watched, member_a, pas
     visit(f"{live_server.url}/territoires/{territory_a.slug}/carte/")
     marker = page.locator("#map .leaflet-marker-icon, #map path.leaflet-interactive").first
     expect(marker).to_be_visible()
+    # The map's words come from the page, in its language.
+    expect(page.get_by_role("button", name="Zoom avant")).to_be_visible()
 
     # Progress bars (widths from classes) and the calendar link.
     visit(f"{live_server.url}/clusters/{cluster.pk}/")
@@ -76,6 +78,8 @@ def test_the_main_pages_run_under_the_policy(live_server, watched, member_a, pas
     # Chart.js.
     visit(f"{live_server.url}/clusters/{cluster.pk}/objectifs/{objective.pk}/")
     expect(page.locator("canvas").first).to_be_visible()
+    assert page.evaluate("Chart.getChart(document.getElementById('objective-chart'))"
+                         ".data.datasets.map(d => d.label)") == ["ha", "Départ", "Cible"]
 
     # htmx: the project board.
     visit(f"{live_server.url}/projets/clusters/{cluster.pk}/")

@@ -72,11 +72,6 @@ def test_filters_print_through_the_module():
                         f"|4{NNBSP}999,75{NBSP}€")
 
 
-@pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
 def test_engagement_amounts_read_in_french(client, member_a, facilitator, cluster,
                                             territory_a, django_assert_max_num_queries):
     company = Actor.objects.create(territory=territory_a, name="Les Paniers de l'Huveaune",

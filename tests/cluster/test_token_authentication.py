@@ -21,11 +21,6 @@ EXPECTED_HEADER = "Authorization: Token <jeton> (ou Bearer <jeton>)"
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def objective(cluster):
     challenge = Challenge.objects.create(cluster=cluster, title="Cultiver Marseille",
                                          kind="environnemental")

@@ -4,15 +4,14 @@ import re
 
 import pytest
 from django.urls import reverse
-from drf_spectacular.generators import SchemaGenerator
 
 ERROR = "#/components/schemas/Error"
 VALIDATION_ERROR = "#/components/schemas/ValidationError"
 
 
 @pytest.fixture(scope="module")
-def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
+def schema(_openapi_schema):
+    return _openapi_schema
 
 
 def operations(schema):

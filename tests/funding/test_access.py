@@ -34,11 +34,6 @@ ROLES = ["anonymous", "member_a", "facilitator", "member_b", "undeclared", "decl
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def call(funder):
     return call_with_grid(funder, title="Fonds pour l'innovation sociale")
 

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from cluster.masterplan import Key, gather
@@ -41,9 +40,7 @@ def _without_figures(data):
 
 # One serialisation -------------------------------------------------------------------------
 
-def test_a_demo_dossier_says_what_the_schema_directeur_says_of_its_cluster(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
+def test_a_demo_dossier_says_what_the_schema_directeur_says_of_its_cluster(demo):
     cluster = Cluster.objects.get(territory__slug="lyon-metropole")
     plan = (FundingPlan.objects.filter(cluster=cluster, project__isnull=True).first()
             or FundingPlanFactory(cluster=cluster, first_year=2027, last_year=2028))

@@ -23,11 +23,6 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def call(funder):
     return call_with_grid(funder, title="Fonds pour l'innovation sociale")
 

@@ -70,11 +70,6 @@ def frozen(time_machine):
 
 
 @pytest.fixture
-def cluster(territory_a):
-    return territory_a.clusters.get()
-
-
-@pytest.fixture
 def dossier(funder, cluster, reviewer):
     """A dossier under review at the funder, its reviewer having declared no conflict."""
     dossier = submitted_dossier(call_with_grid(funder), cluster, title="Dossier de Marseille")

@@ -2,11 +2,12 @@
 
 Every model is imported here, so that `from cluster.models import Cluster` keeps working
 and Django finds them all; their app and table names are the cluster app's, wherever
-their class is written. Calendar links, API token scopes and the stewardship of
-territories live in modules of their own next to this package.
+their class is written. Calendar links, join requests, API token scopes and the stewardship
+of territories live in modules of their own next to this package.
 """
 
 from cluster.credentials_models import CalendarLink
+from cluster.join_models import JoinRequest
 from cluster.models.accounts import User, UserManager
 from cluster.models.challenges import Challenge, Engagement, Measurement, Objective
 from cluster.models.collectives import Collective, CollectiveActor, Invitation, Membership
@@ -32,6 +33,7 @@ __all__ = [
     "Deliverable",
     "Engagement",
     "Invitation",
+    "JoinRequest",
     "MasterPlan",
     "MasterPlanSection",
     "MasterPlanVersion",

@@ -67,8 +67,8 @@ def calls_access(user, pk=None):
         pk).isdigit() else None
     if call is None:
         raise Http404("Appel introuvable.")
-    if role is not None and not staff and not funders.filter(pk=call.funder_id).exists():
-        role = None
+    if role is not None and not funders.filter(pk=call.funder_id).exists():
+        role = None  # another funder's call (or one beyond the reach of the API token)
     return CallsAccess(funders=funders, role=role, funder=call.funder, call=call)
 
 

@@ -70,8 +70,7 @@ class CallsPermission(permissions.BasePermission):
                                  responses={200: CallSerializer}, description=MANAGED),
 )
 class ManagedCallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                         viewsets.GenericViewSet):
+                         mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Calls managed by the person: every funder's for staff, its funder's for an
     administrator."""
 
@@ -95,9 +94,7 @@ class ManagedCallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return self._answer(call_save(by=request.user, **data.validated_data),
                             status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
-        if not kwargs.get("partial"):
-            return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+    def partial_update(self, request, pk=None):
         call = self.get_object()
         data = CallWriteSerializer(call, data=request.data, partial=True)
         data.is_valid(raise_exception=True)

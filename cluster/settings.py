@@ -429,6 +429,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectStageEnum": "projects.models.Project.Stage",
         "DossierStatusEnum": "funding.models.Dossier.Status",
+        "CallKindEnum": "funding.models.Call.Kind",
+        "CallStateEnum": "funding.models.CallState",
         "MasterPlanVersionStatusEnum": "cluster.models.MasterPlanVersion.Status",
         "ReviewRecommendationEnum": "funding.models.Review.Recommendation",
         "DecisionOutcomeEnum": "funding.models.Decision.Outcome",

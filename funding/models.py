@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -57,7 +58,14 @@ class Funder(models.Model):
 
 
 class FunderMember(models.Model):
-    """A person who reviews dossiers on behalf of a funder (the funder reviewer role)."""
+    """A person who reviews dossiers on behalf of a funder (the funder reviewer role).
+
+    An administrator also manages the funder's calls (its own only), without staff rights.
+    """
+
+    class Role(models.TextChoices):
+        REVIEWER = "reviewer", _("instructeur·rice")
+        ADMIN = "admin", _("administrateur·rice")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,6 +79,8 @@ class FunderMember(models.Model):
         related_name="members",
         verbose_name=_("financeur"),
     )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices,
+                            default=Role.REVIEWER)
     joined_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
 
     class Meta:
@@ -261,6 +271,8 @@ class Call(models.Model):
         _("vague de labellisation"), null=True, blank=True, validators=[MinValueValidator(1)],
         help_text=_("Pour un appel de label : la vague où ses dossiers acceptés sont "
                     "labellisés."))
+    # A draft is prepared in the back office and seen by no collective until it is opened.
+    is_draft = models.BooleanField(_("brouillon"), default=False)
 
     class Meta:
         verbose_name = _("appel")
@@ -276,6 +288,28 @@ class Call(models.Model):
 
     def get_absolute_url(self):
         return reverse("funding:call_detail", args=[self.slug])
+
+    @property
+    def state(self):
+        """Return where the call stands now: draft, scheduled, open or closed."""
+        return call_state(self, timezone.now())
+
+
+class CallState(models.TextChoices):
+    """Where a call stands, from its draft flag and its dates (never stored)."""
+
+    DRAFT = "brouillon", _("brouillon")
+    SCHEDULED = "a_venir", _("à venir")
+    OPEN = "ouvert", _("ouvert")
+    CLOSED = "clos", _("clos")
+
+
+def call_state(call, now):
+    if call.is_draft:
+        return CallState.DRAFT
+    if now < call.opens_at:
+        return CallState.SCHEDULED
+    return CallState.OPEN if now < call.deadline else CallState.CLOSED
 
 
 class Criterion(models.Model):

@@ -92,6 +92,9 @@ DENIALS = {
     "manage_webhooks": ("permission_denied", gettext_lazy(
         "Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent ses "
         "webhooks.")),
+    "manage_calls": ("permission_denied", gettext_lazy(
+        "Seuls l'équipe nationale et les administrateur·rices d'un financeur gèrent ses "
+        "appels.")),
 }
 
 
@@ -130,6 +133,7 @@ class FunderRight(StrEnum):
     """What a person may do on a funder."""
 
     MANAGE_WEBHOOKS = "manage_webhooks"
+    MANAGE_CALLS = "manage_calls"  # create, edit, open, close, copy its calls
 
 
 STEERING = ("staff", Membership.Role.FACILITATOR)
@@ -216,7 +220,7 @@ def visible_calls(user, now=None):
     """Return the calls the person may read: opened ones for all, every one for staff."""
     if user.is_authenticated and user.is_active and user.is_staff:
         return Call.objects.all()
-    return Call.objects.filter(opens_at__lte=now or timezone.now())
+    return Call.objects.filter(is_draft=False, opens_at__lte=now or timezone.now())
 
 
 def get_call_for_reading(user, slug):
@@ -541,10 +545,11 @@ def with_declaration_state(dossiers, user):
 
 @dataclass(frozen=True)
 class FunderAccess(_Access):
-    """A funder and whether the person reviews for it (staff: "staff")."""
+    """A funder and whether the person reviews for it, or administers it (staff: "staff")."""
 
     funder: Funder
-    role: str | None = None  # "staff", "reviewer" or None
+    role: str | None = None  # "staff", FunderMember.Role ("reviewer", "admin") or None
+    call: Call | None = None  # the call of the funder the page is about, if any
 
     @classmethod
     def of(cls, user, funder):
@@ -554,14 +559,20 @@ class FunderAccess(_Access):
             return cls(funder=funder)
         if user.is_staff:
             return cls(funder=funder, role="staff")
-        reviews = FunderMember.objects.filter(funder=funder, user=user).exists()
-        return cls(funder=funder, role="reviewer" if reviews else None)
+        return cls(funder=funder, role=FunderMember.objects.filter(
+            funder=funder, user=user).values_list("role", flat=True).first())
 
     can_manage_webhooks = _may(FunderRight.MANAGE_WEBHOOKS)
+    can_manage_calls = _may(FunderRight.MANAGE_CALLS)
 
     def _deny_manage_webhooks(self):
         """The funder's reviewers and staff manage its webhooks."""
         return None if self.role else AccessDenied("manage_webhooks")
+
+    def _deny_manage_calls(self):
+        """Staff manage every funder's calls; a funder's administrators, its own."""
+        return None if self.role in ("staff", FunderMember.Role.ADMIN) else AccessDenied(
+            "manage_calls")
 
 
 def funder_access(user, slug):

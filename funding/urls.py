@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funding.views import dossiers, plans, reviews, webhooks
+from funding.views import calls, dossiers, plans, reviews, webhooks
 
 app_name = "funding"
 
@@ -53,6 +53,16 @@ urlpatterns = [
     path("dossiers/<int:pk>/decision/", reviews.dossier_decide, name="dossier_decide"),
     path("dossiers/<int:pk>/attestation/", reviews.dossier_attestation,
          name="dossier_attestation"),
+    # The back office of calls: staff and funders' administrators ------------------------
+    path("gestion/appels/", calls.manage_call_list, name="manage_call_list"),
+    path("gestion/appels/nouveau/", calls.call_create, name="manage_call_create"),
+    path("gestion/appels/<int:pk>/", calls.manage_call, name="manage_call"),
+    path("gestion/appels/<int:pk>/modifier/", calls.call_edit, name="manage_call_edit"),
+    path("gestion/appels/<int:pk>/grille/", calls.call_grid, name="manage_call_grid"),
+    path("gestion/appels/<int:pk>/ouvrir/", calls.call_open_view, name="manage_call_open"),
+    path("gestion/appels/<int:pk>/clore/", calls.call_close_view, name="manage_call_close"),
+    path("gestion/appels/<int:pk>/copier/", calls.call_copy_view, name="manage_call_copy"),
+    path("gestion/dossiers/", calls.manage_dossier_list, name="manage_dossier_list"),
     # A funder's page: its webhooks and their log -----------------------------------------
     path("financeurs/<slug:slug>/", webhooks.funder_detail, name="funder_detail"),
     path("financeurs/<slug:slug>/webhooks/nouveau/", webhooks.webhook_create,

@@ -10,6 +10,7 @@ from cluster.models import Cluster
 from funding.models import (
     BudgetLine,
     Call,
+    CallState,
     Contribution,
     Criterion,
     Dossier,
@@ -194,11 +195,14 @@ class CallSerializer(serializers.ModelSerializer):
     funder = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     funder_name = serializers.CharField(source="funder.name", read_only=True)
     criteria = CriterionSerializer(many=True, read_only=True)
+    state = serializers.ChoiceField(choices=CallState.choices, read_only=True, help_text=(
+        "Où en est l'appel maintenant : brouillon, à venir, ouvert ou clos."))
 
     class Meta:
         model = Call
         fields = ["id", "slug", "title", "kind", "funder", "funder_name", "description",
-                  "eligibility", "opens_at", "deadline", "max_amount", "criteria"]
+                  "eligibility", "opens_at", "deadline", "max_amount", "wave", "state",
+                  "criteria"]
         read_only_fields = fields
 
 

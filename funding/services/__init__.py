@@ -1,6 +1,15 @@
 """State changes of the funding app, shared by the pages and the API, one module per part:
-funding plans, dossiers, and the funder's reviews and decisions."""
+funding plans, calls, dossiers, and the funder's reviews and decisions."""
 
+from funding.services.calls import (
+    CALL_FIELDS,
+    CALL_TRANSITIONS,
+    call_close,
+    call_copy,
+    call_grid_save,
+    call_open,
+    call_save,
+)
 from funding.services.dossiers import (
     DOSSIER_FIELDS,
     SUBMIT_EVENTS,
@@ -31,6 +40,13 @@ from funding.services.reviews import (
 from funding.transitions import DOSSIER_TRANSITIONS
 
 __all__ = [
+    "CALL_FIELDS",
+    "CALL_TRANSITIONS",
+    "call_close",
+    "call_copy",
+    "call_grid_save",
+    "call_open",
+    "call_save",
     "DOSSIER_FIELDS",
     "DOSSIER_TRANSITIONS",
     "MAX_PLAN_YEARS",

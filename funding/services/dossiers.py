@@ -54,8 +54,11 @@ def dossier_start(*, call, cluster, by, title=""):
     """Start the cluster's draft dossier for the call; one per call and cluster.
 
     A dossier is prepared before the call opens or while it is open, never once
-    its deadline has passed.
+    its deadline has passed; a draft call receives none.
     """
+    if call.is_draft:
+        raise DomainError(_("Cet appel est en préparation : il ne reçoit pas encore de "
+                            "dossiers."), code="call_draft", status=409)
     if call.deadline <= timezone.now():
         raise DomainError(
             _("Cet appel est clos depuis le %(deadline)s : il ne reçoit plus de dossiers.")

@@ -95,7 +95,8 @@ def cluster_dossier_list(request, cluster_pk):
     cluster = access.cluster
     dossiers = cluster.dossiers.select_related("call__funder").order_by("-updated_at", "pk")
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
-    open_calls = visible_calls(request.user).filter(deadline__gt=timezone.now()).exclude(
+    open_calls = visible_calls(request.user).filter(
+        deadline__gt=timezone.now(), is_draft=False).exclude(
         pk__in=cluster.dossiers.values("call")).select_related("funder").order_by("deadline")
     return render(request, "funding/dossier_list.html", {
         "breadcrumbs": dossiers_trail(cluster),

@@ -50,6 +50,7 @@ def funder_detail(request, slug):
             else None
     return render(request, "funding/funder_detail.html", {
         "funder": funder, "endpoints": endpoints, "page": page,
+        "can_manage_calls": access.can_manage_calls,
     })
 
 

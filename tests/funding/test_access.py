@@ -354,7 +354,7 @@ def test_a_conflicted_reviewer_is_refused_by_the_service_too(people, under_revie
 # Every view of the funding app gets its rights from an access object -----------------------
 
 ACCESS = ("dossier_access(", "funding_plan_access(", "funding_access(", "funder_access(",
-          "DossierAccess.", "FundingAccess.", "FunderAccess.")
+          "calls_access(", "DossierAccess.", "FundingAccess.", "FunderAccess.")
 # Views that read public things (the catalogue, the calls) or lists filtered by the
 # visible_* querysets: no object, so no access object.
 PUBLIC_VIEWS = {"source_list", "source_detail", "call_list", "call_detail", "review_list"}
@@ -407,7 +407,9 @@ def test_the_walk_finds_the_pages_and_the_api():
     names = {getattr(cls, "__name__", None) or inspect.unwrap(callback).__name__
              for _route, callback, cls in _funding_views()}
     assert {"dossier_detail", "dossier_submit_view", "plan_edit", "DossierViewSet",
-            "InstructionDossierViewSet", "PlanViewSet"} <= names
+            "InstructionDossierViewSet", "PlanViewSet", "manage_call_list", "call_create",
+            "manage_call", "call_edit", "call_grid", "call_open_view", "call_close_view",
+            "call_copy_view", "manage_dossier_list"} <= names
 
 
 def _a_page_that_bypasses_the_access(request, pk):

@@ -9,8 +9,7 @@ without accents, case or ligatures ("coeur" marks "Cœur"), and by their start
 import re
 import unicodedata
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 EXCERPT_LENGTH = 180
 
@@ -48,7 +47,7 @@ def search_pattern(words):
                    reverse=True)
     if not stems:
         return None
-    return re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(stem) for stem in stems))
+    return re.compile(r"\b(?:{})\w*".format("|".join(re.escape(stem) for stem in stems)))
 
 
 def spans(text, pattern):
@@ -67,11 +66,9 @@ def highlight(text, pattern, start=0, end=None):
     for match_start, match_end in spans(text, pattern):
         if match_start < start or match_end > end:
             continue
-        pieces += [escape(text[cursor:match_start]),
-                   "<mark>", escape(text[match_start:match_end]), "</mark>"]
+        pieces.append((text[cursor:match_start], text[match_start:match_end]))
         cursor = match_end
-    pieces.append(escape(text[cursor:end]))
-    return mark_safe("".join(pieces))
+    return format_html_join("", "{}<mark>{}</mark>", pieces) + format_html("{}", text[cursor:end])
 
 
 def excerpt(text, pattern, length=EXCERPT_LENGTH):
@@ -89,7 +86,7 @@ def excerpt(text, pattern, length=EXCERPT_LENGTH):
         space = text.rfind(" ", found[0][1], end)
         end = space if space != -1 else end
     passage = highlight(text, pattern, start, end)
-    return mark_safe(("… " if start else "") + passage + (" …" if end < len(text) else ""))
+    return format_html("{}{}{}", "… " if start else "", passage, " …" if end < len(text) else "")
 
 
 def matches(text, pattern):

@@ -22,10 +22,10 @@ Every search runs a fixed number of queries whatever the data: per kind, one cou
 one page, plus one for the themes of the page's rows.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
-from typing import Callable
 
 from django.core.paginator import Paginator
 from django.db import connection

@@ -13,3 +13,8 @@ class FundingConfig(AppConfig):
         from funding.masterplan import funding_data
 
         register_section_provider(Key.FUNDING, funding_data)
+
+        # The search (territories) finds funding sources and calls through its registry too.
+        from funding.search import register_search_kinds
+
+        register_search_kinds()

@@ -13,3 +13,8 @@ class ProjectsConfig(AppConfig):
         from projects.masterplan import portfolio_data
 
         register_section_provider(Key.PORTFOLIO, portfolio_data)
+
+        # The search (territories) finds projects and events through its registry too.
+        from projects.search import register_search_kinds
+
+        register_search_kinds()

@@ -1,35 +1,48 @@
-"""One search over actors, places and territories.
+"""One search over everything the platform shows: actors, places, territories, and the
+kinds that higher apps register (projects, events, funding sources, calls).
 
-On PostgreSQL: French full-text search (unaccent, French stemming, ranked, name
-weighted above description and themes). On SQLite, the embedded default: every
-word must appear in the name, the description or a theme's name, accents and
-case aside, names first. SQLite learns `unaccent` from `register_sqlite_functions`,
-connected when the app is ready.
+The engine switch lives here and only here:
+
+* on PostgreSQL, French full-text search: `unaccent` (migration 0004), French
+  stemming ("réparer" finds "réparation"), ranked by `SearchRank` with the name
+  weighted A, the themes B and the description C;
+* on SQLite, the embedded default, a documented fallback: every word must appear,
+  accents and case aside (SQLite learns `unaccent` from `register_sqlite_functions`,
+  connected when the app is ready), in the name, a theme or the description; results
+  are ranked by where they matched: name (3) > theme (2) > description (1), then by name.
+
+Gathering from higher apps without importing them: a kind of result is a `SearchKind`
+in a registry. This module registers the territories' own kinds; `projects/apps.py` and
+`funding/apps.py` call `register_search_kind()` from their `AppConfig.ready()`, so the
+arrows still point down. Each kind reads its rows through the access object of its app
+(`visible_items`, `visible_projects`, `visible_calls`…): a search never shows what the
+person may not read.
+
+Every search runs a fixed number of queries whatever the data: per kind, one count and
+one page, plus one for the themes of the page's rows.
 """
 
-import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, TextField, Value, When
+from django.db.models import Case, Exists, F, Func, OuterRef, Prefetch, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext_lazy as _
 
-from territories.models import Actor, Place
+from territories.highlight import excerpt, highlight, matches, search_pattern, strip_accents
+from territories.models import Actor, Place, Theme
 from territories.permissions import visible_items, visible_territories
 
-MAX_RESULTS = 20
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 10
+PREVIEW_SIZE = 5  # rows per kind when every kind is shown
+PAGE_SIZE = 20  # rows per page when one kind is shown
 
-# What PostgreSQL's unaccent also undoes and Unicode decomposition leaves alone.
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-
-
-def strip_accents(text):
-    """Return the text without accents or ligatures ("Cœur d'Hérault" → "Coeur d'Herault")."""
-    if text is None:
-        return None
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(char for char in text if not unicodedata.combining(char))
+__all__ = ["strip_accents", "search", "register_search_kind", "search_kinds"]
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
@@ -43,15 +56,77 @@ class Unaccent(Func):
     output_field = TextField()
 
 
+@dataclass(frozen=True)
+class SearchKind:
+    """A kind of result: where its rows come from and what of them is searched."""
+
+    key: str  # in the URL: ?type=acteurs
+    label: str  # "Acteurs"
+    rows: Callable  # rows(user) -> the queryset of rows the person may read
+    name_field: str = "name"
+    text_field: str = "description"  # the text an excerpt is taken from, if any
+    themes_field: str = ""  # a many-to-many to Theme, if any
+    territory_path: str = ""  # how a row leads to its territory; "" if it has none
+    url: Callable = lambda item: item.get_absolute_url()
+    context: Callable = lambda item: ""  # a short line under the name
+    select_related: tuple = ()
+    order: int = 100
+
+    @property
+    def fields(self):
+        fields = [(self.name_field, "A")]
+        if self.themes_field:
+            fields.append((f"{self.themes_field}__name", "B"))
+        if self.text_field:
+            fields.append((self.text_field, "C"))
+        return fields
+
+
+_KINDS = {}
+
+
+def register_search_kind(kind):
+    _KINDS[kind.key] = kind
+
+
+def search_kinds():
+    """Return the registered kinds, in the order the page shows them."""
+    return sorted(_KINDS.values(), key=lambda kind: (kind.order, kind.key))
+
+
+@dataclass
+class Hit:
+    item: object
+    name: str
+    url: str
+    context: str
+    reason: str  # "nom", "thème", "description"
+    detail: str = ""  # the highlighted name, theme(s) or excerpt
+
+
+@dataclass
+class KindResults:
+    kind: SearchKind
+    page: object  # a Django Page
+    hits: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return self.page.paginator.count
+
+
+# Engines -------------------------------------------------------------------------------
+
 def _related(queryset, path):
     """Return the related rows of `path` ("themes__name") for each row, and the column name."""
     relation, column = path.split("__")
-    field = queryset.model._meta.get_field(relation)
-    rows = field.related_model.objects.filter(**{field.related_query_name(): OuterRef("pk")})
+    model_field = queryset.model._meta.get_field(relation)
+    rows = model_field.related_model.objects.filter(
+        **{model_field.related_query_name(): OuterRef("pk")})
     return rows, column
 
 
-def _postgres(queryset, query, fields):
+def _postgres(queryset, query, kind):
     from django.contrib.postgres.expressions import ArraySubquery
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -65,46 +140,109 @@ def _postgres(queryset, query, fields):
     vector = reduce(
         lambda left, right: left + right,
         (SearchVector(Unaccent(text(name)), weight=weight, config="french")
-         for name, weight in fields),
+         for name, weight in kind.fields),
     )
     search_query = SearchQuery(strip_accents(query), config="french", search_type="websearch")
     return (queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
-            .filter(document=search_query).order_by("-rank", "name"))
+            .filter(document=search_query).order_by("-rank", kind.name_field, "pk"))
 
 
-def _fallback(queryset, query, fields):
+def _fallback(queryset, query, kind):
     words = [strip_accents(word) for word in query.split()]
-    if not words:
-        return queryset.none()
-    own = [name for name, _weight in fields if "__" not in name]
-    related = [_related(queryset, name) for name, _weight in fields if "__" in name]
+    own = [name for name, _weight in kind.fields if "__" not in name]
+    related = [_related(queryset, name) for name, _weight in kind.fields if "__" in name]
     # unaccent() leaves ASCII for French text, which SQLite's LIKE compares without case.
     queryset = queryset.annotate(**{f"plain_{name}": Unaccent(F(name)) for name in own})
 
-    def matches(word):
-        conditions = [Q(**{f"plain_{name}__icontains": word}) for name in own]
-        conditions += [Exists(rows.annotate(plain=Unaccent(F(column)))
-                              .filter(plain__icontains=word)) for rows, column in related]
-        return reduce(or_, conditions)
+    def in_field(name, word):
+        return Q(**{f"plain_{name}__icontains": word})
 
-    in_name = reduce(and_, (Q(plain_name__icontains=word) for word in words))
-    return (queryset.filter(reduce(and_, (matches(word) for word in words)))
-            .annotate(rank=Case(When(in_name, then=Value(1.0)), default=Value(0.5)))
-            .order_by("-rank", Lower("plain_name"), "pk"))
+    def in_related(word):
+        return [Exists(rows.annotate(plain=Unaccent(F(column))).filter(plain__icontains=word))
+                for rows, column in related]
+
+    def anywhere(word):
+        return reduce(or_, [in_field(name, word) for name in own] + in_related(word))
+
+    in_name = reduce(and_, (in_field(kind.name_field, word) for word in words))
+    ranks = [When(in_name, then=Value(3))]
+    if related:
+        ranks.append(When(reduce(or_, [c for word in words for c in in_related(word)]),
+                          then=Value(2)))
+    return (queryset.filter(reduce(and_, (anywhere(word) for word in words)))
+            .annotate(rank=Case(*ranks, default=Value(1)))
+            .order_by("-rank", Lower(f"plain_{kind.name_field}"), "pk"))
 
 
-def search(*, user, query):
-    """Return the actors, places and territories matching the query that the person may see."""
-    query = " ".join(query.split())[:200]
+def clean_query(query):
+    """Return the query on one line, without control characters (a NUL byte breaks
+    PostgreSQL), bounded to MAX_QUERY_LENGTH characters and MAX_WORDS words."""
+    query = "".join(char if char.isprintable() else " " for char in query or "")
+    return " ".join(query.split()[:MAX_WORDS])[:MAX_QUERY_LENGTH].strip()
+
+
+# Why each row matched ------------------------------------------------------------------
+
+def _hit(kind, item, pattern):
+    name = getattr(item, kind.name_field) or ""
+    base = {"item": item, "name": name, "url": kind.url(item), "context": kind.context(item)}
+    if matches(name, pattern):
+        return Hit(**base, reason="name", detail=highlight(name, pattern))
+    themes = [theme.name for theme in getattr(item, "search_themes", [])
+              if matches(theme.name, pattern)]
+    if themes:
+        return Hit(**base, reason="theme",
+                   detail=highlight(", ".join(themes), pattern))
+    text = getattr(item, kind.text_field, "") if kind.text_field else ""
+    return Hit(**base, reason="description", detail=excerpt(text or "", pattern) or "")
+
+
+# The search ----------------------------------------------------------------------------
+
+def search(*, user, query, kind=None, territory=None, page=1):
+    """Return, per kind the person may search, the page of rows matching the query.
+
+    `kind` (a key) shows one kind, PAGE_SIZE rows a page; without it every kind shows
+    its first PREVIEW_SIZE rows. `territory` keeps the rows of one territory (kinds
+    without a territory are then left out). Counts are always given for every kind.
+    """
+    query = clean_query(query)
     if len(query) < 2:
-        return {"actors": [], "places": [], "territories": []}
-    rank = _postgres if connection.vendor == "postgresql" else _fallback
-    return {
-        "actors": list(rank(visible_items(user, Actor.objects.select_related("territory")),
-                            query, [("name", "A"), ("description", "B"), ("themes__name", "C")]
-                            )[:MAX_RESULTS]),
-        "places": list(rank(visible_items(user, Place.objects.select_related("territory")),
-                            query, [("name", "A"), ("description", "B")])[:MAX_RESULTS]),
-        "territories": list(rank(visible_territories(user), query,
-                                 [("name", "A"), ("summary", "B")])[:MAX_RESULTS]),
-    }
+        return []
+    engine = _postgres if connection.vendor == "postgresql" else _fallback
+    pattern = search_pattern(query.split())
+    results = []
+    for each in search_kinds():
+        if territory is not None and not each.territory_path:
+            continue
+        rows = each.rows(user).select_related(*each.select_related)
+        if territory is not None:
+            rows = rows.filter(**{each.territory_path: territory.pk})
+        if each.themes_field:
+            rows = rows.prefetch_related(Prefetch(each.themes_field, to_attr="search_themes",
+                                                  queryset=Theme.objects.order_by("name")))
+        ranked = engine(rows, query, each)
+        size = PAGE_SIZE if kind == each.key else PREVIEW_SIZE
+        number = page if kind == each.key else 1
+        found = Paginator(ranked, size).get_page(number)
+        hits = [_hit(each, item, pattern) for item in found] if kind in (None, each.key) else []
+        results.append(KindResults(kind=each, page=found, hits=hits))
+    return results
+
+
+def _territory_name(item):
+    return item.territory.name
+
+
+register_search_kind(SearchKind(
+    key="acteurs", label=_("Acteurs"), order=10,
+    rows=lambda user: visible_items(user, Actor.objects.all()),
+    themes_field="themes", territory_path="territory", context=_territory_name,
+    select_related=("territory",)))
+register_search_kind(SearchKind(
+    key="lieux", label=_("Lieux"), order=30,
+    rows=lambda user: visible_items(user, Place.objects.all()),
+    territory_path="territory", context=_territory_name, select_related=("territory",)))
+register_search_kind(SearchKind(
+    key="territoires", label=_("Territoires"), order=60,
+    rows=visible_territories, text_field="summary", territory_path="pk"))

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,7 +28,7 @@ from territories.permissions import (
     visible_items,
     visible_territories,
 )
-from territories.search import search
+from territories.search import MAX_QUERY_LENGTH, MAX_WORDS, clean_query, search, search_kinds
 from territories.selectors import perimeter_of, perimeter_search, with_figures
 from territories.services import (
     actor_import_confirm,
@@ -335,6 +336,43 @@ def commune_suggestions(request):
 
 
 def search_view(request):
-    query = request.GET.get("q", "").strip()
-    results = search(user=request.user, query=query) if query else None
-    return render(request, "territories/search.html", {"query": query, "results": results})
+    """Search every kind the person may read; filters that make no sense are dropped with
+    a note, never an error."""
+    raw = request.GET.get("q", "")
+    query = clean_query(raw)
+    notes = []
+    if len(raw.split()) > MAX_WORDS or len(" ".join(raw.split())) > MAX_QUERY_LENGTH:
+        notes.append(_("Votre recherche était trop longue : seuls ses %(words)s premiers mots "
+                       "(%(chars)s caractères au plus) ont été cherchés.")
+                     % {"words": MAX_WORDS, "chars": MAX_QUERY_LENGTH})
+    kinds = search_kinds()
+    kind = request.GET.get("type", "")
+    if kind and kind not in {each.key for each in kinds}:
+        notes.append(_("Ce type de résultat n'existe pas : tous les types sont affichés."))
+        kind = ""
+    territories = list(visible_territories(request.user).only("pk", "slug", "name")
+                       .order_by("name"))
+    slug = request.GET.get("territoire", "")
+    territory = next((each for each in territories if each.slug == slug), None)
+    if slug and territory is None:
+        notes.append(_("Ce territoire n'existe pas ou n'est pas publié : "
+                       "tous les territoires sont affichés."))
+    results = search(user=request.user, query=query, kind=kind or None, territory=territory,
+                     page=request.GET.get("page", 1)) if len(query) >= 2 else None
+    base = {"q": query, **({"territoire": territory.slug} if territory else {})}
+
+    def link(**params):
+        return "?" + urlencode({**base, **{k: v for k, v in params.items() if v}})
+
+    for each in results or []:
+        each.url = link(type=each.kind.key)
+        if kind == each.kind.key and each.page.has_previous():
+            each.previous_url = link(type=kind, page=each.page.previous_page_number())
+        if kind == each.kind.key and each.page.has_next():
+            each.next_url = link(type=kind, page=each.page.next_page_number())
+    return render(request, "territories/search.html", {
+        "query": query, "notes": notes, "results": results, "kind": kind,
+        "territory": territory, "territories": territories, "kinds": kinds,
+        "all_url": link(), "total": sum(each.count for each in results or []),
+        "short_query": 0 < len(query) < 2,
+    })

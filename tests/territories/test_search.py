@@ -30,26 +30,29 @@ def items(territory_a):
 
 
 def names(results):
-    return {kind: [item.name for item in found] for kind, found in results.items()}
+    return {each.kind.key: [hit.name for hit in each.hits] for each in results}
+
+
+def found(user, query, kind):
+    return names(search(user=user, query=query, kind=kind)).get(kind, [])
 
 
 def test_finds_actors_places_and_territories_the_person_may_see(client, items, anonymous):
     TerritoryFactory(name="Jardins de Provence", slug="jardins")
     found = names(search(user=anonymous, query="jardin"))
-    assert "Jardin secret" not in found["actors"]
-    assert found["places"] == ["Tiers-lieu des jardins"]
-    assert found["territories"] == ["Jardins de Provence"]
+    assert "Jardin secret" not in found["acteurs"]
+    assert found["lieux"] == ["Tiers-lieu des jardins"]
+    assert found["territoires"] == ["Jardins de Provence"]
     page = client.get(reverse("search"), {"q": "vélo"})
     assert "Les Amis du Vélo" in page.text
 
 
 def test_editors_also_find_their_drafts(items, facilitator):
-    assert "Jardin secret" in names(search(user=facilitator, query="secret"))["actors"]
+    assert "Jardin secret" in names(search(user=facilitator, query="secret"))["acteurs"]
 
 
 def test_empty_or_short_queries_find_nothing_and_the_page_says_so(client, items, anonymous):
-    assert names(search(user=anonymous, query=" j ")) == {
-        "actors": [], "places": [], "territories": []}
+    assert search(user=anonymous, query=" j ") == []
     assert "Aucun résultat pour « zzzz »" in client.get(reverse("search"), {"q": "zzzz"}).text
     assert client.get(reverse("search")).status_code == 200
 
@@ -58,9 +61,9 @@ def test_empty_or_short_queries_find_nothing_and_the_page_says_so(client, items,
 def test_french_stemming_and_accents_on_postgresql(items, anonymous):
     # "cooperatives" (no accent, plural) finds "Coopérative"; "réparer" finds "réparation"
     # only through the stem, which the simple fallback cannot do.
-    assert names(search(user=anonymous, query="cooperatives"))["actors"] == [
+    assert names(search(user=anonymous, query="cooperatives"))["acteurs"] == [
         "Coopérative des Jardiniers"]
-    assert names(search(user=anonymous, query="jardinier urbain"))["actors"] == [
+    assert names(search(user=anonymous, query="jardinier urbain"))["acteurs"] == [
         "Coopérative des Jardiniers"]
 
 
@@ -69,7 +72,7 @@ def test_name_matches_rank_above_description_matches(territory_a, anonymous):
     Actor.objects.create(territory=territory_a, name="Atelier", is_published=True,
                          description="On y parle de compost.")
     Actor.objects.create(territory=territory_a, name="Compost Collectif", is_published=True)
-    assert names(search(user=anonymous, query="compost"))["actors"] == [
+    assert names(search(user=anonymous, query="compost"))["acteurs"] == [
         "Compost Collectif", "Atelier"]
 
 
@@ -82,15 +85,15 @@ def test_accents_and_case_do_not_matter(territory_a, anonymous, query):
                          is_published=True)
     Actor.objects.create(territory=territory_a, name="Cœur de Ville", is_published=True,
                          description="Commerces À CÔTÉ de la gare.")
-    assert names(search(user=anonymous, query=query))["actors"] == [
+    assert names(search(user=anonymous, query=query))["acteurs"] == [
         "Métropole Aix-Marseille-Provence"]
 
 
 def test_ligatures_and_accents_in_descriptions_are_found(territory_a, anonymous):
     Actor.objects.create(territory=territory_a, name="Cœur de Ville", is_published=True,
                          description="Commerces À CÔTÉ de la gare.")
-    assert names(search(user=anonymous, query="coeur"))["actors"] == ["Cœur de Ville"]
-    assert names(search(user=anonymous, query="a cote"))["actors"] == ["Cœur de Ville"]
+    assert names(search(user=anonymous, query="coeur"))["acteurs"] == ["Cœur de Ville"]
+    assert names(search(user=anonymous, query="a cote"))["acteurs"] == ["Cœur de Ville"]
 
 
 def test_actors_are_found_by_the_names_of_their_themes(client, territory_a, anonymous):
@@ -98,10 +101,10 @@ def test_actors_are_found_by_the_names_of_their_themes(client, territory_a, anon
                                 is_published=True, description="Paniers de légumes.")
     food.themes.set(Theme.objects.filter(slug__in=["alimentation-durable", "mobilite-douce"]))
     Actor.objects.create(territory=territory_a, name="Atelier Vélo", is_published=True)
-    assert names(search(user=anonymous, query="alimentation"))["actors"] == [
+    assert names(search(user=anonymous, query="alimentation"))["acteurs"] == [
         "Les Paniers du Vallon"]
     # One result per actor, however many of its themes match.
-    assert names(search(user=anonymous, query="durable douce"))["actors"] == [
+    assert names(search(user=anonymous, query="durable douce"))["acteurs"] == [
         "Les Paniers du Vallon"]
     assert "Les Paniers du Vallon" in client.get(reverse("search"),
                                                  {"q": "ALIMENTATION"}).text
@@ -112,7 +115,7 @@ def test_a_name_match_ranks_above_a_theme_match(territory_a, anonymous):
     themed.themes.set(Theme.objects.filter(slug="alimentation-durable"))
     Actor.objects.create(territory=territory_a, name="Alimentation Solidaire",
                          is_published=True)
-    assert names(search(user=anonymous, query="alimentation"))["actors"] == [
+    assert names(search(user=anonymous, query="alimentation"))["acteurs"] == [
         "Alimentation Solidaire", "Le Grenier"]
 
 
@@ -121,6 +124,16 @@ def test_sqlite_connections_know_unaccent():
     with connection.cursor() as cursor:
         cursor.execute("SELECT unaccent(%s), unaccent(NULL)", ["Œuvre à Évry"])
         assert cursor.fetchone() == ("OEuvre a Evry", None)
+
+
+def test_sqlite_ranks_name_then_theme_then_description(territory_a, anonymous):
+    Actor.objects.create(territory=territory_a, name="Zèbre", is_published=True,
+                         description="Une épicerie pour l'alimentation de tous.")
+    themed = Actor.objects.create(territory=territory_a, name="Yaourterie", is_published=True)
+    themed.themes.set(Theme.objects.filter(slug="alimentation-durable"))
+    Actor.objects.create(territory=territory_a, name="Xénia Alimentation", is_published=True)
+    assert found(anonymous, "alimentation", "acteurs") == [
+        "Xénia Alimentation", "Yaourterie", "Zèbre"]
 
 
 def test_no_result_page_suggests_what_to_try(client, territory_a):

@@ -129,7 +129,6 @@ def audit(page, base_url, path):
     if response.status >= 400 or (landed.split("?")[0] != path.split("?")[0]
                                   and reverse("login") in landed):
         return None
-    page.wait_for_load_state("networkidle")
     page.add_script_tag(url=f"{base_url}{settings.STATIC_URL}{AXE}")
     violations = page.evaluate(RUN_AXE, {"type": "tag", "values": WCAG_TAGS})
     size = page.viewport_size

@@ -9,7 +9,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
-from funding.models import Dossier, DossierEvent
+from funding.followup import follow_up_start
+from funding.labels import label_candidacy_from_submission
+from funding.models import Call, Dossier, DossierEvent
 from funding.permissions import (
     EDITABLE_STATUSES,
     DossierAccess,
@@ -56,6 +58,9 @@ def dossier_start(*, call, cluster, by, title=""):
     A dossier is prepared before the call opens or while it is open, never once
     its deadline has passed.
     """
+    if call.kind == Call.Kind.FOLLOW_UP:
+        # One follow-up per year, due at the label's anniversary: its own service.
+        return follow_up_start(cluster=cluster, by=by)
     if call.deadline <= timezone.now():
         raise DomainError(
             _("Cet appel est clos depuis le %(deadline)s : il ne reçoit plus de dossiers.")
@@ -206,6 +211,7 @@ def _submit(dossier, action, by, version):
         dossier.pdf = ""
         dossier = _record(dossier, action, by=by,
                           fields=("snapshot", "submitted_at", "version", "pdf"))
+        label_candidacy_from_submission(dossier)
         enqueue("funding.tasks.generate_dossier_pdf_task", args=[dossier.pk])
         webhook_event_emit(dossier=dossier, event_type=SUBMIT_EVENTS[action])
     return dossier

@@ -24,7 +24,7 @@ from cluster.services import (
     measurement_record,
     objective_save,
 )
-from territories.labels import follow_up_due, label_of
+from territories.labels import follow_up_due
 from territories.locking import VERSION
 from territories.pages import form_page
 
@@ -43,7 +43,7 @@ def cluster_dashboard(request, pk):
     access = cluster_access(request.user, pk)
     cluster = access.cluster
     today = timezone.localdate()
-    label = label_of(cluster.territory)
+    label = getattr(cluster.territory, "label", None)  # loaded with the cluster
     return render(request, "cluster/dashboard.html", {
         "breadcrumbs": cluster_trail(cluster, from_list=True),
         "cluster": cluster, "today": today, "access": access,

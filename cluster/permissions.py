@@ -122,7 +122,8 @@ def cluster_access(user, pk, *, cls=ClusterAccess):
     it: they must not learn it exists."""
     if not _signed_in(user):
         raise Http404(_("Cluster introuvable."))
-    clusters = Cluster.objects.select_related("collective", "territory").filter(pk=pk)
+    # With the territory's label, which the dashboard shows (none: cached as missing).
+    clusters = Cluster.objects.select_related("collective", "territory__label").filter(pk=pk)
     cluster = (clusters if user.is_staff else with_role(clusters, user, "collective")).first()
     role = None if cluster is None or not within_token_scope(
         user, cluster.collective_id) else _role(user, cluster)

@@ -224,6 +224,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cluster.tasks.send_weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week="monday"),
     },
+    # The label's annual follow-up: reminders 30 and 7 days before it is due ----
+    "rappels-du-suivi-annuel-du-label": {
+        "task": "funding.tasks.send_follow_up_reminders_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 # Cache ----------------------------------------------------------------------------------------
 # Rate-limit counters (event sign-ups, password resets) live in the cache: in Redis when

@@ -9,6 +9,7 @@ from funding.models import (
     Call,
     Contribution,
     Criterion,
+    FollowUpReminder,
     Funder,
     FunderMember,
     FundingPlan,
@@ -131,3 +132,20 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
                     "created_at", "next_attempt_at"]
     list_filter = ["status", "event_type"]
     list_select_related = ["endpoint"]
+
+
+# The label's annual follow-up ------------------------------------------------------------
+
+@admin.register(FollowUpReminder)
+class FollowUpReminderAdmin(admin.ModelAdmin):
+    """What the daily task sent, read-only: a row is what makes a reminder go once."""
+
+    list_display = ["cluster", "due_on", "days_before", "sent_at", "recipients"]
+    list_filter = ["days_before"]
+    search_fields = ["cluster__territory__name", "recipients"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

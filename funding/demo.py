@@ -1,13 +1,12 @@
 """Demo data of the funding app: the label body and a few funders of the hybrid catalogue,
-the local funders of the Aix-Marseille-Provence cluster and its funding plan."""
+the local funders of the Aix-Marseille-Provence cluster and its funding plan, and the
+annual follow-ups of two labelled territories (one draft, one submitted)."""
 
 from decimal import Decimal
 
-from django.utils import timezone
-
+from funding.followup import follow_up_call, follow_up_start, follow_up_status
 from funding.models import (
     BudgetLine,
-    Call,
     Contribution,
     Dossier,
     Funder,
@@ -15,7 +14,13 @@ from funding.models import (
     FundingPlan,
     FundingSource,
 )
-from funding.services import budget_line_save, contribution_save, funding_plan_save
+from funding.services import (
+    budget_line_save,
+    contribution_save,
+    dossier_save,
+    dossier_submit,
+    funding_plan_save,
+)
 
 # Also created by migration 0003 (the catalogue), with the same values.
 FUNDERS = [
@@ -136,130 +141,49 @@ def load_plan(cluster, *, by):
 
 # Calls and dossiers ------------------------------------------------------------------------
 
-LABEL_CALL_SLUG = "territoire-french-impact"
+# Every territory of the demo is labelled (waves 1 and 2): their dossiers are annual
+# follow-ups of the label, not label applications, which a labelled territory cannot win.
+# Aix-Marseille-Provence's follow-up is a draft its facilitator completes; another
+# territory's is submitted, for the reviewer of Le French Impact.
+SUBMITTED_FOLLOW_UP_TERRITORIES = ["grand-lyon", "lyon-metropole", "nantes", "lille"]
 
-DEMO_LABEL_DOSSIER = {
-    "title": "Territoire French Impact — Aix-Marseille-Provence",
-    "summary": (
-        "Deuxième agglomération de France, la métropole Aix-Marseille-Provence fait face à des "
-        "défis sociaux et environnementaux forts : plus de 200 000 ménages sous le seuil de "
-        "pauvreté, 29 % des 15-24 ans sans emploi, 93 % de l'énergie importée. Le collectif "
-        "porteur réunit Marseille Solutions, le Mouves PACA et la CRESS PACA, avec le soutien "
-        "de la Métropole, pour structurer l'innovation sociale autour de trois défis : "
-        "cultiver Marseille, zéro personne à la rue, changer d'air."
-    ),
-    "strategic_plan": (
-        "Année 1 — Cartographier et fédérer : recenser les acteurs, lieux et ressources de "
-        "l'innovation sociale sur toute la métropole, réunir la communauté de "
-        "projets autour des trois défis et installer un comité de pilotage trimestriel.\n\n"
-        "Année 2 — Expérimenter : lancer un appel à prototypes par défi (jardins urbains et "
-        "formation à l'agriculture urbaine, accueil de nuit et parcours vers le logement, "
-        "réseau de contributeurs citoyens), accompagner les porteurs avec les incubateurs du "
-        "territoire et mesurer chaque trimestre les indicateurs des défis.\n\n"
-        "Année 3 — Changer d'échelle : essaimer les prototypes qui ont fait leurs preuves vers "
-        "les quartiers prioritaires et les territoires de coopération, consolider un fonds "
-        "territorial hybride (Métropole, Région, mécénat des entreprises engagées) et rédiger "
-        "le schéma directeur de l'innovation responsable."
-    ),
-}
-
-
-def load_label_dossier(cluster, *, by):
-    """Give the cluster a draft dossier for the French Impact label call; return it.
-
-    The call comes from the migration funding.0004_label_call; without it (a database
-    emptied by hand) nothing is created and None is returned. A dossier already there,
-    whatever its state, is left as it is.
-    """
-    call = Call.objects.filter(slug=LABEL_CALL_SLUG).first()
-    if call is None:
-        return None
-    dossier, _created = Dossier.objects.get_or_create(
-        call=call, cluster=cluster, defaults={**DEMO_LABEL_DOSSIER, "created_by": by})
-    return dossier
-
-
-# Reviews, conflicts of interest, decisions -------------------------------------------------
-
-# The second labelled territory whose dossier waits for the reviewer: the first of these
-# the demo has (the press kit's order), Aix-Marseille-Provence's being the collective's own.
-SUBMITTED_LABEL_TERRITORIES = ["grand-lyon", "lyon-metropole", "nantes", "lille"]
-
-SUBMITTED_STRATEGIC_PLAN = (
-    "Année 1 — Réunir : installer un comité de pilotage où siègent la collectivité, les "
-    "structures de l'économie sociale et solidaire et les entreprises engagées, cartographier "
-    "les ressources du territoire et choisir trois défis mesurables.\n\n"
-    "Année 2 — Expérimenter : lancer un prototype par défi avec les incubateurs et les "
-    "habitants, mesurer chaque trimestre et partager les résultats avec le territoire de "
-    "coopération prioritaire.\n\n"
-    "Année 3 — Essaimer : étendre ce qui marche, bâtir un fonds territorial hybride "
-    "(collectivités, mécénat, finance solidaire) et écrire le schéma directeur."
+DEMO_FOLLOW_UP_REVIEW = (
+    "Bilan de l'année (données de démonstration, à remplacer par celui du collectif) : le "
+    "comité de pilotage s'est réuni chaque trimestre, chaque défi a été mesuré et ses "
+    "projets ont avancé d'une étape. Ce qui a bloqué, ce qui vient l'an prochain et les "
+    "financements à réunir sont détaillés ci-dessous, d'après les données du cluster."
 )
 
 
-def _complete_for_label(cluster, *, cooperation):
-    """Give the cluster what the label asks for, adding only what it lacks."""
-    from datetime import date
+def _follow_up(cluster, *, by, today=None):
+    """Start the cluster's follow-up of this year, once; return it, or None without one.
 
-    from cluster.models import Challenge, CollectiveActor, Engagement, Objective
-    from territories.models import Actor
-
-    territory, collective = cluster.territory, cluster.collective
-    families = ["collectivite", "ess", "entreprise"]
-    links = collective.actor_links.count()
-    for number, family in enumerate(families[links:], start=links):
-        actor, _created = Actor.objects.get_or_create(
-            territory=territory, name=f"Acteur du collectif n°{number + 1}",
-            defaults={"kind": "association"})
-        CollectiveActor.objects.get_or_create(collective=collective, actor=actor,
-                                              defaults={"family": family})
-    if len({link.family for link in collective.actor_links.all()}) < 2:
-        actor, _created = Actor.objects.get_or_create(
-            territory=territory, name="Entreprise engagée du collectif",
-            defaults={"kind": "pme"})
-        CollectiveActor.objects.get_or_create(collective=collective, actor=actor,
-                                              defaults={"family": "entreprise"})
-    for number in range(cluster.challenges.count(), 3):
-        Challenge.objects.create(cluster=cluster, title=f"Défi du territoire n°{number + 1}",
-                                 kind="social", position=number)
-    for challenge in cluster.challenges.filter(objectives__isnull=True):
-        Objective.objects.create(challenge=challenge, title=f"Mesurer : {challenge.title}"[:200],
-                                 unit="personnes", baseline=0, target=100,
-                                 target_date=date(cluster.start_date.year + 3, 1, 1))
-    if cooperation is not None and not territory.cooperation_territories.exists():
-        territory.cooperation_territories.add(cooperation)
-    if not cluster.engagements.exists():
-        company, _created = Actor.objects.get_or_create(
-            territory=territory, name="Entreprise engagée du collectif",
-            defaults={"kind": "pme"})
-        Engagement.objects.create(cluster=cluster, company=company, size="pme",
-                                  kind="partenariat")
+    A territory that does not hold the label, or a database without the follow-up call,
+    gets none. A follow-up already started for the year, whatever its state, is kept.
+    """
+    status = follow_up_status(cluster, today)
+    if status is None or follow_up_call() is None:
+        return None
+    return status["dossier"] or follow_up_start(cluster=cluster, by=by, today=today)
 
 
-def load_submitted_label_dossier(clusters, *, by):
-    """Submit a complete label dossier for another labelled territory, once; return it.
+def load_follow_up_dossier(cluster, *, by):
+    """Give the cluster a draft annual follow-up of its label, prefilled from the cluster."""
+    return _follow_up(cluster, by=by)
+
+
+def load_submitted_follow_up(clusters, *, by):
+    """Submit the annual follow-up of another labelled territory, once; return it.
 
     So that the reviewer of Le French Impact finds a dossier to review in the demo. A
-    dossier already submitted (or further along) is left as it is.
+    follow-up already submitted (or further along) is left as it is.
     """
-    from funding.services import dossier_submit
-
-    call = Call.objects.filter(slug=LABEL_CALL_SLUG).first()
-    slug = next((slug for slug in SUBMITTED_LABEL_TERRITORIES if slug in clusters),
+    slug = next((slug for slug in SUBMITTED_FOLLOW_UP_TERRITORIES if slug in clusters),
                 next((slug for slug in clusters if slug != "aix-marseille-provence"), None))
-    if call is None or slug is None or not call.opens_at <= timezone.now() < call.deadline:
-        return None
-    cluster = clusters[slug]
-    dossier = Dossier.objects.filter(call=call, cluster=cluster).first()
-    if dossier is not None and dossier.status != Dossier.Status.DRAFT:
+    dossier = _follow_up(clusters[slug], by=by) if slug else None
+    if dossier is None or dossier.status != Dossier.Status.DRAFT:
         return dossier
-    _complete_for_label(cluster, cooperation=clusters["aix-marseille-provence"].territory
-                        if "aix-marseille-provence" in clusters else None)
-    if dossier is None:
-        dossier = Dossier.objects.create(
-            call=call, cluster=cluster, created_by=by,
-            title=f"{call.title} — {cluster.territory.name}"[:200],
-            summary=(f"{cluster.collective.name} fédère les acteurs de "
-                     f"{cluster.territory.name} autour de trois défis mesurables."),
-            strategic_plan=SUBMITTED_STRATEGIC_PLAN)
+    if not dossier.summary:
+        dossier = dossier_save(dossier=dossier, fields={"summary": DEMO_FOLLOW_UP_REVIEW},
+                               version=dossier.version)
     return dossier_submit(dossier=dossier, by=by)

@@ -250,6 +250,9 @@ class Call(models.Model):
     class Kind(models.TextChoices):
         LABEL = "label", _("label")
         FUNDING = "financement", _("financement")
+        # The annual follow-up of a labelled territory: one permanent call whose dossiers
+        # are one per cluster and year (Dossier.follow_up_due), see funding.followup.
+        FOLLOW_UP = "suivi_annuel", _("suivi annuel du label")
 
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="calls",
                                verbose_name=_("financeur"))
@@ -378,6 +381,9 @@ class Dossier(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     # Optimistic locking for members editing the draft together.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # For an annual follow-up dossier only: the date it is due (the label's anniversary).
+    follow_up_due = models.DateField(_("suivi annuel à déposer avant le"), null=True,
+                                     blank=True, editable=False)
 
     class Meta:
         verbose_name = _("dossier")
@@ -385,9 +391,16 @@ class Dossier(models.Model):
         ordering = ["-updated_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["call", "cluster"],
+                                    condition=Q(follow_up_due__isnull=True),
                                     name="one_dossier_per_call_and_cluster",
                                     violation_error_message=_(
                                         "Ce cluster a déjà un dossier pour cet appel.")),
+            models.UniqueConstraint(fields=["call", "cluster", "follow_up_due"],
+                                    condition=Q(follow_up_due__isnull=False),
+                                    name="one_follow_up_per_cluster_and_due_date",
+                                    violation_error_message=_(
+                                        "Ce cluster a déjà son suivi annuel pour cette "
+                                        "échéance.")),
         ]
 
     def __str__(self):
@@ -525,3 +538,30 @@ class Decision(models.Model):
 # The funders' webhooks: in their own module, re-exported here so that they belong to this
 # app and are imported like every other model of it.
 from funding.webhook_models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401
+
+
+class FollowUpReminder(models.Model):
+    """A reminder e-mailed to a cluster's facilitators before its annual follow-up is due.
+
+    One row per cluster, due date and delay (30 or 7 days before): the daily task sends
+    each reminder once (funding.followup.send_follow_up_reminders).
+    """
+
+    cluster = models.ForeignKey("cluster.Cluster", on_delete=models.CASCADE,
+                                related_name="follow_up_reminders", verbose_name=_("cluster"))
+    due_on = models.DateField(_("échéance du suivi annuel"))
+    days_before = models.PositiveSmallIntegerField(_("jours avant l'échéance"))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    recipients = models.TextField(_("destinataires"), blank=True)
+
+    class Meta:
+        verbose_name = _("rappel du suivi annuel")
+        verbose_name_plural = _("rappels du suivi annuel")
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "due_on", "days_before"],
+                                    name="one_follow_up_reminder_per_delay"),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster} — {self.due_on} (J-{self.days_before})"

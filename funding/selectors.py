@@ -256,9 +256,12 @@ STRATEGIC_PLAN_MIN_CHARS = 300
 def calls_for_list(calls, *, now):
     """Split the calls into open ones (closest deadline first) and closed ones (latest first).
 
-    Return two querysets, each with its funder and number of criteria.
+    Return two querysets, each with its funder and number of criteria. The permanent call
+    of the label's annual follow-up is left out: labelled clusters start it from their
+    dashboard (funding.followup), and the API still lists it with its grid.
     """
-    calls = calls.select_related("funder").annotate(criterion_count=Count("criteria"))
+    calls = calls.exclude(kind=Call.Kind.FOLLOW_UP).select_related("funder").annotate(
+        criterion_count=Count("criteria"))
     return (calls.filter(deadline__gt=now).order_by("deadline", "pk"),
             calls.filter(deadline__lte=now).order_by("-deadline", "pk"))
 
@@ -313,6 +316,8 @@ def dossier_checklist(dossier, *, contents=None):
     contents = contents if contents is not None else dossier_contents(dossier)
     if dossier.call.kind == Call.Kind.LABEL:
         return _label_checklist(dossier, contents)
+    if dossier.call.kind == Call.Kind.FOLLOW_UP:
+        return _follow_up_checklist(dossier, contents)
     return _funding_checklist(dossier, contents)
 
 
@@ -458,13 +463,32 @@ def _funding_checklist(dossier, contents):
             ok=amount_ok, message=amount_message,
             fix_url=_edit_url(dossier, "requested_amount"),
             fix_label=_("Modifier le montant")),
+        _one_challenge_item(dossier, challenges),
+    ]
+
+
+def _one_challenge_item(dossier, challenges):
+    return ChecklistItem(
+        key="challenges", label=_("Au moins un défi"), ok=bool(challenges),
+        message=(ngettext("%(count)s défi.", "%(count)s défis.", len(challenges))
+                 % {"count": len(challenges)} if challenges else
+                 _("Le cluster n'a encore aucun défi : définissez-en au moins un.")),
+        fix_url=reverse("cluster_dashboard", args=[dossier.cluster_id]) + "#defis",
+        fix_label=_("Voir les défis du cluster"))
+
+
+def _follow_up_checklist(dossier, contents):
+    """An annual follow-up needs the year's review; its figures come from the cluster."""
+    summary = contents["dossier"]["summary"].strip()
+    challenges = contents["challenges"]
+    return [
         ChecklistItem(
-            key="challenges", label=_("Au moins un défi"), ok=bool(challenges),
-            message=(ngettext("%(count)s défi.", "%(count)s défis.", len(challenges))
-                     % {"count": len(challenges)} if challenges else
-                     _("Le cluster n'a encore aucun défi : définissez-en au moins un.")),
-            fix_url=reverse("cluster_dashboard", args=[dossier.cluster_id]) + "#defis",
-            fix_label=_("Voir les défis du cluster")),
+            key="summary", label=_("Le bilan de l'année"), ok=bool(summary),
+            message=(_("Bilan rédigé.") if summary else
+                     _("Racontez l'année du cluster : ce qui a avancé, ce qui a bloqué, ce "
+                       "qui vient.")),
+            fix_url=_edit_url(dossier, "summary"), fix_label=_("Rédiger le bilan")),
+        _one_challenge_item(dossier, challenges),
     ]
 
 

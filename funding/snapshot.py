@@ -43,7 +43,7 @@ from cluster.masterplan import (
     territory_data,
 )
 from cluster.models import Objective
-from territories.models import Department
+from territories.models import Department, Label
 
 SNAPSHOT_FORMAT = 2
 
@@ -235,11 +235,37 @@ class FundingPlanPart(TypedDict):
     hhi_reading: str
 
 
+class ProjectPart(TypedDict):
+    """A project of the cluster's portfolio: its défi, stage in words, carriers by name."""
+
+    title: str
+    challenge: str
+    stage: str
+    stage_label: str
+    carriers: list[str]
+    place: str
+    start_date: str | None
+
+
+class FollowUpPart(TypedDict):
+    """What only an annual follow-up shows: its due date (ISO), the label, the projects.
+
+    `portfolio` is the schéma directeur's "portfolio" data: `total`, `stages` (key,
+    label, count), `projects`, `scaling`, `replications`, `taken_up`.
+    """
+
+    due_on: str
+    wave: int | None
+    labelled_on: str | None
+    portfolio: dict
+
+
 class Snapshot(TypedDict):
     """Everything a dossier shows, frozen at submission (format 2).
 
     `frozen_at` is null and `submitted_by` empty while the dossier is a draft;
-    `funding_plan` is null when the cluster has no plan of its own.
+    `funding_plan` is null when the cluster has no plan of its own; `follow_up` is null
+    but for an annual follow-up (and absent from snapshots frozen before it existed).
     """
 
     format: int
@@ -252,6 +278,7 @@ class Snapshot(TypedDict):
     challenges: list[ChallengePart]
     engagements: list[EngagementPart]
     funding_plan: FundingPlanPart | None
+    follow_up: FollowUpPart | None
 
 
 # Building ----------------------------------------------------------------------------------
@@ -270,6 +297,20 @@ def _funding_plan(cluster):
     if not data or data.get("plan") is None:
         return None
     return _without_figures(data)
+
+
+def _follow_up(dossier):
+    """The follow-up's own part: its due date, the label, the cluster's projects."""
+    if dossier.follow_up_due is None:
+        return None
+    label = Label.objects.filter(territory=dossier.cluster.territory).first()
+    provider = section_provider(Key.PORTFOLIO)
+    return {
+        "due_on": dossier.follow_up_due.isoformat(),
+        "wave": label.wave if label else None,
+        "labelled_on": label.labelled_on.isoformat() if label and label.labelled_on else None,
+        "portfolio": _without_figures(provider(dossier.cluster)) if provider else {},
+    }
 
 
 def dossier_contents(dossier, *, now=None, by=None) -> Snapshot:
@@ -325,6 +366,7 @@ def dossier_contents(dossier, *, now=None, by=None) -> Snapshot:
         "challenges": challenges_data(cluster)["challenges"],
         "engagements": engagements_data(cluster),
         "funding_plan": _funding_plan(cluster),
+        "follow_up": _follow_up(dossier),
     }
 
 
@@ -337,6 +379,7 @@ def snapshot_read(contents) -> Snapshot:
     """
     contents = copy.deepcopy(contents)
     if contents.get("format") == SNAPSHOT_FORMAT:
+        contents.setdefault("follow_up", None)
         return contents
     return _from_format_1(contents)
 
@@ -410,6 +453,7 @@ def _from_format_1(old):
             "start_date": engagement.get("start_date"),
         } for engagement in old.get("engagements", [])],
         "funding_plan": _plan_from_format_1(old.get("funding_plan")),
+        "follow_up": None,
     }
 
 
@@ -463,6 +507,8 @@ def snapshot_display(contents):
             progress = objective.get("progress")
             objective["progress_percent"] = (None if progress is None
                                              else round(Decimal(progress) * 100))
+    if contents["follow_up"]:
+        contents["follow_up"]["due_on"] = date.fromisoformat(contents["follow_up"]["due_on"])
     for engagement in contents["engagements"]:
         if engagement.get("start_date"):
             engagement["start_date"] = date.fromisoformat(engagement["start_date"])

@@ -47,6 +47,17 @@ def generate_attestation_task(decision_pk):
     return decision.attestation.name
 
 
+# The label's annual follow-up -------------------------------------------------------------
+
+
+@shared_task
+def send_follow_up_reminders_task():
+    """E-mail the facilitators 30 and 7 days before their follow-up is due (beat, daily)."""
+    from funding.followup import send_follow_up_reminders
+
+    return send_follow_up_reminders()
+
+
 # Webhooks of the funders -------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funding.views import calls, dossiers, plans, reviews, webhooks
+from funding.views import calls, dossiers, followup, plans, reviews, webhooks
 
 app_name = "funding"
 
@@ -37,6 +37,8 @@ urlpatterns = [
          name="dossier_list"),
     path("clusters/<int:cluster_pk>/dossiers/nouveau/", dossiers.dossier_create,
          name="dossier_create"),
+    path("clusters/<int:cluster_pk>/suivi-annuel/", followup.follow_up_start_view,
+         name="follow_up_start"),
     path("dossiers/<int:pk>/", dossiers.dossier_detail, name="dossier_detail"),
     path("dossiers/<int:pk>/modifier/", dossiers.dossier_edit, name="dossier_edit"),
     path("dossiers/<int:pk>/deposer/", dossiers.dossier_submit_view, name="dossier_submit"),

@@ -21,6 +21,7 @@ LABEL_TRANSITIONS = {
     "apply": ({None, Status.WITHDRAWN}, Status.CANDIDATE),
     "grant": ({None, Status.CANDIDATE, Status.WITHDRAWN}, Status.LABELLED),
     "follow_up": ({Status.LABELLED}, Status.FOLLOW_UP),
+    "close_follow_up": ({Status.FOLLOW_UP}, Status.LABELLED),
     "suspend": ({Status.LABELLED, Status.FOLLOW_UP}, Status.SUSPENDED),
     "reinstate": ({Status.SUSPENDED}, Status.LABELLED),
     "withdraw": ({Status.CANDIDATE, Status.LABELLED, Status.FOLLOW_UP, Status.SUSPENDED},
@@ -98,6 +99,36 @@ def label_grant(*, territory, wave, labelled_on=None, call_slug="", call_title="
 def label_start_follow_up(*, territory):
     """Put a labelled territory in its annual follow-up."""
     return _move(territory=territory, action="follow_up")
+
+
+def label_close_follow_up(*, territory):
+    """The year's follow-up is accepted: the territory is labelled again, until the next."""
+    return _move(territory=territory, action="close_follow_up")
+
+
+def _anniversary(day, year):
+    """The day's anniversary in `year`; a 29 February falls on the 28th in other years."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def follow_up_due(label, today=None):
+    """Return the date the territory's next annual follow-up is due, or None.
+
+    The label's anniversary: the first one year after the label date, then each year the
+    next anniversary from today on (today included). None for a territory that does not
+    hold the label now (no label, candidate, suspended, withdrawn) or has no label date.
+    """
+    if label is None or not label.is_active or label.labelled_on is None:
+        return None
+    today = today or timezone.localdate()
+    first = _anniversary(label.labelled_on, label.labelled_on.year + 1)
+    due = _anniversary(label.labelled_on, today.year)
+    if due < today:
+        due = _anniversary(label.labelled_on, today.year + 1)
+    return max(first, due)
 
 
 def _required_reason(reason):

@@ -16,6 +16,7 @@ from territories import filters, forms
 from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail
 from territories.errors import DomainError
 from territories.import_reports import report_lines, summary_sentences
+from territories.labels import follow_up_due
 from territories.locking import BASE, VERSION, VersionedFormMixin
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
 from territories.pages import add_refusal, form_page, form_status
@@ -64,6 +65,7 @@ def territory_detail(request, slug):
         "access": access,
         "steward": steward_of(territory), **perimeter_of(territory),
         "key_figures": territory.key_figures.all(),
+        "follow_up_due": follow_up_due(getattr(territory, "label", None)),
         "cooperation": visible_territories(request.user).filter(cooperating_with=territory),
         # The schéma directeur belongs to cluster, above this app: reached through the
         # reverse relations, linked by URL name only.

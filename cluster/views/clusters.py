@@ -24,6 +24,7 @@ from cluster.services import (
     measurement_record,
     objective_save,
 )
+from territories.labels import follow_up_due
 from territories.locking import VERSION
 from territories.pages import form_page
 
@@ -42,9 +43,11 @@ def cluster_dashboard(request, pk):
     access = cluster_access(request.user, pk)
     cluster = access.cluster
     today = timezone.localdate()
+    label = getattr(cluster.territory, "label", None)  # loaded with the cluster
     return render(request, "cluster/dashboard.html", {
         "breadcrumbs": cluster_trail(cluster, from_list=True),
         "cluster": cluster, "today": today, "access": access,
+        "label": label, "follow_up_due": follow_up_due(label, today),
         **dashboard(cluster, today),
     })
 

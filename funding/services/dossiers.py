@@ -9,7 +9,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
-from funding.models import Dossier, DossierEvent
+from funding.followup import follow_up_start
+from funding.labels import label_candidacy_from_submission
+from funding.models import Call, Dossier, DossierEvent
 from funding.permissions import (
     EDITABLE_STATUSES,
     DossierAccess,
@@ -59,6 +61,9 @@ def dossier_start(*, call, cluster, by, title=""):
     if call.is_draft:
         raise DomainError(_("Cet appel est en préparation : il ne reçoit pas encore de "
                             "dossiers."), code="call_draft", status=409)
+    if call.kind == Call.Kind.FOLLOW_UP:
+        # One follow-up per year, due at the label's anniversary: its own service.
+        return follow_up_start(cluster=cluster, by=by)
     if call.deadline <= timezone.now():
         raise DomainError(
             _("Cet appel est clos depuis le %(deadline)s : il ne reçoit plus de dossiers.")
@@ -209,6 +214,7 @@ def _submit(dossier, action, by, version):
         dossier.pdf = ""
         dossier = _record(dossier, action, by=by,
                           fields=("snapshot", "submitted_at", "version", "pdf"))
+        label_candidacy_from_submission(dossier)
         enqueue("funding.tasks.generate_dossier_pdf_task", args=[dossier.pk])
         webhook_event_emit(dossier=dossier, event_type=SUBMIT_EVENTS[action])
     return dossier

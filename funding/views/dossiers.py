@@ -29,7 +29,7 @@ from funding.forms import (
     MoreInfoForm,
     ReviewForm,
 )
-from funding.models import Decision, Dossier
+from funding.models import Call, Decision, Dossier
 from funding.permissions import (
     Right,
     dossier_access,
@@ -95,9 +95,11 @@ def cluster_dossier_list(request, cluster_pk):
     cluster = access.cluster
     dossiers = cluster.dossiers.select_related("call__funder").order_by("-updated_at", "pk")
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The annual follow-up is no call to choose: the dashboard of a labelled cluster starts it.
     open_calls = visible_calls(request.user).filter(
         deadline__gt=timezone.now(), is_draft=False).exclude(
-        pk__in=cluster.dossiers.values("call")).select_related("funder").order_by("deadline")
+        pk__in=cluster.dossiers.values("call")).exclude(kind=Call.Kind.FOLLOW_UP) \
+        .select_related("funder").order_by("deadline")
     return render(request, "funding/dossier_list.html", {
         "breadcrumbs": dossiers_trail(cluster),
         "cluster": cluster, "page": page, "open_calls": list(open_calls[:PAGE_SIZE]),
@@ -112,6 +114,8 @@ def dossier_create(request, cluster_pk):
     access.require(Right.START_DOSSIER)
     cluster = access.cluster
     call = get_call_for_reading(request.user, request.GET.get("appel", ""))
+    if call.kind == Call.Kind.FOLLOW_UP:
+        return redirect("funding:follow_up_start", cluster.pk)
     existing = cluster.dossiers.filter(call=call).first()
     if existing is not None:
         messages.info(request, _("Ce cluster a déjà un dossier pour cet appel : le voici."))

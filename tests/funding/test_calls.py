@@ -15,6 +15,7 @@ from tests.helpers import as_role, page_text
 pytestmark = pytest.mark.django_db
 
 LABEL_SLUG = "territoire-french-impact"
+FOLLOW_UP_SLUG = "suivi-annuel-territoire-french-impact"
 PRESS_KIT_CRITERIA = [
     "Dynamique territoriale multi-acteurs",
     "Trois défis environnementaux et sociaux",
@@ -225,8 +226,10 @@ def test_the_api_lists_calls_with_their_grid_for_anyone(client, closed_call, fut
     response = client.get(reverse("api:call-list"))
     assert response.status_code == 200
     results = response.json()["results"]
-    assert [item["slug"] for item in results] == [LABEL_SLUG, closed_call.slug]
-    label = results[0]
+    # The permanent call of the label's annual follow-up too, with its grid.
+    assert [item["slug"] for item in results] == [FOLLOW_UP_SLUG, LABEL_SLUG, closed_call.slug]
+    assert results[0]["kind"] == "suivi_annuel" and len(results[0]["criteria"]) == 4
+    label = results[1]
     assert label["funder"] == "le-french-impact" and label["kind"] == "label"
     assert [item["label"] for item in label["criteria"]] == PRESS_KIT_CRITERIA
     detail = client.get(reverse("api:call-detail", args=[LABEL_SLUG]))
@@ -237,7 +240,7 @@ def test_the_api_lists_calls_with_their_grid_for_anyone(client, closed_call, fut
 def test_the_api_filters_calls(client, closed_call):
     url = reverse("api:call-list")
     assert [item["slug"] for item in client.get(url, {"is_open": "true"}).json()["results"]] \
-        == [LABEL_SLUG]
+        == [FOLLOW_UP_SLUG, LABEL_SLUG]
     assert [item["slug"] for item in client.get(url, {"is_open": "false"}).json()["results"]] \
         == [closed_call.slug]
     assert [item["slug"] for item in client.get(url, {"kind": "financement"}).json()[
@@ -258,4 +261,4 @@ def test_the_call_api_takes_a_fixed_number_of_queries(client, funder,
         CriterionFactory.create_batch(3, call=CallFactory(funder=funder))
     with django_assert_max_num_queries(3):
         response = client.get(reverse("api:call-list"))
-    assert response.json()["count"] == 21
+    assert response.json()["count"] == 22  # with the label call and the follow-up

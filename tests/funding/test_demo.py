@@ -107,8 +107,12 @@ def test_demo_has_27_labelled_territories_in_two_waves(demo, client):
     from cluster.models import Challenge
     from territories.models import Label
 
-    labels = Label.objects.filter(status=Label.Status.LABELLED)
+    # Labelled: two of them are in their annual follow-up (the demo's two dossiers).
+    labels = Label.objects.filter(status__in=[Label.Status.LABELLED, Label.Status.FOLLOW_UP])
     assert labels.count() == 27
+    assert sorted(Label.objects.filter(status=Label.Status.FOLLOW_UP)
+                  .values_list("territory__slug", flat=True)) == ["aix-marseille-provence",
+                                                                  "lyon-metropole"]
     assert dict(labels.values_list("wave").annotate(n=Count("pk"))) == {1: 20, 2: 7}
     assert set(labels.values_list("wave", "labelled_on")) == {(1, date(2019, 2, 25)),
                                                               (2, date(2019, 12, 31))}

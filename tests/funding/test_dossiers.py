@@ -843,17 +843,21 @@ def test_a_call_not_yet_open_is_unknown_to_the_api(client, cast, cluster, funder
 
 # Demo ----------------------------------------------------------------------------------
 
-def test_the_demo_gives_marseille_a_draft_label_dossier_once(demo):
-    # The other one is submitted, for the reviewer (tests/funding/test_reviews.py).
+def test_the_demo_gives_marseille_a_draft_annual_follow_up_once(demo, client):
+    # Every demo territory is labelled: its dossiers are annual follow-ups, not label
+    # applications. The other one is submitted, for the reviewer (test_reviews.py).
     dossier = Dossier.objects.get(status=Dossier.Status.DRAFT)
     assert Dossier.objects.count() == 2
-    assert dossier.call.slug == "territoire-french-impact"
+    assert set(Dossier.objects.values_list("call__kind", flat=True)) == {"suivi_annuel"}
     assert dossier.cluster.territory.slug == "aix-marseille-provence"
-    assert dossier.status == Dossier.Status.DRAFT
+    assert dossier.follow_up_due == date(2028, 2, 25)  # the label's next anniversary
     assert dossier.created_by.email == "animatrice@demo.local"
     items = {item.key: item.ok for item in dossier_checklist(dossier)}
-    assert items["strategic_plan"] and items["challenges"] and items["engaged_companies"]
+    assert items == {"summary": False, "challenges": True}  # her year's review to write
     assert Membership.objects.filter(collective=dossier.cluster.collective).count() == 2
+    client.force_login(dossier.created_by)
+    dashboard = client.get(reverse("cluster_dashboard", args=[dossier.cluster_id]))
+    assert "Suivi annuel : à déposer avant le 25 février 2028." in page_text(dashboard)
 
 
 

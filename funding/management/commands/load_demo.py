@@ -107,10 +107,10 @@ class Command(BaseCommand):
         projects_demo.load_events(clusters, today)
         funding_demo.load_plan(clusters["aix-marseille-provence"], by=users["facilitator"])
         # Calls and dossiers ----------------------------------------------------------------
-        funding_demo.load_label_dossier(clusters["aix-marseille-provence"],
-                                        by=users["facilitator"])
+        funding_demo.load_follow_up_dossier(clusters["aix-marseille-provence"],
+                                            by=users["facilitator"])
         # Reviews, conflicts of interest, decisions ---------------------------------------
-        funding_demo.load_submitted_label_dossier(clusters, by=users["staff"])
+        funding_demo.load_submitted_follow_up(clusters, by=users["staff"])
         # Schéma directeur: last, once projects, events and the funding plan exist ----------
         cluster_demo.load_master_plan(clusters["aix-marseille-provence"],
                                       by=users["facilitator"])

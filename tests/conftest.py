@@ -9,10 +9,12 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from cluster import celery_app
 from cluster.models import Membership
@@ -172,6 +174,18 @@ def _clock():
     A test moves it with time-machine's `time_machine` fixture.
     """
     with time_machine.travel(TEST_CLOCK, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Start every test in French, the platform's language.
+
+    A request in English (the language switch, `Accept-Language`) leaves English active in
+    the thread after the response, as a real worker would until its next request; without
+    this, the messages a later test reads outside a request would be in English.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
         yield
 
 

@@ -89,6 +89,9 @@ DENIALS = {
         "d'intérêts.")),
     "declaration_required": ("declaration_required", DECLARE_FIRST),
     "conflict_of_interest": ("conflict_of_interest", IN_CONFLICT),
+    "manage_reviewers": ("permission_denied", gettext_lazy(
+        "Seuls les administrateur·rices de ce financeur et l'équipe nationale gèrent ses "
+        "instructeur·rices.")),
     "manage_webhooks": ("permission_denied", gettext_lazy(
         "Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent ses "
         "webhooks.")),
@@ -130,6 +133,7 @@ class FunderRight(StrEnum):
     """What a person may do on a funder."""
 
     MANAGE_WEBHOOKS = "manage_webhooks"
+    MANAGE_REVIEWERS = "manage_reviewers"
 
 
 STEERING = ("staff", Membership.Role.FACILITATOR)
@@ -544,7 +548,7 @@ class FunderAccess(_Access):
     """A funder and whether the person reviews for it (staff: "staff")."""
 
     funder: Funder
-    role: str | None = None  # "staff", "reviewer" or None
+    role: str | None = None  # "staff", "admin", "reviewer" or None
 
     @classmethod
     def of(cls, user, funder):
@@ -554,10 +558,15 @@ class FunderAccess(_Access):
             return cls(funder=funder)
         if user.is_staff:
             return cls(funder=funder, role="staff")
-        reviews = FunderMember.objects.filter(funder=funder, user=user).exists()
-        return cls(funder=funder, role="reviewer" if reviews else None)
+        member = FunderMember.objects.filter(funder=funder, user=user).first()
+        return cls(funder=funder, role=member.role if member else None)
 
     can_manage_webhooks = _may(FunderRight.MANAGE_WEBHOOKS)
+    can_manage_reviewers = _may(FunderRight.MANAGE_REVIEWERS)
+
+    def _deny_manage_reviewers(self):
+        """The funder's admin members and staff invite and remove its people."""
+        return None if self.role in ("staff", "admin") else AccessDenied("manage_reviewers")
 
     def _deny_manage_webhooks(self):
         """The funder's reviewers and staff manage its webhooks."""

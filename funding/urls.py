@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funding.views import dossiers, plans, reviews, webhooks
+from funding.views import dossiers, funders, plans, reviews, webhooks
 
 app_name = "funding"
 
@@ -53,6 +53,15 @@ urlpatterns = [
     path("dossiers/<int:pk>/decision/", reviews.dossier_decide, name="dossier_decide"),
     path("dossiers/<int:pk>/attestation/", reviews.dossier_attestation,
          name="dossier_attestation"),
+    # Funders and their people: the national team, a funder's admin members ---------------
+    path("financeurs/", funders.funder_list, name="funder_list"),
+    path("financeurs/<slug:slug>/personnes/", funders.funder_people, name="funder_people"),
+    path("financeurs/<slug:slug>/personnes/inviter/", funders.funder_invite,
+         name="funder_invite"),
+    path("financeurs/<slug:slug>/personnes/<int:pk>/retirer/",
+         funders.funder_member_remove_view, name="funder_member_remove"),
+    path("invitations-financeur/<str:token>/", funders.funder_invitation_accept_view,
+         name="funder_invitation_accept"),
     # A funder's page: its webhooks and their log -----------------------------------------
     path("financeurs/<slug:slug>/", webhooks.funder_detail, name="funder_detail"),
     path("financeurs/<slug:slug>/webhooks/nouveau/", webhooks.webhook_create,

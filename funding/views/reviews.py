@@ -22,7 +22,7 @@ from cluster.errors import DomainError
 from cluster.files import stored_file_response
 from funding.breadcrumbs import review_trail
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
-from funding.models import Call, Funder, Review
+from funding.models import Call, Funder, FunderMember, Review
 from funding.permissions import (
     AccessDenied,
     Right,
@@ -64,6 +64,9 @@ def review_list(request):
         "is_reviewer": user.is_staff or user.funder_memberships.exists(),
         # Their funders' pages: webhooks and their log.
         "own_funders": Funder.objects.filter(members__user=user).order_by("name"),
+        # The funders whose people they manage (admin members).
+        "admin_funders": Funder.objects.filter(members__user=user,
+                                               members__role=FunderMember.Role.ADMIN),
     })
 
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -211,3 +213,21 @@ def test_the_admin_member_finds_the_people_page_from_the_reviews(client, funder_
     client.force_login(funder_admin)
     text = page_text(client.get(reverse("funding:review_list")))
     assert reverse("funding:funder_people", args=[funder.slug]) in text
+
+
+def test_the_funder_pages_cost_the_same_queries_at_two_sizes(client, staff, funder):
+    client.force_login(staff)
+    counts = {"list": [], "people": []}
+    for size in (2, 20):
+        for _number in range(size):
+            FunderMemberFactory(funder=FunderFactory())
+            FunderMemberFactory(funder=funder)
+            funder_invitation_create(funder=funder, email=f"p{_number}.{size}@exemple.fr",
+                                     by=staff)
+        for name, url in (("list", reverse("funding:funder_list")),
+                          ("people", reverse("funding:funder_people", args=[funder.slug]))):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts[name].append(len(queries))
+    assert counts["list"][0] == counts["list"][1], counts
+    assert counts["people"][0] == counts["people"][1], counts

@@ -58,6 +58,8 @@ urlpatterns = [
     path("financeurs/<slug:slug>/personnes/", funders.funder_people, name="funder_people"),
     path("financeurs/<slug:slug>/personnes/inviter/", funders.funder_invite,
          name="funder_invite"),
+    path("financeurs/<slug:slug>/personnes/<int:pk>/role/", funders.funder_member_role_view,
+         name="funder_member_role"),
     path("financeurs/<slug:slug>/personnes/<int:pk>/retirer/",
          funders.funder_member_remove_view, name="funder_member_remove"),
     path("invitations-financeur/<str:token>/", funders.funder_invitation_accept_view,

@@ -1,4 +1,5 @@
-"""A funder's people: invite a reviewer by e-mail, accept the invitation, remove a member.
+"""A funder's people: invite a reviewer by e-mail, accept the invitation, change a member's
+role, remove a member.
 
 The invitation follows the collectives' (cluster.services.collectives): a one-time secret
 whose hash only is stored, an expiry, the e-mail queued through the outbox.
@@ -112,14 +113,36 @@ def funder_invitation_accept(*, token, user):
     return member
 
 
+def _check_not_last_admin(member):
+    admins = member.funder.members.filter(role=FunderMember.Role.ADMIN)
+    if member.role == FunderMember.Role.ADMIN and not admins.exclude(pk=member.pk).exists():
+        raise DomainError(_("Le financeur a besoin d'au moins un·e administrateur·rice : "
+                            "nommez-en d'abord un·e autre."), code="last_admin", status=409)
+
+
 @transaction.atomic
 def funder_member_remove(*, member, by):
     """Remove a person from the funder's people; the last admin stays."""
     _lock_funder(member.funder)
     member = FunderMember.objects.select_related("user", "funder").get(pk=member.pk)
-    admins = member.funder.members.filter(role=FunderMember.Role.ADMIN)
-    if member.role == FunderMember.Role.ADMIN and not admins.exclude(pk=member.pk).exists():
-        raise DomainError(_("Le financeur a besoin d'au moins un·e administrateur·rice : "
-                            "nommez-en d'abord un·e autre."), code="last_admin", status=409)
+    _check_not_last_admin(member)
     member.delete()
+    return member
+
+
+@transaction.atomic
+def funder_member_set_role(*, member, role, by):
+    """Make a member an admin of the funder (who manages its people) or a plain reviewer;
+    the last admin stays one."""
+    if role not in FunderMember.Role.values:
+        raise DomainError(_("Rôle inconnu : choisissez instructeur·rice ou "
+                            "administrateur·rice."), code="invalid_role")
+    _lock_funder(member.funder)
+    member = FunderMember.objects.select_related("user", "funder").get(pk=member.pk)
+    if member.role == role:
+        raise DomainError(_("Cette personne a déjà ce rôle."), code="unchanged", status=409)
+    if role != FunderMember.Role.ADMIN:
+        _check_not_last_admin(member)
+    member.role = role
+    member.save(update_fields=["role"])
     return member

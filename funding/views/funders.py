@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cluster.errors import DomainError
 from funding.forms import FunderInvitationForm
@@ -20,8 +20,9 @@ from funding.services.funders import (
     funder_invitation_create,
     funder_invitation_for_token,
     funder_member_remove,
+    funder_member_set_role,
 )
-from territories.pages import confirm_page, form_page
+from territories.pages import confirm_page, form_page, run_action
 from territories.permissions import national_access
 
 PAGE_SIZE = 25
@@ -91,6 +92,22 @@ def funder_member_remove_view(request, slug, pk):
         next=reverse("funding:funder_people", args=[access.funder.slug]),
         template="funding/funder_member_remove.html",
         context={"funder": access.funder, "member": member})
+
+
+@login_required
+@require_POST
+def funder_member_role_view(request, slug, pk):
+    """Make a member an admin of the funder, or a plain reviewer again."""
+    access = funder_access(request.user, slug)
+    access.require(FunderRight.MANAGE_REVIEWERS)
+    member = get_object_or_404(FunderMember.objects.select_related("user", "funder"),
+                               funder=access.funder, pk=pk)
+    run_action(request, lambda: funder_member_set_role(
+        member=member, role=request.POST.get("role"), by=request.user),
+        success=lambda changed: _("%(person)s est maintenant %(role)s.") % {
+            "person": changed.user.get_full_name() or changed.user.email,
+            "role": changed.get_role_display()})
+    return redirect("funding:funder_people", slug=access.funder.slug)
 
 
 @require_http_methods(["GET", "POST"])

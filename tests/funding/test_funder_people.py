@@ -231,3 +231,33 @@ def test_the_funder_pages_cost_the_same_queries_at_two_sizes(client, staff, fund
             counts[name].append(len(queries))
     assert counts["list"][0] == counts["list"][1], counts
     assert counts["people"][0] == counts["people"][1], counts
+
+
+@pytest.mark.parametrize("role", PEOPLE)
+def test_naming_an_admin_is_for_the_admin_members_and_staff(client, roles, funder, role):
+    member = FunderMember.objects.get(user=roles["reviewer"])
+    response = as_role(client, roles, role).post(
+        reverse("funding:funder_member_role", args=[funder.slug, member.pk]), {"role": "admin"})
+    member.refresh_from_db()
+    assert (member.role == "admin") == (role in ("funder_admin", "staff"))
+    assert response.status_code == (302 if role in ("anonymous", "funder_admin", "staff")
+                                    else 403)
+
+
+def test_the_new_admin_manages_the_people_and_the_last_admin_stays(client, staff, funder,
+                                                                   reviewer, funder_admin):
+    client.force_login(staff)
+    admin_member = FunderMember.objects.get(user=funder_admin)
+    url = reverse("funding:funder_member_role", args=[funder.slug, admin_member.pk])
+    text = page_text(client.post(url, {"role": "reviewer"}, follow=True))
+    assert "au moins un·e administrateur·rice" in text
+    admin_member.refresh_from_db()
+    assert admin_member.role == "admin"
+    member = FunderMember.objects.get(user=reviewer)
+    client.post(reverse("funding:funder_member_role", args=[funder.slug, member.pk]),
+                {"role": "admin"})
+    client.force_login(reviewer)
+    assert client.get(reverse("funding:funder_people", args=[funder.slug])).status_code == 200
+    bad = client.post(reverse("funding:funder_member_role", args=[funder.slug, member.pk]),
+                      {"role": "chef"}, follow=True)
+    assert "Rôle inconnu" in page_text(bad)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cluster.account_adapter import INVITED_SIGNUP_KEY
 from cluster.errors import DomainError
 from funding.forms import FunderInvitationForm
 from funding.models import Funder, FunderMember
@@ -124,6 +125,8 @@ def funder_invitation_accept_view(request, token):
         return render(request, "funding/funder_invitation_invalid.html",
                       {"error": error.message}, status=error.status)
     context = {"invitation": invitation, "funder": invitation.funder}
+    if not request.user.is_authenticated:
+        request.session[INVITED_SIGNUP_KEY] = True
     if request.method == "POST" and request.user.is_authenticated:
         try:
             funder_invitation_accept(token=token, user=request.user)

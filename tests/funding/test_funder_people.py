@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cluster.errors import DomainError
+from cluster.models import User
 from funding.models import FunderInvitation, FunderMember
 from funding.services.funders import (
     funder_invitation_accept,
@@ -261,3 +262,17 @@ def test_the_new_admin_manages_the_people_and_the_last_admin_stays(client, staff
     bad = client.post(reverse("funding:funder_member_role", args=[funder.slug, member.pk]),
                       {"role": "chef"}, follow=True)
     assert "Rôle inconnu" in page_text(bad)
+
+
+def test_the_invited_person_signs_up_even_when_sign_up_is_closed(client, settings, funder,
+                                                                 staff, committed):
+    settings.SIGNUP_OPEN = False
+    signup = {"email": "invitee@exemple.fr", "password1": PASSWORD, "password2": PASSWORD}
+    client.post("/compte/inscription/", signup)
+    assert not User.objects.filter(email="invitee@exemple.fr").exists()
+    _invitation, secret = funder_invitation_create(funder=funder, email="invitee@exemple.fr",
+                                                   by=staff)
+    client.get(reverse("funding:funder_invitation_accept", args=[secret]))
+    with committed():
+        client.post("/compte/inscription/", signup)
+    assert User.objects.filter(email="invitee@exemple.fr").exists()

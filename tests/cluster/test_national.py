@@ -112,3 +112,9 @@ def test_the_lists_cost_the_same_queries_at_two_sizes(client, staff, name):
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert Territory.objects.count() >= 28
+
+
+@pytest.mark.parametrize("role", ["facilitator", "reviewer", "funder_admin", "staff"])
+def test_only_staff_see_the_way_in(client, roles, role):
+    text = page_text(as_role(client, roles, role).get(reverse("home")))
+    assert ("Gestion nationale" in text) == (role == "staff")

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.outbox import enqueue
 
+# Set in the session by a page that opened a valid invitation (a funder's): its holder may
+# sign up even when sign-up is by invitation only.
+INVITED_SIGNUP_KEY = "signup_invited"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
@@ -17,7 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def is_open_for_signup(self, request):
-        return settings.SIGNUP_OPEN
+        return settings.SIGNUP_OPEN or bool(request.session.get(INVITED_SIGNUP_KEY))
 
     def send_mail(self, template_prefix, email, context):
         """Render allauth's e-mail, then queue it on the platform's one mail path."""

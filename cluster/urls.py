@@ -18,6 +18,7 @@ from cluster.views import (
     commitments,
     guide,
     masterplan,
+    national,
     onboarding,
     roadmap,
     stewardship,
@@ -153,6 +154,11 @@ urlpatterns = [
     path("clusters/<int:pk>/objectifs/<int:objective_pk>/modifier/", clusters.objective_edit,
          name="objective_update"),
     # Collectives ----
+    # The national back office ---------------------------------------------------------
+    path("gestion/territoires/", national.territory_list, name="national_territory_list"),
+    path("gestion/territoires/<slug:slug>/publication/", national.territory_publication,
+         name="national_territory_publication"),
+    path("gestion/collectifs/", national.collective_list, name="national_collective_list"),
     path("collectifs/<slug:slug>/", collectives.collective_detail, name="collective_detail"),
     path("collectifs/<slug:slug>/rejoindre/", onboarding.join_request_create,
          name="join_request_create"),

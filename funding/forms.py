@@ -336,3 +336,14 @@ class WebhookEndpointForm(forms.Form):
         choices=WebhookEndpoint.Event.choices)
     is_active = forms.BooleanField(label=_("Actif"), required=False, initial=True,
                                    help_text=_("Décochez pour suspendre les envois."))
+
+
+class FunderInvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail de la personne"), max_length=254,
+        error_messages={"invalid": _("Saisissez une adresse e-mail valide, par exemple "
+                                     "prenom.nom@exemple.fr."),
+                        "required": _("Saisissez l'adresse e-mail de la personne à inviter.")},
+        help_text=_("Elle reçoit un lien valable quelques jours pour rejoindre les "
+                    "instructeur·rices du financeur, avec son compte ou un compte à créer."),
+    )

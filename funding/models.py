@@ -60,7 +60,8 @@ class Funder(models.Model):
 class FunderMember(models.Model):
     """A person who reviews dossiers on behalf of a funder (the funder reviewer role).
 
-    An administrator also manages the funder's calls (its own only), without staff rights.
+    An administrator also manages the funder's calls (its own only) and its people, without
+    staff rights; an administrator reviews too.
     """
 
     class Role(models.TextChoices):
@@ -92,6 +93,34 @@ class FunderMember(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.funder}"
+
+
+class FunderInvitation(models.Model):
+    """An invitation by e-mail to review for a funder, valid until it expires or is used."""
+
+    funder = models.ForeignKey(Funder, on_delete=models.CASCADE, related_name="invitations",
+                               verbose_name=_("financeur"))
+    email = models.EmailField(_("adresse e-mail"))
+    # Only a hash of the secret is stored: the link in the e-mail is the one copy.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("invité·e par"))
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("acceptée par"))
+    revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation d'un financeur")
+        verbose_name_plural = _("invitations des financeurs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.funder}"
 
 
 # The catalogue of hybrid funding sources ------------------------------------------------

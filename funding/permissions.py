@@ -25,13 +25,10 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
-    Case,
     Exists,
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -89,6 +86,9 @@ DENIALS = {
         "d'intérêts.")),
     "declaration_required": ("declaration_required", DECLARE_FIRST),
     "conflict_of_interest": ("conflict_of_interest", IN_CONFLICT),
+    "manage_reviewers": ("permission_denied", gettext_lazy(
+        "Seuls les administrateur·rices de ce financeur et l'équipe nationale gèrent ses "
+        "instructeur·rices.")),
     "manage_webhooks": ("permission_denied", gettext_lazy(
         "Seuls les instructeur·rices de ce financeur et l'équipe nationale gèrent ses "
         "webhooks.")),
@@ -134,6 +134,7 @@ class FunderRight(StrEnum):
 
     MANAGE_WEBHOOKS = "manage_webhooks"
     MANAGE_CALLS = "manage_calls"  # create, edit, open, close, copy its calls
+    MANAGE_REVIEWERS = "manage_reviewers"  # invite, name admins, remove its people
 
 
 STEERING = ("staff", Membership.Role.FACILITATOR)
@@ -525,22 +526,11 @@ def dossiers_for_reviewer(user):
         .values("dossier")), user, **DOSSIER_PATHS)
 
 
-def with_declaration_state(dossiers, user):
-    """Annotate `must_declare`: the person reviews the dossier and has not declared yet."""
-    if not user.is_authenticated or not user.is_active or user.is_staff:
-        return dossiers.annotate(must_declare=Value(False, output_field=BooleanField()))
-    member = Exists(Membership.objects.filter(collective=OuterRef("cluster__collective"),
-                                              user=user))
-    declared = Exists(ConflictDeclaration.objects.filter(dossier=OuterRef("pk"),
-                                                         reviewer=user))
-    return dossiers.annotate(must_declare=Case(When(member | declared, then=Value(False)),
-                                               default=Value(True),
-                                               output_field=BooleanField()))
+# Funders: webhooks for its reviewers, calls and people for its admins and staff; other people
+# signed in get 403, an unknown funder 404.
 
 
-# Funders: their webhooks --------------------------------------------------------------------
-# A funder's reviewers and staff register its webhooks and read their delivery log; other
-# people signed in get 403, and an unknown funder 404.
+ADMINISTERS = ("staff", FunderMember.Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -564,6 +554,11 @@ class FunderAccess(_Access):
 
     can_manage_webhooks = _may(FunderRight.MANAGE_WEBHOOKS)
     can_manage_calls = _may(FunderRight.MANAGE_CALLS)
+    can_manage_reviewers = _may(FunderRight.MANAGE_REVIEWERS)
+
+    def _deny_manage_reviewers(self):
+        """The funder's admin members and staff invite and remove its people."""
+        return None if self.role in ADMINISTERS else AccessDenied("manage_reviewers")
 
     def _deny_manage_webhooks(self):
         """The funder's reviewers and staff manage its webhooks."""
@@ -571,8 +566,7 @@ class FunderAccess(_Access):
 
     def _deny_manage_calls(self):
         """Staff manage every funder's calls; a funder's administrators, its own."""
-        return None if self.role in ("staff", FunderMember.Role.ADMIN) else AccessDenied(
-            "manage_calls")
+        return None if self.role in ADMINISTERS else AccessDenied("manage_calls")
 
 
 def funder_access(user, slug):

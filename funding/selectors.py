@@ -3,7 +3,21 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
@@ -15,6 +29,7 @@ from cluster.models import Cluster, CollectiveActor, Membership
 from funding.models import (
     BudgetLine,
     Call,
+    ConflictDeclaration,
     Contribution,
     Dossier,
     Funder,
@@ -522,3 +537,16 @@ def dossier_reviews(dossier):
     return list(dossier.reviews.select_related("reviewer").prefetch_related(
         Prefetch("scores", queryset=Score.objects.select_related("criterion").order_by(
             "criterion__position", "criterion__pk"))).order_by("submitted_at", "pk"))
+
+
+def with_declaration_state(dossiers, user):
+    """Annotate `must_declare`: the person reviews the dossier and has not declared yet."""
+    if not user.is_authenticated or not user.is_active or user.is_staff:
+        return dossiers.annotate(must_declare=Value(False, output_field=BooleanField()))
+    member = Exists(Membership.objects.filter(collective=OuterRef("cluster__collective"),
+                                              user=user))
+    declared = Exists(ConflictDeclaration.objects.filter(dossier=OuterRef("pk"),
+                                                         reviewer=user))
+    return dossiers.annotate(must_declare=Case(When(member | declared, then=Value(False)),
+                                               default=Value(True),
+                                               output_field=BooleanField()))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funding.views import calls, dossiers, followup, plans, reviews, webhooks
+from funding.views import calls, dossiers, followup, funders, plans, reviews, webhooks
 
 app_name = "funding"
 
@@ -65,6 +65,17 @@ urlpatterns = [
     path("gestion/appels/<int:pk>/clore/", calls.call_close_view, name="manage_call_close"),
     path("gestion/appels/<int:pk>/copier/", calls.call_copy_view, name="manage_call_copy"),
     path("gestion/dossiers/", calls.manage_dossier_list, name="manage_dossier_list"),
+    # Funders and their people: the national team, a funder's admin members ---------------
+    path("financeurs/", funders.funder_list, name="funder_list"),
+    path("financeurs/<slug:slug>/personnes/", funders.funder_people, name="funder_people"),
+    path("financeurs/<slug:slug>/personnes/inviter/", funders.funder_invite,
+         name="funder_invite"),
+    path("financeurs/<slug:slug>/personnes/<int:pk>/role/", funders.funder_member_role_view,
+         name="funder_member_role"),
+    path("financeurs/<slug:slug>/personnes/<int:pk>/retirer/",
+         funders.funder_member_remove_view, name="funder_member_remove"),
+    path("invitations-financeur/<str:token>/", funders.funder_invitation_accept_view,
+         name="funder_invitation_accept"),
     # A funder's page: its webhooks and their log -----------------------------------------
     path("financeurs/<slug:slug>/", webhooks.funder_detail, name="funder_detail"),
     path("financeurs/<slug:slug>/webhooks/nouveau/", webhooks.webhook_create,

@@ -194,6 +194,30 @@ def can_create_territory(user):
 
 
 
+NATIONAL_MESSAGES = {
+    "coordinate": _("Seule l'équipe nationale ouvre la gestion nationale."),
+}
+
+
+@dataclass(frozen=True)
+class NationalAccess(Access):
+    """The national back office (territories, collectives, funders): staff only, and not
+    through a token limited to one collective or funder."""
+
+    user: object
+
+    messages = NATIONAL_MESSAGES
+
+    @cached_property
+    def can_coordinate(self):
+        return _signed_in(self.user) and self.user.is_staff and not token_limit(self.user)
+
+
+def national_access(user):
+    """Return the access to the national back office."""
+    return NationalAccess(user=user)
+
+
 def visible_territories(user):
     """Return the territories the person may read: published ones, and those whose map
     they change (which includes every territory whose record they change)."""

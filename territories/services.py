@@ -210,3 +210,17 @@ def item_save(*, item, fields, version=None):
     for name, value in links.items():
         getattr(item, name).set(value)
     return item
+
+
+@transaction.atomic
+def territory_set_published(*, territory, published):
+    """Publish the territory (its public page and map open to everyone) or take it back to
+    draft; refuse a change that changes nothing, so a second click says so."""
+    territory = Territory.objects.select_for_update().get(pk=territory.pk)
+    if territory.is_published == published:
+        raise DomainError(_("Ce territoire est déjà publié.") if published
+                          else _("Ce territoire n'est déjà plus publié."),
+                          code="unchanged", status=409)
+    territory.is_published = published
+    territory.save(update_fields=["is_published"])
+    return territory

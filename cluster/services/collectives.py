@@ -35,7 +35,8 @@ def _lock_collective(collective):
     Collective.objects.select_for_update().filter(pk=collective.pk).first()
 
 
-def _clean_email(email):
+def clean_invited_email(email):
+    """Return the address lowercased and stripped, or raise DomainError if it is not one."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -79,7 +80,7 @@ def invitation_create(*, collective, email, role, by):
     Return the invitation and its secret; only the secret's hash is stored, so the
     link in the e-mail is the one copy.
     """
-    email = _clean_email(email)
+    email = clean_invited_email(email)
     _check_role(role)
     _lock_collective(collective)
     if collective.memberships.filter(user__email__iexact=email).exists():

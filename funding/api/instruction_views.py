@@ -47,9 +47,8 @@ from funding.permissions import (
     Right,
     dossiers_for_reviewer,
     with_access,
-    with_declaration_state,
 )
-from funding.selectors import with_review_figures
+from funding.selectors import with_declaration_state, with_review_figures
 from funding.services import (
     conflict_declare,
     decision_record,

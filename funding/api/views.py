@@ -35,9 +35,13 @@ from funding.permissions import (
     visible_dossiers,
     visible_plans,
     with_access,
+)
+from funding.selectors import (
+    funding_plan_detail,
+    plans_with_totals,
+    sources_for_catalogue,
     with_declaration_state,
 )
-from funding.selectors import funding_plan_detail, plans_with_totals, sources_for_catalogue
 from funding.services import (
     DOSSIER_FIELDS,
     budget_line_delete,

@@ -22,15 +22,14 @@ from cluster.errors import DomainError
 from cluster.files import stored_file_response
 from funding.breadcrumbs import review_trail
 from funding.forms import ConflictDeclarationForm, DecisionForm, ReviewFilterForm, ReviewForm
-from funding.models import Call, Funder, Review
+from funding.models import Call, Funder, FunderMember, Review
 from funding.permissions import (
     AccessDenied,
     Right,
     dossier_access,
     dossiers_for_reviewer,
-    with_declaration_state,
 )
-from funding.selectors import with_review_figures
+from funding.selectors import with_declaration_state, with_review_figures
 from funding.services import conflict_declare, decision_record, review_submit
 from territories.pages import add_refusal, form_page, form_status
 
@@ -64,6 +63,9 @@ def review_list(request):
         "is_reviewer": user.is_staff or user.funder_memberships.exists(),
         # Their funders' pages: webhooks and their log.
         "own_funders": Funder.objects.filter(members__user=user).order_by("name"),
+        # The funders whose people they manage (admin members).
+        "admin_funders": Funder.objects.filter(members__user=user,
+                                               members__role=FunderMember.Role.ADMIN),
     })
 
 

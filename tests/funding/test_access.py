@@ -354,10 +354,13 @@ def test_a_conflicted_reviewer_is_refused_by_the_service_too(people, under_revie
 # Every view of the funding app gets its rights from an access object -----------------------
 
 ACCESS = ("dossier_access(", "funding_plan_access(", "funding_access(", "funder_access(",
-          "calls_access(", "DossierAccess.", "FundingAccess.", "FunderAccess.")
+          "calls_access(", "DossierAccess.", "FundingAccess.", "FunderAccess.",
+          "national_access(")
 # Views that read public things (the catalogue, the calls) or lists filtered by the
 # visible_* querysets: no object, so no access object.
-PUBLIC_VIEWS = {"source_list", "source_detail", "call_list", "call_detail", "review_list"}
+# The page of a funder's invitation is reached by its one-time secret, whoever holds it.
+PUBLIC_VIEWS = {"source_list", "source_detail", "call_list", "call_detail", "review_list",
+                "funder_invitation_accept_view"}
 PUBLIC_VIEWSETS = {"SourceViewSet", "CallViewSet"}
 LIST_ACTIONS = {"list", "export_csv", "export_xlsx"}
 

@@ -25,7 +25,13 @@
   // Markers of one town stay apart once zoomed on it; clusters above, for big territories.
   var cluster = L.markerClusterGroup({ disableClusteringAtZoom: 12 });
   map.addLayer(cluster);
-  var features = [], perimeter = null;
+  var features = [], perimeter = null, opened = null;
+  // Escape closes the open popup and gives the focus back to its marker.
+  element.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !opened || !opened.isPopupOpen()) { return; }
+    map.closePopup();
+    if (opened.getElement()) { opened.getElement().focus(); }
+  });
 
   function escapeHtml(text) {
     var div = document.createElement("div");
@@ -63,6 +69,7 @@
         iconSize: [18, 18]
       });
       return L.marker([c[1], c[0]], { icon: icon, title: p.name, alt: p.name, keyboard: true })
+        .on("popupopen", function () { opened = this; })
         .bindPopup(
           "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(label) + " — " +
           escapeHtml(p.kind_label) +

@@ -18,7 +18,7 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from territories.geography import DATA_DIR
+from territories.geography import DATA_DIR, _write_rows
 
 SHAPES_FILE = DATA_DIR / "commune_shapes.csv.gz"
 # About 200 m: a commune's outline stays recognisable at the zoom of a territory.
@@ -172,12 +172,8 @@ def build_shapes(source, target=SHAPES_FILE):
         rows.append((row["code"], f"{lat:.4f}", f"{lon:.4f}",
                      " ".join(_encode(ring) for ring in rings)))
     rows.sort()
-    target = Path(target)
-    with gzip.GzipFile(target, "wb", mtime=0) as raw, \
-            io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, delimiter=";", lineterminator="\n")
-        writer.writerow(["code", "lat", "lon", "contour"])
-        writer.writerows(rows)
+    # The geography build's writer: gzip without a date, so a rebuild gives the same bytes.
+    _write_rows(Path(target), ["code", "lat", "lon", "contour"], rows)
     return {"communes": len(rows), "misplaced": len(misplaced)}
 
 

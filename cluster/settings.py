@@ -464,9 +464,11 @@ LOGGING = {
     },
 }
 
-# Map tiles: OpenStreetMap by default; "off" shows markers on a blank background
-# (tests, offline installs). Pages stay usable when tiles cannot load.
-MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Map tiles: off by default (empty or "off"): maps draw the perimeter's communes and place
+# the markers from the committed dataset, and no request leaves the machine. Set a tile
+# server's URL (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png) to show a background:
+# every visitor's browser then fetches tiles from that server.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 if MAP_TILE_URL == "off":
     MAP_TILE_URL = ""
 MAP_TILE_ATTRIBUTION = env_str(

@@ -1,8 +1,8 @@
 """Demo data of territories: the 20 territories labelled in 2019 with their real perimeters."""
 
-import math
 from decimal import Decimal
 
+from territories.commune_shapes import spread
 from territories.labels import label_grant
 from territories.locking import bump_versions
 from territories.models import Actor, Label, Territory, Theme
@@ -83,7 +83,6 @@ TOWN_CENTRES = {
 # Step between neighbouring demo actors, in degrees of latitude (about 400 m): enough for
 # their markers not to overlap once the map is zoomed on the town.
 SPREAD = 0.0036
-GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
 def demo_position(centre, index):
@@ -92,14 +91,9 @@ def demo_position(centre, index):
     The points follow a sunflower spiral: evenly spaced, none on top of another, and the
     same on every run.
     """
-    latitude, longitude = centre
-    radius = SPREAD * math.sqrt(index)
-    angle = index * GOLDEN_ANGLE
-    north = radius * math.sin(angle)
-    east = radius * math.cos(angle) / math.cos(math.radians(float(latitude)))
+    latitude, longitude = spread(centre, index, SPREAD)
     step = Decimal("0.000001")
-    return ((latitude + Decimal(north)).quantize(step),
-            (longitude + Decimal(east)).quantize(step))
+    return Decimal(latitude).quantize(step), Decimal(longitude).quantize(step)
 
 
 def load_collective_actors(labelled, territories):

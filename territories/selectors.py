@@ -3,6 +3,7 @@
 from django.db.models import Count, Sum
 from django.urls import reverse
 
+from territories.commune_shapes import commune_contours, commune_point, spread
 from territories.models import Actor, Commune, Department, Epci, Place, Region
 from territories.permissions import visible_items
 
@@ -25,28 +26,65 @@ def perimeter_of(territory):
 
 
 def map_features(user, territory):
-    """Return the GeoJSON features of the located actors and places the person may see.
+    """Return the GeoJSON features of the actors and places the person may see.
 
-    Two queries whatever the number of items: values() rows, no model instances.
+    An item without coordinates is placed at its commune's town hall (offline dataset of
+    `commune_shapes`), spread a little so that several never hide one another, and flagged
+    `approximate`; an item with neither is left off. Two queries whatever the number of
+    items: values() rows, no model instances.
     """
     features = []
+    at_commune = {}
     for kind, model in (("actor", Actor), ("place", Place)):
         labels = dict(model.Kind.choices)
         prefix = reverse(f"territories:{kind}_list", args=[territory.slug])
-        rows = visible_items(user, model.objects.filter(territory=territory)).filter(
-            latitude__isnull=False, longitude__isnull=False
-        ).values_list("pk", "name", "kind", "latitude", "longitude")
-        for pk, name, item_kind, latitude, longitude in rows:
+        rows = visible_items(user, model.objects.filter(territory=territory)).values_list(
+            "pk", "name", "kind", "latitude", "longitude", "commune_id").order_by("name", "pk")
+        for pk, name, item_kind, latitude, longitude, commune in rows:
+            approximate = latitude is None or longitude is None
+            if approximate:
+                point = commune_point(commune) if commune else None
+                if point is None:
+                    continue
+                index = at_commune[commune] = at_commune.get(commune, -1) + 1
+                latitude, longitude = spread(point, index)
             features.append({
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
                 "properties": {
                     "type": kind, "id": pk, "name": name, "kind": item_kind,
                     "kind_label": str(labels.get(item_kind, item_kind)),
-                    "url": f"{prefix}{pk}/",
+                    "url": f"{prefix}{pk}/", "approximate": approximate,
                 },
             })
     return features
+
+
+# Past this many communes the perimeter is drawn as the box around their town halls: the
+# contours of a whole region would weigh megabytes.
+PERIMETER_MAX_COMMUNES = 400
+
+
+def map_perimeter(territory):
+    """The territory's perimeter as a GeoJSON feature: each commune's simplified contour.
+
+    None when the territory has no commune of the offline dataset.
+    """
+    codes = list(territory.communes.values_list("code", flat=True))
+    if len(codes) <= PERIMETER_MAX_COMMUNES:
+        polygons, outline = commune_contours(codes), "communes"
+    else:
+        points = [point for point in map(commune_point, codes) if point]
+        polygons, outline = [], "box"
+        if points:
+            south, north = min(p[0] for p in points), max(p[0] for p in points)
+            west, east = min(p[1] for p in points), max(p[1] for p in points)
+            polygons = [[[[west, south], [east, south], [east, north], [west, north],
+                          [west, south]]]]
+    if not polygons:
+        return None
+    return {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+            "properties": {"type": "perimeter", "name": territory.name, "outline": outline}}
 
 
 def perimeter_search(*, level, query, limit=15):

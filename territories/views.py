@@ -30,7 +30,7 @@ from territories.permissions import (
     visible_territories,
 )
 from territories.search import MAX_QUERY_LENGTH, MAX_WORDS, clean_query, search, search_kinds
-from territories.selectors import perimeter_of, perimeter_search, with_figures
+from territories.selectors import map_features, perimeter_of, perimeter_search, with_figures
 from territories.services import (
     actor_import_confirm,
     actor_import_preview,
@@ -308,13 +308,13 @@ def territory_map(request, slug):
     territory = access.territory
     actors = visible_items(request.user, territory.actors.all()).select_related("commune")
     places = visible_items(request.user, territory.places.all()).select_related("commune")
-    located = {"latitude__isnull": False, "longitude__isnull": False}
     return render(request, "territories/territory_map.html", {
         "breadcrumbs": territory_trail(territory, _("Carte")),
         "territory": territory,
         "actors": actors.order_by("name")[:500],
         "places": places.order_by("name")[:500],
-        "located_count": actors.filter(**located).count() + places.filter(**located).count(),
+        # Items without coordinates count too: the map places them at their commune.
+        "located_count": len(map_features(request.user, territory)),
         "access": access,
         "actor_kinds": Actor.Kind.choices,
         "tile_url": settings.MAP_TILE_URL,

@@ -1,6 +1,8 @@
-// The step-1 map: actors and places of a territory from the GeoJSON API, clustered.
-// The list beside the map carries the same items for keyboard and screen-reader users. The
-// page gives every word the map shows, in its data-* attributes.
+// The step-1 map: actors and places of a territory from the GeoJSON API, clustered, over
+// the territory's communes. Works offline: tiles only when the page names a tile server.
+// The list beside the map carries the same items for keyboard and screen-reader users;
+// each marker is a focusable button too (Tab, then Enter opens its popup). The page gives
+// every word the map shows, in its data-* attributes.
 (function () {
   "use strict";
   var element = document.getElementById("map");
@@ -9,6 +11,7 @@
   var tilesFailed = false;
   var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18, zoomControl: false })
     .setView([46.6, 2.4], 6);
+  // The zoom buttons' words come from the page, in its language.
   L.control.zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut })
     .addTo(map);
   if (element.dataset.tiles) {
@@ -20,10 +23,16 @@
     });
     tiles.addTo(map);
   }
-  var colours = { actor: "#0a58ca", place: "#b02a37" };
-  var cluster = L.markerClusterGroup();
+  // Markers of one town stay apart once zoomed on it; clusters above, for big territories.
+  var cluster = L.markerClusterGroup({ disableClusteringAtZoom: 12 });
   map.addLayer(cluster);
-  var features = [];
+  var features = [], perimeter = null, opened = null;
+  // Escape closes the open popup and gives the focus back to its marker.
+  element.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !opened || !opened.isPopupOpen()) { return; }
+    map.closePopup();
+    if (opened.getElement()) { opened.getElement().focus(); }
+  });
 
   function escapeHtml(text) {
     var div = document.createElement("div");
@@ -55,22 +64,45 @@
     var markers = shown.map(function (feature) {
       var p = feature.properties, c = feature.geometry.coordinates;
       var label = p.type === "actor" ? element.dataset.actorLabel : element.dataset.placeLabel;
-      return L.circleMarker([c[1], c[0]], {
-        radius: 7, color: "#fff", weight: 1, fillColor: colours[p.type], fillOpacity: 0.9
-      }).bindPopup(
-        "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(label) + " — " +
-        escapeHtml(p.kind_label) + "<br><a href=\"" + encodeURI(p.url) + "\">" +
-        escapeHtml(element.dataset.more) + "</a>");
+      // A Leaflet marker (not a circle) is a focusable button: keyboard users reach it.
+      var icon = L.divIcon({
+        className: "map-marker map-marker-" + p.type + (p.approximate ? " map-marker-approximate" : ""),
+        iconSize: [18, 18]
+      });
+      return L.marker([c[1], c[0]], { icon: icon, title: p.name, alt: p.name, keyboard: true })
+        .on("popupopen", function () { opened = this; })
+        .bindPopup(
+          "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(label) + " — " +
+          escapeHtml(p.kind_label) +
+          (p.approximate ? "<br><em>" + escapeHtml(element.dataset.approximate) + "</em>" : "") +
+          "<br><a href=\"" + encodeURI(p.url) + "\">" + escapeHtml(element.dataset.more) + "</a>");
     });
     cluster.addLayers(markers);
-    if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 13, padding: [20, 20] }); }
+    if (markers.length) {
+      map.fitBounds(cluster.getBounds(), { maxZoom: 13, padding: [20, 20] });
+    } else if (perimeter) {
+      map.fitBounds(perimeter.getBounds(), { padding: [10, 10] });
+    }
     status.textContent = countText(markers.length) +
       (tilesFailed ? " " + element.dataset.tilesError : "");
   }
 
-  fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
+  // The labels (types of actors and places) in the page's language, not the browser's.
+  fetch(element.dataset.geojson, { headers: {
+    Accept: "application/geo+json", "Accept-Language": document.documentElement.lang || "fr"
+  } })
     .then(function (response) { return response.json(); })
-    .then(function (data) { features = data.features || []; render(); })
+    .then(function (data) {
+      if (data.perimeter) {
+        // The territory's communes, drawn under the markers: context without any tiles.
+        perimeter = L.geoJSON(data.perimeter, { interactive: false, style: {
+          className: "map-perimeter", color: "#495057", weight: 1.5,
+          fillColor: "#6c757d", fillOpacity: 0.08
+        } }).addTo(map);
+      }
+      features = data.features || [];
+      render();
+    })
     .catch(function () { status.textContent = element.dataset.loadError; });
   document.getElementById("map-filters").addEventListener("change", render);
 })();

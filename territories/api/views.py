@@ -14,7 +14,7 @@ from territories.permissions import (
     visible_items,
     visible_territories,
 )
-from territories.selectors import map_features, with_figures
+from territories.selectors import map_features, map_perimeter, with_figures
 from territories.services import item_save, territory_create, territory_update
 
 
@@ -137,14 +137,18 @@ FEATURE_COLLECTION = {
     "type": "object", "required": ["type", "features"],
     "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
                    "features": {"type": "array",
-                                "items": {"type": "object", "additionalProperties": {}}}},
+                                "items": {"type": "object", "additionalProperties": {}}},
+                   "perimeter": {"type": "object", "nullable": True, "additionalProperties": {}}},
 }
 
 
 @extend_schema(
     tags=["territoires"],
     summary="Carte d'un territoire (GeoJSON)",
-    description="Les acteurs et les lieux localisés que la personne peut voir, en GeoJSON.",
+    description=(
+        "Les acteurs et les lieux que la personne peut voir, en GeoJSON. Sans coordonnées, un "
+        "élément est placé à la mairie de sa commune (`approximate` vrai). `perimeter` : le "
+        "contour simplifié des communes du territoire (MultiPolygon), ou null."),
     responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(
         FEATURE_COLLECTION, description="FeatureCollection GeoJSON")},
 )
@@ -153,6 +157,6 @@ FEATURE_COLLECTION = {
 @renderer_classes([GeoJSONRenderer, JSONRenderer])
 def territory_map(request, slug):
     territory = territory_access(request.user, slug).territory
-    return Response(
-        {"type": "FeatureCollection", "features": map_features(request.user, territory)}
-    )
+    features = map_features(request.user, territory)
+    return Response({"type": "FeatureCollection", "features": features,
+                     "perimeter": map_perimeter(territory)})

@@ -4,6 +4,7 @@ Also the demo, loaded once for the tests of a module that only read it (`demo`).
 """
 
 import copy
+import importlib
 import os
 from datetime import datetime
 
@@ -165,6 +166,36 @@ def demo(_demo_rolled_back_at_the_end, django_db_blocker, tmp_path_factory):
     `pytest_collection_modifyitems`), and is rolled back before any other test.
     """
     _demo_load.load(blocker=django_db_blocker, media_root=tmp_path_factory.mktemp("demo"))
+
+
+# The rows that data migrations write, in the order they were written.
+DATA_MIGRATIONS = (
+    ("territories", "0003_seed_themes", "seed"),
+    ("territories", "0008_theme_synonyms_and_free_tags", "seed_synonyms"),
+    ("funding", "0003_catalogue_of_hybrid_funding", "fill_catalogue"),
+    ("funding", "0004_label_call", "create_label_call"),
+    ("funding", "0007_label_call_wave", "set_label_call_wave"),
+    ("funding", "0009_annual_follow_up", "create_follow_up_call"),
+)
+
+
+@pytest.fixture
+def migration_rows(transactional_db):
+    """Write again the rows of the data migrations (themes, catalogue, calls) if they are gone.
+
+    For a test that commits (live server) and needs them: a committing test that ran before
+    it emptied every table. pytest-django's serialized rollback would restore them, but
+    clashes with the content types that the flush recreates.
+    """
+    from django.apps import apps
+
+    from territories.models import Theme
+
+    if Theme.objects.exists():
+        return
+    for app, migration, function in DATA_MIGRATIONS:
+        module = importlib.import_module(f"{app}.migrations.{migration}")
+        getattr(module, function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ from cluster.onboarding import (
 )
 from cluster.permissions import collective_access, collectives_for_new_cluster, person_access
 from cluster.selectors import memberships_of
+from territories.pages import add_refusal, render_form
 from territories.permissions import visible_territories
 
 SEARCH_LIMIT = 30
@@ -71,7 +72,7 @@ def onboarding_start(request):
                 duration_months=data["duration_months"], collective=data.get("collective"),
                 collective_name=data.get("collective_name", ""), message=data["message"])
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_refusal(form, error)
         else:
             if started.request is not None:
                 messages.info(request, _(
@@ -82,10 +83,9 @@ def onboarding_start(request):
             messages.success(request, _("Votre cluster est lancé avec sa feuille de route en "
                                         "sept étapes. Suivez « À faire ensuite »."))
             return redirect("cluster_dashboard", pk=started.cluster.pk)
-    return render(request, "cluster/onboarding_start.html", {
+    return render_form(request, "cluster/onboarding_start.html", {
         "form": form, "query": query,
-        "territory_count": len(form.fields["territory"].queryset[:SEARCH_LIMIT + 1])},
-                  status=400 if request.method == "POST" else 200)
+        "territory_count": len(form.fields["territory"].queryset[:SEARCH_LIMIT + 1])})
 
 
 @login_required

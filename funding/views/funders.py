@@ -23,7 +23,7 @@ from funding.services.funders import (
     funder_member_remove,
     funder_member_set_role,
 )
-from territories.pages import confirm_page, form_page, run_action
+from territories.pages import confirm_page, form_page, render_form, run_action
 from territories.permissions import national_access
 
 PAGE_SIZE = 25
@@ -136,5 +136,4 @@ def funder_invitation_accept_view(request, token):
         messages.success(request, _("Bienvenue ! Vous instruisez maintenant les dossiers "
                                     "de %(funder)s.") % {"funder": invitation.funder.name})
         return redirect("funding:review_list")
-    return render(request, "funding/funder_invitation_accept.html", context,
-                  status=400 if request.method == "POST" else 200)
+    return render_form(request, "funding/funder_invitation_accept.html", context)

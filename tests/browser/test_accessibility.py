@@ -176,7 +176,7 @@ def report(results):
 
 
 @pytest.fixture
-def demo_site(settings, tmp_path):
+def demo_site(settings, tmp_path, migration_rows):
     """The demo, committed for the live server (the module-scoped `demo` cannot be).
 
     Its reviewer has declared no conflict and taken the submitted dossier into review, so

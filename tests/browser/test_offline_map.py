@@ -18,7 +18,7 @@ FLAGSHIP = "aix-marseille-provence"
 
 
 @pytest.fixture
-def flagship_map(live_server, settings, tmp_path):
+def flagship_map(live_server, settings, tmp_path, migration_rows):
     settings.MAP_TILE_URL = ""
     with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
                            MEDIA_ROOT=tmp_path):

@@ -8,7 +8,8 @@ from territories.models import Actor, Theme
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_search_fits_a_phone_and_pages_on(live_server, page, territory_a, tmp_path):
+def test_the_search_fits_a_phone_and_pages_on(live_server, page, migration_rows, territory_a,
+                                              tmp_path):
     food = Theme.objects.filter(slug="alimentation-durable")
     for number in range(25):
         actor = Actor.objects.create(

@@ -515,6 +515,9 @@ class Label(models.Model):
         SUSPENDED = "suspended", _("suspendu")
         WITHDRAWN = "withdrawn", _("retiré")
 
+    # Holding the label: granted, and still held during the annual follow-ups.
+    ACTIVE_STATUSES = (Status.LABELLED, Status.FOLLOW_UP)
+
     territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="label",
                                      verbose_name=_("territoire"))
     status = models.CharField(_("état du label"), max_length=20, choices=Status.choices,
@@ -540,4 +543,4 @@ class Label(models.Model):
     @property
     def is_active(self):
         """Whether the territory holds the label now (suspended or withdrawn ones do not)."""
-        return self.status in {self.Status.LABELLED, self.Status.FOLLOW_UP}
+        return self.status in self.ACTIVE_STATUSES

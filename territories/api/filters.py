@@ -27,15 +27,30 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+_UNKNOWN_STATUS = _("État de label inconnu : « %(value)s ». Valeurs possibles : "
+                    "candidate, labelled, annual_follow_up, suspended, withdrawn.")
+
+
 class TerritoryApiFilterSet(django_filters.FilterSet):
-    """Territories by type, publication, label status and wave: `?label=labelled&wave=2`."""
+    """Territories by type, publication, label and wave: `?label=labelled&wave=2`.
+
+    `label=labelled` means "holds the label", annual follow-up included; `label_status`
+    is the exact state.
+    """
 
     label = django_filters.ChoiceFilter(
+        choices=Label.Status.choices, method="filter_label",
+        help_text=_(
+            "Territoires selon leur label. « labelled » donne tous ceux qui détiennent le "
+            "label : labellisés et en suivi annuel ; les autres valeurs donnent cet état "
+            "exactement. L'état exact de chacun se lit dans « label.status »."),
+        error_messages={"invalid_choice": _UNKNOWN_STATUS},
+    )
+    label_status = django_filters.ChoiceFilter(
         field_name="label__status", choices=Label.Status.choices,
-        help_text=_("État du label du territoire."),
-        error_messages={"invalid_choice": _(
-            "État de label inconnu : « %(value)s ». Valeurs possibles : "
-            "candidate, labelled, annual_follow_up, suspended, withdrawn.")},
+        help_text=_("État exact du label : « labelled » exclut alors les territoires en "
+                    "suivi annuel (annual_follow_up)."),
+        error_messages={"invalid_choice": _UNKNOWN_STATUS},
     )
     wave = IntegerFilter(
         field_name="label__wave", min_value=1, max_value=1000,
@@ -49,4 +64,9 @@ class TerritoryApiFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Territory
-        fields = ["kind", "is_published", "label", "wave"]
+        fields = ["kind", "is_published", "label", "label_status", "wave"]
+
+    def filter_label(self, queryset, name, value):
+        if value == Label.Status.LABELLED:
+            return queryset.filter(label__status__in=Label.ACTIVE_STATUSES)
+        return queryset.filter(label__status=value)

@@ -116,6 +116,11 @@ def test_demo_has_27_labelled_territories_in_two_waves(demo, client):
     assert dict(labels.values_list("wave").annotate(n=Count("pk"))) == {1: 20, 2: 7}
     assert set(labels.values_list("wave", "labelled_on")) == {(1, date(2019, 2, 25)),
                                                               (2, date(2019, 12, 31))}
+    # `?label=labelled` holds the annual follow-ups too; `?label_status=` is exact.
+    response = client.get(reverse("api:territory-list") + "?label=labelled&page_size=50")
+    assert response.json()["count"] == 27
+    response = client.get(reverse("api:territory-list") + "?label_status=labelled")
+    assert response.json()["count"] == 25
     response = client.get(reverse("api:territory-list") + "?label=labelled&wave=2&page_size=50")
     assert sorted(row["slug"] for row in response.json()["results"]) == [
         "genevois-innovales", "grand-chambery", "grand-narbonne", "grand-poitiers",

@@ -121,8 +121,31 @@ def test_the_api_filters_territories_by_label_and_wave(client, labelled):
     assert names("?label=suspended") == []
 
 
+def test_labelled_includes_the_annual_follow_up_and_label_status_is_exact(client, labelled):
+    """`?label=labelled` is every territory holding the label; the exact state stays readable."""
+    first, _second = labelled
+    label_start_follow_up(territory=first)
+    url = reverse("api:territory-list")
+
+    def rows(query):
+        response = client.get(url + query)
+        assert response.status_code == 200
+        return {row["name"]: row["label"]["status"] for row in response.json()["results"]}
+
+    assert rows("?label=labelled") == {"Roubaix": "annual_follow_up",
+                                       "Grand Chambéry": "labelled"}
+    assert rows("?label=labelled&wave=1") == {"Roubaix": "annual_follow_up"}
+    assert rows("?label=annual_follow_up") == {"Roubaix": "annual_follow_up"}
+    assert rows("?label_status=labelled") == {"Grand Chambéry": "labelled"}
+    assert rows("?label_status=annual_follow_up") == {"Roubaix": "annual_follow_up"}
+    label_suspend(territory=first, reason="Aucun suivi depuis un an.")
+    assert rows("?label=labelled") == {"Grand Chambéry": "labelled"}
+    assert rows("?label_status=suspended") == {"Roubaix": "suspended"}
+
+
 @pytest.mark.parametrize(("query", "field", "message"), [
     ("?label=labellise", "label", "État de label inconnu : « labellise »"),
+    ("?label_status=suivi", "label_status", "État de label inconnu : « suivi »"),
     ("?wave=deux", "wave", "nombre entier"),
     ("?wave=2.5", "wave", "nombre entier"),
     ("?wave=0", "wave", "commencent à 1"),

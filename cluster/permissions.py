@@ -23,6 +23,7 @@ from cluster.models import (
     ClusterRequest,
     Collective,
     Deliverable,
+    JoinRequest,
     MasterPlanVersion,
     Membership,
 )
@@ -271,6 +272,18 @@ def collective_access(user, slug):
     if role is None:
         raise Http404(_("Collectif introuvable."))
     return CollectiveAccess(collective=collective, role=role)
+
+
+def visible_join_requests(user):
+    """Return the join requests the person reads: their own, and those sent to the
+    collectives they facilitate (all of them for staff)."""
+    if not _signed_in(user):
+        return JoinRequest.objects.none()
+    requests = JoinRequest.objects.all()
+    if not user.is_staff:
+        requests = requests.filter(Q(user=user) | Q(collective__in=Collective.objects.filter(
+            **_facilitated_by(user))))
+    return narrow_to_token_scope(requests, user, collective_path="collective")
 
 
 def access_to_collective(user, collective):

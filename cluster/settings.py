@@ -409,6 +409,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "acteurs", "description": _("Acteurs de la cartographie d'un territoire.")},
         {"name": "lieux", "description": _("Lieux de la cartographie : tiers-lieux, friches…")},
         {"name": "collectifs", "description": _("Collectifs porteurs et leurs membres.")},
+        {"name": "demandes-d-adhesion", "description": _("Demandes pour rejoindre un "
+                                                         "collectif et leurs réponses.")},
         {"name": "clusters", "description": _("Clusters, feuille de route, jalons, livrables "
                                               "et demandes de cluster.")},
         {"name": "defis", "description": _("Défis, objectifs et mesures.")},
@@ -437,6 +439,8 @@ SPECTACULAR_SETTINGS = {
         "CallKindEnum": "funding.models.Call.Kind",
         "CallStateEnum": "funding.models.CallState",
         "MasterPlanVersionStatusEnum": "cluster.models.MasterPlanVersion.Status",
+        # Join requests and cluster requests: the same three states.
+        "RequestStatusEnum": "cluster.join_models.JoinRequest.Status",
         "ReviewRecommendationEnum": "funding.models.Review.Recommendation",
         "DecisionOutcomeEnum": "funding.models.Decision.Outcome",
         "WebhookEventEnum": "funding.models.WebhookEndpoint.Event",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cluster.api import cluster_views, masterplan_views, stewardship_views, views
+from cluster.api import cluster_views, join_views, masterplan_views, stewardship_views, views
 from territories.api.routers import Router
 
 router = Router()
@@ -8,6 +8,8 @@ router.register("collectifs", cluster_views.CollectiveViewSet, basename="collect
 router.register("clusters", cluster_views.ClusterViewSet, basename="cluster")
 router.register("demandes-de-cluster", stewardship_views.ClusterRequestViewSet,
                 basename="cluster-request")
+router.register("demandes-d-adhesion", join_views.JoinRequestViewSet,
+                basename="join-request")
 router.register("etapes", cluster_views.RoadmapStepViewSet, basename="step")
 router.register("jalons", cluster_views.MilestoneViewSet, basename="milestone")
 router.register("livrables", cluster_views.DeliverableViewSet, basename="deliverable")

@@ -94,7 +94,8 @@ class ThemeSynonymInline(admin.TabularInline):
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "is_national"]
+    list_filter = ["is_national"]
     search_fields = ["name", "slug"]
     inlines = [ThemeSynonymInline]
 

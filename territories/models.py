@@ -210,11 +210,27 @@ class KeyFigure(models.Model):
         return f"{self.label} : {self.value} {self.unit}".strip()
 
 
+class ThemeQuerySet(models.QuerySet):
+    def national(self):
+        return self.filter(is_national=True)
+
+
 class Theme(models.Model):
-    """A theme of action shared by actors and, later, défis (alimentation durable…)."""
+    """A theme of action shared by actors, défis and projects (alimentation durable…).
+
+    Five of them are the network's national themes, the ones that « sont remontées des
+    territoires » (Localtis, 2019): impact is summed across territories by these.
+    """
 
     slug = models.SlugField(_("identifiant"), max_length=60, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
+    is_national = models.BooleanField(
+        _("thème national"), default=False,
+        help_text=_("L'un des cinq thèmes du réseau, par lesquels l'impact s'additionne "
+                    "entre territoires."),
+    )
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thème")

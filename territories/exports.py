@@ -13,6 +13,7 @@ openpyxl directly, so no export forgets.
 import csv
 import io
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -25,6 +26,8 @@ def spreadsheet_cell(value):
     Text that a spreadsheet would take for a formula gets a leading `'`; any other
     value (numbers, dates, None) is returned unchanged.
     """
+    if isinstance(value, Promise):  # a lazy translation, as headers are
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -48,6 +51,8 @@ def csv_content(header, rows, *, delimiter=","):
 
 
 def _xlsx_cell(value):
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
         # Control characters make openpyxl refuse the whole file; they carry nothing.
         # Dropped first, so that what they hid is neutralised too.

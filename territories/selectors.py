@@ -110,3 +110,29 @@ def perimeter_search(*, level, query, limit=15):
         communes = communes.filter(name__istartswith=query)
     return [(c.code, f"{c.name} ({c.department_id}) — {c.postal_codes}")
             for c in communes.order_by("-population")[:limit]]
+
+
+# The actors' export speaks the import's language: a file exported, edited in a spreadsheet
+# and imported again updates the same actors (matched by SIRET or by name and commune). Its
+# words are the import's, in French whatever the page's language.
+ACTOR_EXPORT_HEADER = ["nom", "type", "siret", "code insee", "commune", "adresse", "latitude",
+                       "longitude", "site web", "e-mail", "description", "thèmes", "publié"]
+
+
+def actor_export_rows(territory):
+    """Yield one row per actor of the territory, drafts included, in the export's header order.
+
+    The « thèmes » cell holds the themes' names then the free tags, as the import reads them
+    back: a name matches its theme, any other word becomes a free tag again.
+    """
+    actors = (territory.actors.select_related("commune").prefetch_related("themes")
+              .order_by("name", "pk"))
+    for actor in actors:
+        themes = [theme.name for theme in actor.themes.all()] + actor.free_tag_list
+        yield [
+            actor.name, actor.get_kind_display(), actor.siret,
+            actor.commune.code if actor.commune else "",
+            actor.commune.name if actor.commune else "", actor.address,
+            actor.latitude, actor.longitude, actor.website, actor.email, actor.description,
+            ", ".join(themes), "oui" if actor.is_published else "non",
+        ]

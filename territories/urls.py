@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/modifier/", views.territory_edit, name="update"),
     path("<slug:slug>/carte/", views.territory_map, name="map"),
     path("<slug:slug>/acteurs/importer/", views.actor_import_upload, name="actor_import"),
+    path("<slug:slug>/acteurs/exporter/", views.actor_export, name="actor_export"),
     path("<slug:slug>/acteurs/importer/<int:pk>/", views.actor_import_detail,
          name="actor_import_detail"),
     path("<slug:slug>/acteurs/importer/<int:pk>/lancer/", views.actor_import_start,

@@ -5,16 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from territories import filters, forms
 from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail
 from territories.errors import DomainError
+from territories.exports import csv_content, xlsx_content
 from territories.import_reports import report_lines, summary_sentences
 from territories.labels import follow_up_due
 from territories.locking import BASE, VERSION, VersionedFormMixin
@@ -30,7 +33,14 @@ from territories.permissions import (
     visible_territories,
 )
 from territories.search import MAX_QUERY_LENGTH, MAX_WORDS, clean_query, search, search_kinds
-from territories.selectors import map_features, perimeter_of, perimeter_search, with_figures
+from territories.selectors import (
+    ACTOR_EXPORT_HEADER,
+    actor_export_rows,
+    map_features,
+    perimeter_of,
+    perimeter_search,
+    with_figures,
+)
 from territories.services import (
     actor_import_confirm,
     actor_import_preview,
@@ -302,6 +312,28 @@ def actor_import_start(request, slug, pk):
 
 
 # Map, autocomplete ------------------------------------------------------------------
+
+@login_required
+@require_GET
+def actor_export(request, slug):
+    """Download the territory's actors, drafts included, as the import reads them back."""
+    territory = territory_access(request.user, slug).require("map").territory
+    file_format = request.GET.get("format", "csv")
+    if file_format not in ("csv", "xlsx"):
+        return HttpResponseBadRequest(_("Format inconnu : choisissez csv ou xlsx."))
+    header, rows = ACTOR_EXPORT_HEADER, actor_export_rows(territory)
+    name = f"acteurs-{territory.slug}-{timezone.localdate():%Y-%m-%d}"
+    with translation.override("fr"):  # the import reads types and themes in French
+        if file_format == "xlsx":
+            content = xlsx_content(header, rows, sheet_title="Acteurs")
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content = csv_content(header, rows, delimiter=";")
+            content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
 
 def territory_map(request, slug):
     access = territory_access(request.user, slug)

@@ -138,8 +138,8 @@ class ActorSerializer(LocatedItemSerializer):
     class Meta:
         model = Actor
         fields = ["id", "territory", "name", "kind", "siret", "description", "themes",
-                  "commune", "address", "latitude", "longitude", "website", "email",
-                  "is_published", "version", "created_at", "updated_at"]
+                  "free_tags", "commune", "address", "latitude", "longitude", "website",
+                  "email", "is_published", "version", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []  # the SIRET rule is checked in validate(), with a French message
 

@@ -1,5 +1,6 @@
-"""A newcomer's first steps: start a collective and its cluster, or ask to join one;
-and leaving the platform for good while the collective's history stays.
+"""A newcomer's first steps: start a collective and its cluster, on a territory found or
+created from its official codes, or ask to join a collective; and leaving the platform for
+good while the collective's history stays.
 
 Services: each checks its inputs, changes everything or nothing, and raises DomainError
 with a French message.

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.history import call_history
-from funding.models import Call, FunderMember
+from funding.models import FunderMember
 from funding.services import call_close, call_copy, call_grid_save, call_open, call_save
 from tests.cluster.factories import UserFactory
 from tests.funding.factories import FunderMemberFactory
+from tests.funding.reviewing import call_data as _data
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +26,6 @@ def funder_admin(funder):
     return FunderMemberFactory(funder=funder, role=FunderMember.Role.ADMIN,
                                user__first_name="Nadia", user__last_name="Benali",
                                user__email="admin.financeur@exemple.fr").user
-
-
-def _data(funder, **changes):
-    now = timezone.now()
-    return {"title": "Fonds d'amorçage 2027", "funder": funder, "kind": Call.Kind.FUNDING,
-            "wave": None, "opens_at": now + timedelta(days=1),
-            "deadline": now + timedelta(days=60), "max_amount": 30000,
-            "description": "", **changes}
 
 
 def _lived_call(funder, by, *, edits=1):

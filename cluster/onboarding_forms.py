@@ -46,6 +46,9 @@ class FirstClusterForm(ClusterCreateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territory"].required = False
+        self.fields["territory"].help_text = _(
+            "Un territoire publié, ou l'un de ceux que vous préparez. Absent de la liste ? "
+            "Créez-le ci-dessous depuis ses codes officiels.")
         self.fields["collective"].required = False
         if not self.fields["collective"].queryset.exists():
             del self.fields["collective"]

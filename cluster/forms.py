@@ -508,33 +508,3 @@ class MasterPlanCompareForm(forms.Form):
         choices = [(number, _("Version %(number)s") % {"number": number}) for number in numbers]
         self.fields["de"].choices = choices
         self.fields["a"].choices = choices
-
-
-class FirstClusterForm(ClusterCreateForm):
-    """Start a cluster from the first-run path: for a collective the person facilitates,
-    or for a new one named here."""
-
-    collective_name = forms.CharField(
-        label=_("Nom du nouveau collectif porteur"), required=False, max_length=200,
-        help_text=_("Par exemple « Collectif Transitions Grand Poitiers ». Vous en serez "
-                    "l'animateur·rice et pourrez inviter les autres membres."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["collective"].required = False
-        if not self.fields["collective"].queryset.exists():
-            del self.fields["collective"]
-        self.order_fields(["collective", "collective_name", "territory"])
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("collective") and not (data.get("collective_name") or "").strip():
-            self.add_error("collective_name", _("Nommez le collectif porteur que vous lancez."))
-        return data
-
-
-class JoinRequestForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message aux animateur·rices"), required=False, max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Présentez-vous : votre structure, ce que vous voulez apporter."))

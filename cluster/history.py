@@ -35,6 +35,7 @@ class HistoryEntry:
     user: object
     kind: str  # "+", "~" or "-", as simple-history writes them
     changes: list = field(default_factory=list)
+    author: str = ""  # set by name_authors; else the page shows `user`
 
     @property
     def action(self):
@@ -53,6 +54,24 @@ def history_entries(instance, *, limit=10):
     records = list(instance.history.select_related("history_user")
                    .order_by("-history_date", "-history_id")[:3 * limit + 1])
     return describe(records, limit=limit)
+
+
+def author_name(user, *, viewer):
+    """Return how the author of a change is shown to `viewer`: by their name; a person
+    who gave none by their e-mail to staff only."""
+    if user is None:
+        return _("auteur inconnu")
+    name = user.get_full_name()
+    if name:
+        return name
+    return user.email if viewer.is_staff else _("personne sans nom enregistré")
+
+
+def name_authors(entries, *, viewer):
+    """Set each entry's author as `viewer` may read it; return the entries."""
+    for entry in entries:
+        entry.author = author_name(entry.user, viewer=viewer)
+    return entries
 
 
 def describe(records, *, limit):

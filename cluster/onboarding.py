@@ -1,9 +1,13 @@
-"""A newcomer's first steps: start a collective and its cluster, or ask to join one;
-and leaving the platform for good while the collective's history stays.
+"""A newcomer's first steps: start a collective and its cluster, on a territory found or
+created from its official codes, or ask to join a collective; and leaving the platform for
+good while the collective's history stays.
 
 Services: each checks its inputs, changes everything or nothing, and raises DomainError
 with a French message.
 """
+
+import re
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -17,8 +21,10 @@ from cluster.errors import DomainError
 from cluster.join_models import JoinRequest
 from cluster.models import Collective, Membership, User
 from cluster.services import is_last_facilitator
-from cluster.stewardship import _clean_text, cluster_start
+from cluster.stewardship import _clean_text, cluster_start, steward_name
+from territories.models import Epci, Territory
 from territories.outbox import enqueue
+from territories.services import territory_create
 
 COLLECTIVE_NAME_MAX_LENGTH = 200
 
@@ -49,13 +55,120 @@ def collective_found(*, name, by):
     return collective
 
 
+# The levels a newcomer creates a territory from; départements and régions are for staff.
+NEW_TERRITORY_LEVELS = ("communes", "epci")
+CODE_SHAPES = {"communes": re.compile(r"\d[\dAB]\d{3}"), "epci": re.compile(r"\d{9}")}
+# A newcomer's territory gets its kind from its EPCI's; it is edited later on its page.
+KIND_OF_EPCI = {
+    Epci.Kind.METRO: Territory.Kind.METROPOLE, Epci.Kind.MET69: Territory.Kind.METROPOLE,
+    Epci.Kind.CU: Territory.Kind.AGGLOMERATION, Epci.Kind.CA: Territory.Kind.AGGLOMERATION,
+    Epci.Kind.CC: Territory.Kind.RURAL,
+}
+
+
+@dataclass(frozen=True)
+class NewTerritory:
+    """A territory to create from official codes: INSEE codes of communes or EPCI SIREN."""
+
+    name: str
+    level: str
+    codes: tuple
+    kind: str = ""
+
+
+def _shown(code):
+    return "".join(char if char.isprintable() else "?" for char in code)[:20]
+
+
+def _perimeter_codes(level, codes):
+    """Return the codes, sorted, once they all have the shape of the chosen level."""
+    if level not in NEW_TERRITORY_LEVELS:
+        raise DomainError(_("Choisissez le niveau du périmètre : communes ou "
+                            "intercommunalités (EPCI)."), code="invalid_level",
+                          field="perimeter_level")
+    codes = sorted({code.strip().upper() for code in codes if code.strip()})
+    if not codes:
+        raise DomainError(_("Indiquez au moins un code : code INSEE d'une commune ou SIREN "
+                            "d'une intercommunalité."), code="empty", field="perimeter_codes")
+    shapes = {name: {code for code in codes if shape.fullmatch(code)}
+              for name, shape in CODE_SHAPES.items()}
+    if shapes["communes"] and shapes["epci"]:
+        raise DomainError(_("Le périmètre mélange des codes de communes et des SIREN d'EPCI : "
+                            "choisissez un seul niveau."), code="mixed_levels",
+                          field="perimeter_codes")
+    other = "epci" if level == "communes" else "communes"
+    if shapes[other] and not shapes[level]:
+        raise DomainError(
+            _("Ces codes sont des SIREN d'EPCI : choisissez le niveau « intercommunalités "
+              "(EPCI) ».") if other == "epci" else
+            _("Ces codes sont des codes INSEE de communes : choisissez le niveau « communes »."),
+            code="wrong_level", field="perimeter_level")
+    malformed = [_shown(code) for code in codes if code not in shapes[level]]
+    if malformed:
+        raise DomainError(_("Codes inconnus : %(codes)s. Un code INSEE de commune a 5 "
+                            "caractères, un SIREN d'EPCI 9 chiffres.")
+                          % {"codes": ", ".join(malformed)}, code="unknown_codes",
+                          field="perimeter_codes")
+    return codes
+
+
+def _territory_name(name):
+    name = " ".join((name or "").split())
+    if "\x00" in name:
+        raise DomainError(_("Le nom du territoire contient un caractère invalide."),
+                          code="invalid", field="territory_name")
+    if not name:
+        raise DomainError(_("Donnez un nom au territoire."), code="required",
+                          field="territory_name")
+    if len(name) > 200:
+        raise DomainError(_("Le nom du territoire dépasse 200 caractères."), code="too_long",
+                          field="territory_name")
+    return name
+
+
+def _kind(level, codes):
+    if level == "epci":
+        kinds = set(Epci.objects.filter(code__in=codes).values_list("kind", flat=True))
+        if len(kinds) == 1:
+            return KIND_OF_EPCI.get(kinds.pop(), Territory.Kind.AGGLOMERATION)
+        return Territory.Kind.AGGLOMERATION
+    return Territory.Kind.MEDIUM_TOWN
+
+
+def territory_from_codes(*, new, collective, by):
+    """Return the territory with exactly this perimeter if one exists (it is joined, never
+    taken: cluster_start asks its steward); else create it, unpublished, stewarded by the
+    collective."""
+    name = _territory_name(new.name)
+    codes = _perimeter_codes(new.level, new.codes)
+    existing = Territory.objects.filter(perimeter_level=new.level,
+                                        perimeter_codes=codes).order_by("pk").first()
+    if existing is not None:
+        return existing
+    if Territory.objects.filter(name__iexact=name).exists():
+        raise DomainError(_("Un territoire s'appelle déjà « %(name)s » : cherchez-le "
+                            "ci-dessus, ou choisissez un autre nom.") % {"name": name},
+                          code="duplicate", field="territory_name", status=409)
+    territory = territory_create(name=name, kind=new.kind or _kind(new.level, codes),
+                                 level=new.level, codes=codes, is_published=False,
+                                 created_by=by)
+    steward_name(territory=territory, collective=collective, by=by)
+    return territory
+
+
 @transaction.atomic
-def first_cluster_start(*, by, territory, start_date, duration_months=12, collective=None,
-                        collective_name="", message=""):
-    """Start a cluster for an existing collective the person facilitates, or for a new
-    collective named here; a refusal of the cluster leaves no collective behind."""
+def cluster_launch(*, by, start_date, duration_months=12, territory=None, new_territory=None,
+                   collective=None, collective_name="", message=""):
+    """Start a cluster, or ask the territory's steward for one: for a collective the person
+    facilitates or a new one named here, on a territory chosen or created from its codes.
+    A refusal at any point leaves nothing behind: no collective, no territory."""
+    if (territory is None) == (new_territory is None):
+        raise DomainError(_("Choisissez un territoire de la liste, ou créez-le depuis ses "
+                            "codes officiels."), code="territory_required", field="territory")
     if collective is None:
         collective = collective_found(name=collective_name, by=by)
+    if territory is None:
+        territory = territory_from_codes(new=new_territory, collective=collective, by=by)
     return cluster_start(collective=collective, territory=territory, start_date=start_date,
                          duration_months=duration_months, by=by, message=message)
 

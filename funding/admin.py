@@ -85,7 +85,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(SimpleHistoryAdmin):
     """Staff open calls and write their grid; dates are in Europe/Paris time."""
 
     list_display = ["title", "funder", "kind", "opens_at", "deadline", "max_amount",

@@ -305,6 +305,7 @@ class Call(models.Model):
                     "labellisés."))
     # A draft is prepared in the back office and seen by no collective until it is opened.
     is_draft = models.BooleanField(_("brouillon"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("appel")
@@ -356,6 +357,7 @@ class Criterion(models.Model):
     max_score = models.PositiveSmallIntegerField(_("note maximale"), default=5,
                                                  validators=[MinValueValidator(1)])
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("critère")

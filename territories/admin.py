@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from territories.locking import VersionedAdminMixin, version_moved_on
 from territories.models import (
@@ -58,7 +59,7 @@ class KeyFigureInline(admin.TabularInline):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class TerritoryAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "is_published"]
     list_filter = ["kind", "is_published"]
     search_fields = ["name"]

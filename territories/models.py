@@ -168,6 +168,8 @@ class Territory(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     # Optimistic locking: an edit made from an older version is refused (territories.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Who changed it and when; the national back office lists its publications from it.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("territoire")

@@ -1,10 +1,11 @@
 """Queries on territories used by pages and the API."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import Lag
 from django.urls import reverse
 
 from territories.commune_shapes import commune_contours, commune_point, spread
-from territories.models import Actor, Commune, Department, Epci, Place, Region
+from territories.models import Actor, Commune, Department, Epci, Place, Region, Territory
 from territories.permissions import visible_items
 
 
@@ -13,6 +14,18 @@ def with_figures(territories):
     return territories.annotate(
         total_population=Sum("communes__population"), commune_count=Count("communes")
     )
+
+
+def publication_changes(*, limit=20):
+    """Return the latest `limit` history records in which a territory was published or
+    taken back to draft, newest first, with their author: one query, whatever the path of
+    the change (the back office, the admin)."""
+    records = Territory.history.annotate(was_published=Window(
+        Lag("is_published"), partition_by=[F("id")],
+        order_by=[F("history_date").asc(), F("history_id").asc()]))
+    return records.filter(Q(was_published=True, is_published=False)
+                          | Q(was_published=False, is_published=True)).select_related(
+        "history_user").order_by("-history_date", "-history_id")[:limit]
 
 
 def perimeter_of(territory):

@@ -213,14 +213,17 @@ def item_save(*, item, fields, version=None):
 
 
 @transaction.atomic
-def territory_set_published(*, territory, published):
+def territory_set_published(*, territory, published, by=None):
     """Publish the territory (its public page and map open to everyone) or take it back to
-    draft; refuse a change that changes nothing, so a second click says so."""
+    draft; refuse a change that changes nothing, so a second click says so. `by` is
+    recorded as the change's author in the territory's history."""
     territory = Territory.objects.select_for_update().get(pk=territory.pk)
     if territory.is_published == published:
         raise DomainError(_("Ce territoire est déjà publié.") if published
                           else _("Ce territoire n'est déjà plus publié."),
                           code="unchanged", status=409)
     territory.is_published = published
+    if by is not None:
+        territory._history_user = by
     territory.save(update_fields=["is_published"])
     return territory

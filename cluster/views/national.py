@@ -9,13 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cluster.history import Change, HistoryEntry, name_authors
 from cluster.models import Collective, Membership
 from territories.models import Territory
 from territories.pages import run_action
 from territories.permissions import national_access
+from territories.selectors import publication_changes
 from territories.services import territory_set_published
 
 PAGE_SIZE = 30
+HISTORY_LIMIT = 20
 # The list's filter on publication: its query value and the territories it keeps.
 PUBLICATION_FILTERS = {"publies": True, "brouillons": False}
 
@@ -33,6 +36,7 @@ def territory_list(request):
     page = Paginator(territories, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cluster/national/territory_list.html", {
         "page": page, "section": "territories", "shown": shown,
+        "history": publication_history(viewer=request.user),
         "query": f"publication={shown}" if shown in PUBLICATION_FILTERS else "",
     })
 
@@ -45,11 +49,25 @@ def territory_publication(request, slug):
     territory = get_object_or_404(Territory, slug=slug)
     published = request.POST.get("published") == "1"
     run_action(request, lambda: territory_set_published(territory=territory,
-                                                        published=published),
+                                                        published=published,
+                                                        by=request.user),
                success=(_("%(name)s est publié.") if published
                         else _("%(name)s n'est plus publié.")) % {"name": territory.name})
     return redirect(request.POST.get("back") if _is_list_url(request.POST.get("back"))
                     else "national_territory_list")
+
+
+def publication_history(*, viewer, limit=HISTORY_LIMIT):
+    """Return the latest publications and withdrawals of territories, as history entries."""
+    entries = []
+    for record in publication_changes(limit=limit):
+        published = record.is_published
+        entries.append(HistoryEntry(
+            date=record.history_date, user=record.history_user, kind="~",
+            changes=[Change(label=record.name,
+                            old=_("publié") if not published else _("brouillon"),
+                            new=_("publié") if published else _("brouillon"))]))
+    return name_authors(entries, viewer=viewer)
 
 
 def _is_list_url(url):

@@ -14,20 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cluster.errors import DomainError
-from cluster.forms import FirstClusterForm, JoinRequestForm
 from cluster.join_models import JoinRequest
 from cluster.models import Collective
 from cluster.onboarding import (
     account_delete,
     collectives_blocking_deletion,
-    first_cluster_start,
     join_request_decide,
     join_request_send,
 )
+from cluster.onboarding_forms import NEW_TERRITORY_FIELDS, FirstClusterForm, JoinRequestForm
 from cluster.permissions import collective_access, collectives_for_new_cluster, person_access
 from cluster.selectors import memberships_of
-from territories.pages import add_refusal, render_form
+from cluster.views.roadmap import cluster_start_page
+from territories.models import Territory
 from territories.permissions import visible_territories
+from territories.selectors import perimeter_search
 
 SEARCH_LIMIT = 30
 
@@ -55,7 +56,8 @@ def _territories(user, query):
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding_start(request):
-    """Name the collective, find the territory, start the cluster and its seven steps."""
+    """Name the collective, find the territory or create it from its official codes, start
+    the cluster and its seven steps."""
     person_access(request.user).require("found_collective")
     query = request.GET.get("q", "").strip()[:100]
     territories = _territories(request.user, query)
@@ -64,28 +66,18 @@ def onboarding_start(request):
                             territories=territories if request.method == "GET"
                             else visible_territories(request.user),
                             initial={"start_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            started = first_cluster_start(
-                by=request.user, territory=data["territory"], start_date=data["start_date"],
-                duration_months=data["duration_months"], collective=data.get("collective"),
-                collective_name=data.get("collective_name", ""), message=data["message"])
-        except DomainError as error:
-            add_refusal(form, error)
-        else:
-            if started.request is not None:
-                messages.info(request, _(
-                    "Le collectif « %(name)s » anime déjà ce territoire : votre demande lui "
-                    "est envoyée. Vous recevrez sa réponse par e-mail.")
-                    % {"name": started.steward.name})
-                return redirect(started.request)
-            messages.success(request, _("Votre cluster est lancé avec sa feuille de route en "
-                                        "sept étapes. Suivez « À faire ensuite »."))
-            return redirect("cluster_dashboard", pk=started.cluster.pk)
-    return render_form(request, "cluster/onboarding_start.html", {
-        "form": form, "query": query,
-        "territory_count": len(form.fields["territory"].queryset[:SEARCH_LIMIT + 1])})
+    territory_count = len(form.fields["territory"].queryset[:SEARCH_LIMIT + 1])
+    # Nothing found: the territory is created here, its EPCI suggested from the query.
+    suggestions = (perimeter_search(level=Territory.PerimeterLevel.EPCI, query=query, limit=5)
+                   if len(query) >= 2 and not territory_count else [])
+    return cluster_start_page(
+        request, form, arguments=lambda _data: form.launch_arguments(),
+        template="cluster/onboarding_start.html",
+        context={"form": form, "query": query, "territory_count": territory_count,
+                 "suggestions": suggestions, "creating": bool(
+                     request.method == "POST" and form.data.get("perimeter_codes")
+                     or query and not territory_count),
+                 "new_territory_fields": [form[name] for name in NEW_TERRITORY_FIELDS]})
 
 
 @login_required

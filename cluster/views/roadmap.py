@@ -18,11 +18,11 @@ from icalendar import Calendar, Event
 
 from cluster.breadcrumbs import cluster_trail, clusters_trail, step_trail
 from cluster.credentials import ical_token_user
-from cluster.errors import DomainError
 from cluster.files import stored_file_response
 from cluster.forms import ClusterCreateForm, DeliverableForm, MilestoneForm, StepForm
 from cluster.history import history_entries
 from cluster.models import Milestone, RoadmapStep
+from cluster.onboarding import cluster_launch
 from cluster.permissions import (
     cluster_access,
     collectives_for_new_cluster,
@@ -42,11 +42,35 @@ from cluster.services import (
     milestone_update,
     step_update,
 )
-from cluster.stewardship import cluster_start
-from territories.pages import add_refusal, form_page, render_form, run_action
+from territories.pages import form_page, run_action
 from territories.permissions import visible_territories
 
 # Creating a cluster ------------------------------------------------------------------------
+
+def _started_message(started):
+    if started.request is not None:
+        return _("Une demande a été envoyée aux animateur·rices du collectif « %(name)s » "
+                 "qui anime ce territoire. Vous recevrez leur réponse par e-mail.") % {
+            "name": started.steward.name}
+    return _("Le cluster est créé avec sa feuille de route en sept étapes. Ajustez leurs "
+             "dates au besoin.")
+
+
+def _started_next(started):
+    if started.request is not None:
+        return started.request
+    return reverse("cluster_dashboard", args=[started.cluster.pk])
+
+
+def cluster_start_page(request, form, *, arguments, template, context):
+    """A page that starts a cluster through cluster_launch, with the valid form's
+    `arguments(data)`; it leads to the cluster's dashboard, or to the request sent to the
+    collective that stewards the territory."""
+    return form_page(request, form,
+                     action=lambda data: cluster_launch(by=request.user, **arguments(data)),
+                     success=_started_message, next=_started_next, template=template,
+                     context=context)
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -55,23 +79,9 @@ def cluster_create_view(request):
     form = ClusterCreateForm(request.POST or None,
                              collectives=collectives_for_new_cluster(request.user),
                              territories=visible_territories(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            started = cluster_start(by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_refusal(form, error)
-        else:
-            if started.request is not None:
-                messages.info(request, _(
-                    "Une demande a été envoyée aux animateur·rices du collectif « %(name)s » "
-                    "qui anime ce territoire. Vous recevrez leur réponse par e-mail.")
-                    % {"name": started.steward.name})
-                return redirect(started.request)
-            messages.success(request, _("Le cluster est créé avec sa feuille de route en sept "
-                                        "étapes. Ajustez leurs dates au besoin."))
-            return redirect("cluster_dashboard", pk=started.cluster.pk)
-    return render_form(request, "cluster/cluster_form.html", {
-        "form": form, "breadcrumbs": clusters_trail(_("Créer un cluster"))})
+    return cluster_start_page(request, form, arguments=dict, template="cluster/cluster_form.html",
+                              context={"form": form,
+                                       "breadcrumbs": clusters_trail(_("Créer un cluster"))})
 
 
 # Steps --------------------------------------------------------------------------------------

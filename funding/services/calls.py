@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from cluster.errors import DomainError
+from funding.history import GRID_CHANGE
 from funding.models import Call, CallState, Criterion, Dossier
 from funding.permissions import FunderAccess, FunderRight
 
@@ -91,8 +93,16 @@ def call_save(*, by, call=None, **data):
     for name in CALL_FIELDS:
         setattr(call, name, data.get(name))
     call.description = call.description or ""
+    call._history_user = by
     call.save()
     return call
+
+
+def _write_grid(criteria, *, by):
+    # One history record per line, all at one date: funding.history shows them as one
+    # change of the grid.
+    bulk_create_with_history(criteria, Criterion, default_user=by,
+                             default_change_reason=GRID_CHANGE, default_date=timezone.now())
 
 
 def _grid_in_use_error():
@@ -126,11 +136,10 @@ def call_grid_save(*, call, by, criteria):
                       "entiers positifs (1 au moins).") % {"number": number},
                     code="zero_weight", field="criteria")
     call.criteria.all().delete()
-    Criterion.objects.bulk_create(
-        Criterion(call=call, position=position, label=line["label"].strip(),
-                  description=line.get("description") or "", weight=line["weight"],
-                  max_score=line["max_score"])
-        for position, line in enumerate(criteria, start=1))
+    _write_grid([Criterion(call=call, position=position, label=line["label"].strip(),
+                           description=line.get("description") or "", weight=line["weight"],
+                           max_score=line["max_score"])
+                 for position, line in enumerate(criteria, start=1)], by=by)
     return call
 
 
@@ -149,6 +158,7 @@ def call_open(*, call, by, opens_at, deadline):
         raise DomainError(_("Ajoutez au moins un critère à la grille avant d'ouvrir l'appel."),
                           code="empty_grid", status=409)
     call.is_draft, call.opens_at, call.deadline = False, opens_at, deadline
+    call._history_user = by
     call.save(update_fields=["is_draft", "opens_at", "deadline"])
     return call
 
@@ -160,6 +170,7 @@ def call_close(*, call, by):
     _require_manager(by, call.funder)
     _require_transition(call, "close")
     call.deadline = timezone.now()
+    call._history_user = by
     call.save(update_fields=["deadline"])
     return call
 
@@ -170,14 +181,15 @@ def call_copy(*, call, by):
     _require_manager(by, call.funder)
     suffix = _(" (copie)")
     title = call.title[:200 - len(suffix)] + suffix
-    copy = Call.objects.create(
+    copy = Call(
         funder=call.funder, source=call.source, kind=call.kind, title=title,
         slug=_unique_slug(title), description=call.description,
         eligibility=call.eligibility, opens_at=call.opens_at, deadline=call.deadline,
         max_amount=call.max_amount, wave=call.wave, is_draft=True)
-    Criterion.objects.bulk_create(
-        Criterion(call=copy, label=criterion.label, description=criterion.description,
-                  weight=criterion.weight, max_score=criterion.max_score,
-                  position=criterion.position)
-        for criterion in call.criteria.all())
+    copy._history_user = by
+    copy.save()
+    _write_grid([Criterion(call=copy, label=criterion.label, description=criterion.description,
+                           weight=criterion.weight, max_score=criterion.max_score,
+                           position=criterion.position)
+                 for criterion in call.criteria.all()], by=by)
     return copy

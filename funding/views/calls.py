@@ -21,6 +21,7 @@ from funding.call_forms import (
     grid_lines,
 )
 from funding.call_permissions import FunderRight, calls_access
+from funding.history import call_history
 from funding.models import Dossier
 from funding.services import (
     CALL_FIELDS,
@@ -79,7 +80,8 @@ def manage_call(request, pk):
     call = with_dossier_counts(access.calls.filter(pk=pk)).get()
     return render(request, "funding/manage/call_detail.html", {
         "call": call, "counts": _counts(call), "criteria": call.criteria.all(),
-        "total_weight": sum(criterion.weight for criterion in call.criteria.all())})
+        "total_weight": sum(criterion.weight for criterion in call.criteria.all()),
+        "history": call_history(call, viewer=request.user)})
 
 
 def _call_form(request, access, call=None):

@@ -91,3 +91,37 @@ def test_the_sign_up_page_fits_a_phone(live_server, page, tmp_path):
     shot = tmp_path / "signup-390.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 0
+
+
+def test_on_a_phone_a_newcomer_creates_her_territory_from_its_epci(live_server, page):
+    """320 px wide: the search finds no territory, the EPCI is found by its name and added
+    with its button; the territory, the collective and the cluster are created at once."""
+    from cluster.models import User
+    from tests.browser.test_accessibility import sign_in
+
+    epci = EpciFactory(code="248600413", name="CU du Grand Poitiers")
+    CommuneFactory(code="86194", name="Poitiers", epci=epci)
+    User.objects.create_user(email="ines@exemple.fr", password=PASSWORD)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 320, "height": 740})
+    sign_in(page, live_server.url, "ines@exemple.fr", PASSWORD)
+
+    page.goto(f"{live_server.url}/compte/bienvenue/lancer/")
+    page.get_by_label("Trouver le territoire").fill("Grand Poitiers")
+    page.get_by_role("button", name="Chercher").click()
+    expect(page.get_by_text("Aucun territoire ne correspond")).to_be_visible()
+    page.locator("#id_collective_name").fill("Collectif Poitiers en transition")
+    page.locator("#id_territory_name").fill("Grand Poitiers")
+    page.get_by_label("Chercher (nom, code postal ou code)").fill("Grand Poit")
+    page.locator("#perimeter-results").get_by_role(
+        "button", name="Ajouter CU du Grand Poitiers").first.click()
+    expect(page.locator("#id_perimeter_codes")).to_have_value("248600413")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.get_by_role("button", name="Lancer le cluster").click()
+
+    roadmap = page.get_by_role("region", name="Feuille de route")
+    for number, step in enumerate(STEPS, start=1):
+        expect(roadmap.get_by_role("link", name=f"{number}. {step}")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert errors == []

@@ -1,10 +1,11 @@
 """Fixtures' helpers for the funder's side: a dossier submitted to a call with a grid."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from funding.models import Dossier
+from funding.models import Call, Dossier
 from funding.snapshot import dossier_contents
 from tests.funding.factories import CallFactory, CriterionFactory, DossierFactory
 
@@ -45,3 +46,12 @@ def new_cluster(collective, name):
 
     territory = TerritoryFactory(name=name)
     return cluster_create(collective=collective, territory=territory, start_date=date(2026, 1, 1))
+
+
+def call_data(funder, **changes):
+    """The fields of call_save for a funding call opening tomorrow, with `changes`."""
+    now = timezone.now()
+    return {"title": "Fonds d'amorçage 2027", "funder": funder, "kind": Call.Kind.FUNDING,
+            "wave": None, "opens_at": now + timedelta(days=1),
+            "deadline": now + timedelta(days=60), "max_amount": 30000,
+            "description": "Pour les prototypes.", **changes}

@@ -11,6 +11,7 @@ from funding.models import Call, CallState, Criterion, Dossier, FunderMember
 from funding.services import call_close, call_copy, call_grid_save, call_open, call_save
 from territories.errors import DomainError
 from tests.funding.factories import CallFactory, FunderFactory, FunderMemberFactory
+from tests.funding.reviewing import call_data as _data
 from tests.funding.reviewing import call_with_grid, new_cluster, submitted_dossier
 from tests.helpers import as_role, page_text
 
@@ -32,14 +33,6 @@ def other_funder():
 def people(anonymous, member_a, reviewer, funder_admin, staff):
     return {"anonymous": anonymous, "member_a": member_a, "reviewer": reviewer,
             "funder_admin": funder_admin, "staff": staff}
-
-
-def _data(funder, **changes):
-    now = timezone.now()
-    return {"title": "Fonds d'amorçage 2027", "funder": funder, "kind": Call.Kind.FUNDING,
-            "wave": None, "opens_at": now + timedelta(days=1),
-            "deadline": now + timedelta(days=60), "max_amount": 30000,
-            "description": "Pour les prototypes.", **changes}
 
 
 def _post_data(funder, **changes):

@@ -18,7 +18,6 @@ from cluster.services.invitations import (
     invitation_open,
     invitation_renew,
     locked_invitation,
-    refuse_if_closed,
 )
 from cluster.services.invitations import invitation_check as _invitation_check
 from territories.outbox import enqueue
@@ -101,11 +100,8 @@ def invitation_resend(*, invitation, by):
     """
     _lock_collective(invitation.collective)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    refuse_if_closed(invitation)
-    if invitation.collective.memberships.filter(user__email__iexact=invitation.email).exists():
-        raise DomainError(_("Cette personne fait déjà partie du collectif."),
-                          code="already_member", status=409)
-    secret = invitation_renew(invitation, by=by)
+    secret = invitation_renew(invitation, by=by, members=invitation.collective.memberships,
+                              member_message=_("Cette personne fait déjà partie du collectif."))
     _send_invitation_email(invitation, secret, by)
     return invitation, secret
 

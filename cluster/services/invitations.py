@@ -75,10 +75,16 @@ def refuse_if_closed(invitation, *, accepted_message=None):
                           code="revoked", status=409)
 
 
-def invitation_renew(invitation, *, by):
+def invitation_renew(invitation, *, by, members, member_message):
     """Give a locked invitation not yet accepted nor cancelled a fresh secret and expiry:
-    the previous link stops working. Return the new secret."""
+    the previous link stops working. Return the new secret.
+
+    `members` are the owner's people: an address already among them is refused (409)
+    with `member_message`.
+    """
     refuse_if_closed(invitation)
+    if members.filter(user__email__iexact=invitation.email).exists():
+        raise DomainError(member_message, code="already_member", status=409)
     secret, invitation.token_hash = new_invitation_secret()
     now = timezone.now()
     invitation.created_at, invitation.invited_by = now, by

@@ -25,7 +25,6 @@ from cluster.services.invitations import (
     invitation_open,
     invitation_renew,
     locked_invitation,
-    refuse_if_closed,
 )
 from funding.models import Funder, FunderInvitation, FunderMember
 from territories.outbox import enqueue
@@ -98,11 +97,9 @@ def funder_invitation_resend(*, invitation, by):
     """Send a pending invitation again with a fresh link and expiry: the previous link stops
     working. Return the invitation and its new secret."""
     invitation = _locked_funder_invitation(invitation)
-    refuse_if_closed(invitation)
-    if invitation.funder.members.filter(user__email__iexact=invitation.email).exists():
-        raise DomainError(_("Cette personne est déjà instructeur·rice de ce financeur."),
-                          code="already_member", status=409)
-    secret = invitation_renew(invitation, by=by)
+    secret = invitation_renew(invitation, by=by, members=invitation.funder.members,
+                              member_message=_("Cette personne est déjà instructeur·rice de "
+                                               "ce financeur."))
     _send_invitation_email(invitation, secret, by)
     return invitation, secret
 

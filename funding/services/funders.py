@@ -8,6 +8,7 @@ through the outbox.
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -166,9 +167,15 @@ def funder_member_set_role(*, member, role, by):
     return member
 
 
+def forget_deleted_account(sender, *, user, email, **kwargs):
+    """Receive `cluster.signals.account_deleting`."""
+    funder_people_forget(user=user, email=email)
+
+
 def funder_people_forget(*, user, email):
-    """Remove a person who deletes their account from every funder's people, and the
-    invitations sent to their address (pending ones first of all: nobody should join with
-    them any more). Called inside the account's deletion."""
+    """Remove a person who deletes their account from every funder's people, the invitations
+    still open to their address (nobody joins with them any more) and those they accepted.
+    Called inside the account's deletion, before the address is erased."""
     FunderMember.objects.filter(user=user).delete()
-    FunderInvitation.objects.filter(email__iexact=email).delete()
+    FunderInvitation.objects.filter(
+        Q(email__iexact=email, accepted_at=None) | Q(accepted_by=user)).delete()

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from cluster.errors import DomainError
 from cluster.models import Invitation
+from cluster.onboarding import account_delete
 from cluster.services import invitation_create
-from funding.models import FunderInvitation
+from funding.models import FunderInvitation, FunderMember
 from funding.services.funders import (
     funder_invitation_accept,
     funder_invitation_cancel,
@@ -21,7 +22,7 @@ from funding.services.funders import (
     funder_invitation_resend,
 )
 from tests.cluster.factories import UserFactory
-from tests.funding.factories import FunderFactory
+from tests.funding.factories import FunderFactory, FunderMemberFactory
 from tests.helpers import as_role, page_text
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +199,41 @@ def test_the_collective_invitations_keep_their_rules(collective_a, facilitator):
                           by=facilitator)
     assert refused.value.status == 409
     assert Invitation.objects.get(pk=invitation.pk).is_pending(timezone.now())
+
+
+# Account deletion: the person leaves every funder's people -------------------------------
+
+def test_deleting_the_account_removes_the_funder_links_and_invitations(
+        client, funder, reviewer, funder_admin, staff):
+    other_funder = FunderFactory(name="Fondation voisine")
+    FunderMemberFactory(funder=other_funder, user=reviewer)
+    pending, _secret = funder_invitation_create(funder=FunderFactory(name="Troisième"),
+                                                email="Instructeur@Exemple.fr", by=staff)
+    someone_else, _secret = funder_invitation_create(funder=funder, email="autre@exemple.fr",
+                                                     by=staff)
+    client.force_login(reviewer)
+    response = client.post(reverse("account_delete"))
+    assert response.status_code == 302
+    assert not FunderMember.objects.filter(user=reviewer).exists()
+    assert not FunderInvitation.objects.filter(pk=pending.pk).exists()
+    # Nobody else is touched.
+    assert FunderInvitation.objects.filter(pk=someone_else.pk).exists()
+    assert FunderMember.objects.filter(user=funder_admin).exists()
+    reviewer.refresh_from_db()
+    assert not reviewer.is_active
+
+
+def test_an_invitation_the_person_accepted_goes_with_the_account(funder, staff):
+    invitation, secret = funder_invitation_create(funder=funder, email="a@exemple.fr", by=staff)
+    person = UserFactory(email="b@exemple.fr")
+    funder_invitation_accept(token=secret, user=person)
+    account_delete(user=person)
+    assert not FunderInvitation.objects.filter(pk=invitation.pk).exists()
+    assert not funder.members.filter(user=person).exists()
+
+
+def test_a_refused_deletion_keeps_the_funder_links(facilitator, funder, staff):
+    FunderMemberFactory(funder=funder, user=facilitator)
+    with pytest.raises(DomainError, match="seul·e animateur·rice"):
+        account_delete(user=facilitator)
+    assert funder.members.filter(user=facilitator).exists()

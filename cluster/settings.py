@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # A funder's administrators find its back office in the menu.
+                "funding.context_processors.funder_back_office",
             ],
         },
     },

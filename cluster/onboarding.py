@@ -21,6 +21,7 @@ from cluster.errors import DomainError
 from cluster.join_models import JoinRequest
 from cluster.models import Collective, Membership, User
 from cluster.services import is_last_facilitator
+from cluster.signals import account_deleting
 from cluster.stewardship import _clean_text, cluster_start, steward_name
 from territories.models import Epci, Territory
 from territories.outbox import enqueue
@@ -265,6 +266,8 @@ def account_delete(*, user):
               "personne animateur·rice de ce collectif, puis supprimez votre compte.")
             % {"names": ", ".join(f"« {c.name} »" for c in blocking)},
             code="last_facilitator", status=409)
+    # The apps above remove what they keep about the person (cluster never imports them).
+    account_deleting.send(sender=User, user=user, email=user.email)
     user.memberships.all().delete()
     user.join_requests.filter(status=JoinRequest.Status.PENDING).delete()
     user.auth_token_set.all().delete()

@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # A funder's administrators find its back office in the menu.
+                "funding.context_processors.funder_back_office",
             ],
         },
     },
@@ -424,6 +426,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "appels-et-dossiers", "description": _("Appels et dossiers des collectifs.")},
         {"name": "instruction", "description": _("Instruction des dossiers par les "
                                                  "financeurs.")},
+        {"name": "financeurs", "description": _("Les personnes d'un financeur et ses "
+                                                "invitations, pour ses administrateur·rices.")},
         {"name": "schemas-directeurs", "description": _("Versions du schéma directeur et "
                                                         "leurs PDF.")},
         {"name": "webhooks", "description": _("Webhooks des financeurs et journal des "
@@ -445,6 +449,9 @@ SPECTACULAR_SETTINGS = {
         "DecisionOutcomeEnum": "funding.models.Decision.Outcome",
         "WebhookEventEnum": "funding.models.WebhookEndpoint.Event",
         "WebhookDeliveryStatusEnum": "funding.models.WebhookDelivery.Status",
+        # A collective's roles keep their name; a funder's people have theirs.
+        "RoleEnum": "cluster.models.Membership.Role",
+        "FunderMemberRoleEnum": "funding.models.FunderMember.Role",
     },
 }
 REST_KNOX = {

@@ -18,3 +18,10 @@ class FundingConfig(AppConfig):
         from funding.search import register_search_kinds
 
         register_search_kinds()
+
+        # A person who deletes their account leaves every funder's people (cluster sends
+        # the signal and never imports funding).
+        from cluster.signals import account_deleting
+        from funding.services.funders import forget_deleted_account
+
+        account_deleting.connect(forget_deleted_account, dispatch_uid="funding.forget_account")

@@ -43,8 +43,9 @@ def load_funders():
     return funders
 
 
-def ensure_reviewer(*, user, funder):
-    FunderMember.objects.get_or_create(user=user, funder=funder)
+def ensure_reviewer(*, user, funder, role=FunderMember.Role.REVIEWER):
+    """Make the person a member of the funder with the role (a reviewer by default)."""
+    FunderMember.objects.update_or_create(user=user, funder=funder, defaults={"role": role})
 
 
 # Catalogue and funding plans -------------------------------------------------------------

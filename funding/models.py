@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cluster.models.collectives import InvitationBase
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -95,29 +97,15 @@ class FunderMember(models.Model):
         return f"{self.user} — {self.funder}"
 
 
-class FunderInvitation(models.Model):
+class FunderInvitation(InvitationBase):
     """An invitation by e-mail to review for a funder, valid until it expires or is used."""
 
     funder = models.ForeignKey(Funder, on_delete=models.CASCADE, related_name="invitations",
                                verbose_name=_("financeur"))
-    email = models.EmailField(_("adresse e-mail"))
-    # Only a hash of the secret is stored: the link in the e-mail is the one copy.
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("invité·e par"))
-    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expire le"))
-    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+",
-                                    verbose_name=_("acceptée par"))
-    revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
 
-    class Meta:
+    class Meta(InvitationBase.Meta):
         verbose_name = _("invitation d'un financeur")
         verbose_name_plural = _("invitations des financeurs")
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.email} → {self.funder}"

@@ -74,6 +74,10 @@ urlpatterns = [
          name="funder_member_role"),
     path("financeurs/<slug:slug>/personnes/<int:pk>/retirer/",
          funders.funder_member_remove_view, name="funder_member_remove"),
+    path("financeurs/<slug:slug>/invitations/<int:pk>/renvoyer/",
+         funders.funder_invitation_resend_view, name="funder_invitation_resend"),
+    path("financeurs/<slug:slug>/invitations/<int:pk>/annuler/",
+         funders.funder_invitation_cancel_view, name="funder_invitation_cancel"),
     path("invitations-financeur/<str:token>/", funders.funder_invitation_accept_view,
          name="funder_invitation_accept"),
     # A funder's page: its webhooks and their log -----------------------------------------

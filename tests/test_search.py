@@ -191,13 +191,14 @@ def _fill(cluster, size):
         CallFactory(title=f"Appel potager {number}")
 
 
-# Per request: session, user, territories of the filter; then per kind one count, one
+# Per request: session, user, territories of the filter, whether the person administers a
+# funder (the menu); then per kind one count, one
 # page when something matched (no place, no territory here), and one for the themes of
 # the pages of actors, projects and sources.
 @pytest.mark.parametrize("params, queries", [
-    ({}, 3 + 7 + 5 + 3),
-    ({"type": "acteurs"}, 3 + 7 + 1 + 1),
-    ({"territoire": "aix-marseille-provence"}, 3 + 5 + 3 + 2),
+    ({}, 4 + 7 + 5 + 3),
+    ({"type": "acteurs"}, 4 + 7 + 1 + 1),
+    ({"territoire": "aix-marseille-provence"}, 4 + 5 + 3 + 2),
 ])
 def test_the_number_of_queries_does_not_grow_with_the_data(
         client, cluster, facilitator, django_assert_num_queries, params, queries):

@@ -10,7 +10,13 @@ from cluster.credentials_models import CalendarLink
 from cluster.join_models import JoinRequest
 from cluster.models.accounts import User, UserManager
 from cluster.models.challenges import Challenge, Engagement, Measurement, Objective
-from cluster.models.collectives import Collective, CollectiveActor, Invitation, Membership
+from cluster.models.collectives import (
+    Collective,
+    CollectiveActor,
+    Invitation,
+    InvitationBase,
+    Membership,
+)
 from cluster.models.masterplan import (
     MasterPlan,
     MasterPlanSection,
@@ -33,6 +39,7 @@ __all__ = [
     "Deliverable",
     "Engagement",
     "Invitation",
+    "InvitationBase",
     "JoinRequest",
     "MasterPlan",
     "MasterPlanSection",

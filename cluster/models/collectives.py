@@ -110,14 +110,14 @@ class CollectiveActor(models.Model):
         return f"{self.actor} ({self.get_family_display()})"
 
 
-class Invitation(models.Model):
-    """An invitation by e-mail to join a collective, valid until it expires or is used."""
+class InvitationBase(models.Model):
+    """An invitation by e-mail, valid until it expires, is cancelled or is used once.
 
-    collective = models.ForeignKey(Collective, on_delete=models.CASCADE,
-                                   related_name="invitations", verbose_name=_("collectif"))
+    The collectives' invitations and the funders' share these fields; the pending, expired
+    and accepted rules over them are in `cluster.services.invitations`.
+    """
+
     email = models.EmailField(_("adresse e-mail"))
-    role = models.CharField(_("rôle"), max_length=20, choices=Membership.Role.choices,
-                            default=Membership.Role.MEMBER)
     # Only a hash of the secret is stored: the link in the e-mail is the one copy.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -132,12 +132,24 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
+        abstract = True
         ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.email} → {self.collective}"
 
     def is_pending(self, now):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class Invitation(InvitationBase):
+    """An invitation by e-mail to join a collective, with the role the person will have."""
+
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE,
+                                   related_name="invitations", verbose_name=_("collectif"))
+    role = models.CharField(_("rôle"), max_length=20, choices=Membership.Role.choices,
+                            default=Membership.Role.MEMBER)
+
+    class Meta(InvitationBase.Meta):
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.collective}"

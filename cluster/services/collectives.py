@@ -1,20 +1,25 @@
 """Collectives: invitations, memberships and member actors."""
 
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
 from cluster.models import Collective, CollectiveActor, Invitation, Membership, User
-from cluster.selectors import invitation_token_hash
+from cluster.services.invitations import (
+    COLLECTIVE_WORDS,
+    invitation_cancel,
+    invitation_mark_accepted,
+    invitation_open,
+    invitation_renew,
+    locked_invitation,
+)
+from cluster.services.invitations import invitation_check as _invitation_check
 from territories.outbox import enqueue
 
 
@@ -22,11 +27,6 @@ def _last_facilitator_error():
     return DomainError(_("Le collectif a besoin d'au moins un·e animateur·rice : nommez "
                          "d'abord une autre personne animateur·rice."),
                        code="last_facilitator", status=409)
-
-
-def _new_invitation_secret():
-    secret = secrets.token_urlsafe(32)
-    return secret, invitation_token_hash(secret)
 
 
 def _lock_collective(collective):
@@ -86,19 +86,8 @@ def invitation_create(*, collective, email, role, by):
     if collective.memberships.filter(user__email__iexact=email).exists():
         raise DomainError(_("Cette personne fait déjà partie du collectif."),
                           code="already_member", status=409, field="email")
-    now = timezone.now()
-    open_invitations = collective.invitations.filter(email__iexact=email, accepted_at=None,
-                                                     revoked_at=None)
-    if open_invitations.filter(expires_at__gt=now).exists():
-        raise DomainError(_("Une invitation est déjà en attente pour cette adresse : "
-                            "renvoyez-la plutôt que d'en créer une autre."),
-                          code="already_invited", status=409, field="email")
-    # An expired invitation to the same address is replaced by the new one.
-    open_invitations.update(revoked_at=now)
-    secret, token_hash = _new_invitation_secret()
-    invitation = Invitation.objects.create(
-        collective=collective, email=email, role=role, token_hash=token_hash, invited_by=by,
-        expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS))
+    invitation, secret = invitation_open(Invitation, invitations=collective.invitations,
+                                         email=email, by=by, collective=collective, role=role)
     _send_invitation_email(invitation, secret, by)
     return invitation, secret
 
@@ -111,20 +100,8 @@ def invitation_resend(*, invitation, by):
     """
     _lock_collective(invitation.collective)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None:
-        raise DomainError(_("Cette invitation a déjà été acceptée."), code="already_accepted",
-                          status=409)
-    if invitation.revoked_at is not None:
-        raise DomainError(_("Cette invitation a été annulée : invitez la personne à nouveau."),
-                          code="revoked", status=409)
-    if invitation.collective.memberships.filter(user__email__iexact=invitation.email).exists():
-        raise DomainError(_("Cette personne fait déjà partie du collectif."),
-                          code="already_member", status=409)
-    secret, invitation.token_hash = _new_invitation_secret()
-    now = timezone.now()
-    invitation.created_at, invitation.invited_by = now, by
-    invitation.expires_at = now + timedelta(days=settings.INVITATION_TTL_DAYS)
-    invitation.save(update_fields=["token_hash", "created_at", "invited_by", "expires_at"])
+    secret = invitation_renew(invitation, by=by, members=invitation.collective.memberships,
+                              member_message=_("Cette personne fait déjà partie du collectif."))
     _send_invitation_email(invitation, secret, by)
     return invitation, secret
 
@@ -133,39 +110,17 @@ def invitation_resend(*, invitation, by):
 def invitation_revoke(*, invitation, by):
     """Cancel an invitation not yet accepted: its link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None:
-        raise DomainError(_("Cette invitation a déjà été acceptée : retirez plutôt la personne "
-                            "du collectif."), code="already_accepted", status=409)
-    if invitation.revoked_at is not None:
-        raise DomainError(_("Cette invitation est déjà annulée."), code="revoked", status=409)
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
-    return invitation
+    return invitation_cancel(invitation, accepted_message=_(
+        "Cette invitation a déjà été acceptée : retirez plutôt la personne du collectif."))
 
 
 def invitation_check(invitation, now=None):
     """Raise the DomainError that says why the invitation can no longer be accepted, if so."""
-    now = now or timezone.now()
-    if invitation is None:
-        raise DomainError(_("Ce lien d'invitation n'est pas valide. Vérifiez qu'il est complet, "
-                            "ou demandez une nouvelle invitation."), code="invalid_token",
-                          status=404)
-    if invitation.accepted_at is not None:
-        raise DomainError(_("Cette invitation a déjà été utilisée : un lien d'invitation ne sert "
-                            "qu'une fois."), code="already_used",
-                          status=410)
-    if invitation.revoked_at is not None:
-        raise DomainError(_("Cette invitation a été annulée par le collectif. Demandez-en une "
-                            "nouvelle à son animateur·rice si besoin."), code="revoked",
-                          status=410)
-    if invitation.expires_at <= now:
-        raise DomainError(_("Cette invitation a expiré. Demandez à l'animateur·rice du collectif "
-                            "de vous la renvoyer."), code="expired", status=410)
+    _invitation_check(invitation, words=COLLECTIVE_WORDS, now=now)
 
 
 def _locked_invitation(token):
-    return Invitation.objects.select_for_update().select_related("collective").filter(
-        token_hash=invitation_token_hash(token)).first()
+    return locked_invitation(Invitation, token, "collective")
 
 
 def _accept(invitation, user):
@@ -177,8 +132,7 @@ def _accept(invitation, user):
                           status=409)
     membership = Membership.objects.create(user=user, collective=invitation.collective,
                                            role=invitation.role)
-    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation_mark_accepted(invitation, user)
     return membership
 
 

@@ -1,23 +1,32 @@
-"""A funder's people: invite a reviewer by e-mail, accept the invitation, change a member's
-role, remove a member.
+"""A funder's people: invite a reviewer by e-mail, resend or cancel the invitation, accept
+it, change a member's role, remove a member; forget a person who deletes their account.
 
-The invitation follows the collectives' (cluster.services.collectives): a one-time secret
-whose hash only is stored, an expiry, the e-mail queued through the outbox.
+The invitation shares the collectives' rules (cluster.services.invitations): a one-time
+secret whose hash only is stored, an expiry, one pending per address, the e-mail queued
+through the outbox.
 """
-
-import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cluster.errors import DomainError
 from cluster.selectors import invitation_token_hash
 from cluster.services.collectives import clean_invited_email
+from cluster.services.invitations import (
+    InvitationWords,
+    invitation_cancel,
+    invitation_check,
+    invitation_mark_accepted,
+    invitation_open,
+    invitation_renew,
+    locked_invitation,
+)
 from funding.models import Funder, FunderInvitation, FunderMember
 from territories.outbox import enqueue
 
@@ -54,19 +63,8 @@ def funder_invitation_create(*, funder, email, by):
     if funder.members.filter(user__email__iexact=email).exists():
         raise DomainError(_("Cette personne est déjà instructeur·rice de ce financeur."),
                           code="already_member", status=409, field="email")
-    now = timezone.now()
-    open_invitations = funder.invitations.filter(email__iexact=email, accepted_at=None,
-                                                 revoked_at=None)
-    if open_invitations.filter(expires_at__gt=now).exists():
-        raise DomainError(_("Une invitation est déjà en attente pour cette adresse : la "
-                            "personne peut utiliser le lien qu'elle a reçu."),
-                          code="already_invited", status=409, field="email")
-    # An expired invitation to the same address is replaced by the new one.
-    open_invitations.update(revoked_at=now)
-    secret = secrets.token_urlsafe(32)
-    invitation = FunderInvitation.objects.create(
-        funder=funder, email=email, token_hash=invitation_token_hash(secret), invited_by=by,
-        expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS))
+    invitation, secret = invitation_open(FunderInvitation, invitations=funder.invitations,
+                                         email=email, by=by, funder=funder)
     _send_invitation_email(invitation, secret, by)
     return invitation, secret
 
@@ -77,20 +75,43 @@ def funder_invitation_for_token(token):
         token_hash=invitation_token_hash(token)).first()
 
 
+FUNDER_WORDS = InvitationWords(
+    revoked=gettext_lazy("Cette invitation a été annulée ou remplacée. Demandez au financeur "
+                         "de vous inviter à nouveau."),
+    expired=gettext_lazy("Cette invitation a expiré ou a été remplacée. Demandez au "
+                         "financeur de vous inviter à nouveau."))
+
+
 def funder_invitation_check(invitation, now=None):
     """Raise the DomainError that says why the invitation can no longer be accepted, if so."""
-    now = now or timezone.now()
-    if invitation is None:
-        raise DomainError(_("Ce lien d'invitation n'est pas valide. Vérifiez qu'il est complet, "
-                            "ou demandez une nouvelle invitation."), code="invalid_token",
-                          status=404)
-    if invitation.accepted_at is not None:
-        raise DomainError(_("Cette invitation a déjà été utilisée : un lien d'invitation ne sert "
-                            "qu'une fois."), code="already_used", status=410)
-    if invitation.revoked_at is not None or invitation.expires_at <= now:
-        raise DomainError(_("Cette invitation a expiré ou a été remplacée. Demandez au "
-                            "financeur de vous inviter à nouveau."), code="expired",
-                          status=410)
+    invitation_check(invitation, words=FUNDER_WORDS, now=now)
+
+
+def _locked_funder_invitation(invitation):
+    _lock_funder(invitation.funder)
+    return FunderInvitation.objects.select_for_update().select_related("funder").get(
+        pk=invitation.pk)
+
+
+@transaction.atomic
+def funder_invitation_resend(*, invitation, by):
+    """Send a pending invitation again with a fresh link and expiry: the previous link stops
+    working. Return the invitation and its new secret."""
+    invitation = _locked_funder_invitation(invitation)
+    secret = invitation_renew(invitation, by=by, members=invitation.funder.members,
+                              member_message=_("Cette personne est déjà instructeur·rice de "
+                                               "ce financeur."))
+    _send_invitation_email(invitation, secret, by)
+    return invitation, secret
+
+
+@transaction.atomic
+def funder_invitation_cancel(*, invitation, by):
+    """Cancel an invitation not yet accepted: its link stops working."""
+    invitation = _locked_funder_invitation(invitation)
+    return invitation_cancel(invitation, accepted_message=_(
+        "Cette invitation a déjà été acceptée : retirez plutôt la personne des "
+        "instructeur·rices du financeur."))
 
 
 @transaction.atomic
@@ -99,8 +120,7 @@ def funder_invitation_accept(*, token, user):
 
     Holding the link is what counts, whatever the account's address.
     """
-    invitation = FunderInvitation.objects.select_for_update().select_related("funder").filter(
-        token_hash=invitation_token_hash(token)).first()
+    invitation = locked_invitation(FunderInvitation, token, "funder")
     funder_invitation_check(invitation)
     _lock_funder(invitation.funder)
     if invitation.funder.members.filter(user=user).exists():
@@ -108,8 +128,7 @@ def funder_invitation_accept(*, token, user):
                           code="already_member", status=409)
     member = FunderMember.objects.create(user=user, funder=invitation.funder,
                                          role=FunderMember.Role.REVIEWER)
-    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation_mark_accepted(invitation, user)
     return member
 
 
@@ -146,3 +165,17 @@ def funder_member_set_role(*, member, role, by):
     member.role = role
     member.save(update_fields=["role"])
     return member
+
+
+def forget_deleted_account(sender, *, user, email, **kwargs):
+    """Receive `cluster.signals.account_deleting`."""
+    funder_people_forget(user=user, email=email)
+
+
+def funder_people_forget(*, user, email):
+    """Remove a person who deletes their account from every funder's people, the invitations
+    still open to their address (nobody joins with them any more) and those they accepted.
+    Called inside the account's deletion, before the address is erased."""
+    FunderMember.objects.filter(user=user).delete()
+    FunderInvitation.objects.filter(
+        Q(email__iexact=email, accepted_at=None) | Q(accepted_by=user)).delete()

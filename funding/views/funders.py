@@ -1,5 +1,6 @@
 """A funder's people, managed by the national team or the funder's own admin members: list,
-invite a reviewer by e-mail, remove one; and the page where an invited person accepts."""
+invite a reviewer by e-mail, resend or cancel the invitation, remove one; and the page where
+an invited person accepts."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,19 +8,22 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cluster.account_adapter import INVITED_SIGNUP_KEY
 from cluster.errors import DomainError
 from funding.forms import FunderInvitationForm
-from funding.models import Funder, FunderMember
+from funding.models import Funder, FunderInvitation, FunderMember
 from funding.permissions import FunderRight, funder_access
 from funding.services.funders import (
     funder_invitation_accept,
+    funder_invitation_cancel,
     funder_invitation_check,
     funder_invitation_create,
     funder_invitation_for_token,
+    funder_invitation_resend,
     funder_member_remove,
     funder_member_set_role,
 )
@@ -55,7 +59,7 @@ def funder_people(request, slug):
         "invited_by")
     return render(request, "funding/funder_people.html", {
         "funder": funder, "members": members, "pending": pending,
-        "is_national": national_access(request.user).can_coordinate,
+        "is_national": national_access(request.user).can_coordinate, "now": timezone.now(),
     })
 
 
@@ -109,6 +113,41 @@ def funder_member_role_view(request, slug, pk):
             "person": changed.user.get_full_name() or changed.user.email,
             "role": changed.get_role_display()})
     return redirect("funding:funder_people", slug=access.funder.slug)
+
+
+def _managed_invitation(request, slug, pk):
+    """The invitation of a funder whose people the person manages (403 if not theirs; an
+    invitation of another funder is not found here: 404)."""
+    access = funder_access(request.user, slug)
+    access.require(FunderRight.MANAGE_REVIEWERS)
+    invitation = get_object_or_404(FunderInvitation.objects.select_related("funder"),
+                                   funder=access.funder, pk=pk)
+    return access.funder, invitation
+
+
+@login_required
+@require_POST
+def funder_invitation_resend_view(request, slug, pk):
+    """Send a pending invitation again, with a new link valid for as long as a new one."""
+    funder, invitation = _managed_invitation(request, slug, pk)
+    run_action(request, lambda: funder_invitation_resend(invitation=invitation, by=request.user),
+               success=_("Invitation renvoyée à %(email)s, avec un nouveau lien : le précédent "
+                         "ne fonctionne plus.") % {"email": invitation.email})
+    return redirect("funding:funder_people", slug=funder.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def funder_invitation_cancel_view(request, slug, pk):
+    """Confirm, then cancel a pending invitation: its link stops working."""
+    funder, invitation = _managed_invitation(request, slug, pk)
+    return confirm_page(
+        request, action=lambda: funder_invitation_cancel(invitation=invitation, by=request.user),
+        success=_("L'invitation de %(email)s est annulée : son lien ne fonctionne plus.")
+        % {"email": invitation.email},
+        next=reverse("funding:funder_people", args=[funder.slug]),
+        template="funding/funder_invitation_cancel.html",
+        context={"funder": funder, "invitation": invitation})
 
 
 @require_http_methods(["GET", "POST"])

@@ -145,7 +145,7 @@ def test_a_confirm_page_asks_then_does(client, facilitator, member_a, cluster,
 @pytest.mark.parametrize(("url_name", "most", "section", "section_url", "current"), [
     ("projects:create", 12, "Projets", "projects:board", "Nouveau projet"),
     ("projects:community_meeting_create", 6, "Communauté", "projects:community", "Nouvelle"),
-    ("funding:plan_create", 6, "Plans de financement", "funding:plan_list", "Nouveau plan"),
+    ("funding:plan_create", 7, "Plans de financement", "funding:plan_list", "Nouveau plan"),
 ])
 def test_forms_say_what_is_missing_without_querying_in_the_template(
         client, facilitator, cluster, url_name, most, section, section_url, current,

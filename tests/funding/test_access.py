@@ -207,8 +207,9 @@ def test_the_old_helpers_are_gone():
 def test_the_draft_page_asks_who_the_person_is_once(client, facilitator, draft,
                                                      django_assert_max_num_queries):
     client.force_login(facilitator)
-    # The live contents come from the schéma directeur's providers (key figures included).
-    with django_assert_max_num_queries(17):
+    # The live contents come from the schéma directeur's providers (key figures included);
+    # the menu asks whether the person administers a funder.
+    with django_assert_max_num_queries(18):
         response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert response.context["access"].can_submit
@@ -217,7 +218,7 @@ def test_the_draft_page_asks_who_the_person_is_once(client, facilitator, draft,
 def test_the_reviewers_page_asks_who_the_person_is_once(client, people, under_review,
                                                         django_assert_max_num_queries):
     client.force_login(people["declared"])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # the menu's question included
         response = client.get(under_review.get_absolute_url())
     assert response.status_code == 200 and response.context["access"].can_decide
     assert "Demander un complément" in response.content.decode()

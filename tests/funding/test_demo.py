@@ -18,6 +18,10 @@ def test_demo_loads_the_27_labelled_territories_and_one_account_per_role(demo):
     facilitator = User.objects.get(email="animatrice@demo.local")
     assert facilitator.memberships.get().role == Membership.Role.FACILITATOR
     assert FunderMember.objects.filter(user__email="instructeur@demo.local").exists()
+    funder_admin = User.objects.get(email="financeur.admin@demo.local")
+    assert not funder_admin.is_staff and funder_admin.check_password("demo-cluster-2019")
+    assert funder_admin.funder_memberships.get().role == FunderMember.Role.ADMIN
+    assert funder_admin.funder_memberships.get().funder.slug == "le-french-impact"
     assert User.objects.get(email="coordination@demo.local").is_staff
     # Each labelled territory is stewarded by its own collective, the demo facilitator's
     # included, so she edits her territory and no other.

@@ -398,10 +398,10 @@ def test_the_dossier_page_takes_a_fixed_number_of_queries(client, facilitator, d
     client.force_login(facilitator)
     make_complete(cluster, challenges=3)
     # The person's rights come with the dossier, in its one query (21 when each right asked).
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         client.get(draft.get_absolute_url())
     make_complete(cluster, challenges=10)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         assert client.get(draft.get_absolute_url()).status_code == 200
 
 

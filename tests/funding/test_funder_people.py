@@ -29,18 +29,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "un-secret-solide-2026"
 
 
-@pytest.fixture
-def funder_admin(funder):
-    return FunderMemberFactory(funder=funder, role=FunderMember.Role.ADMIN,
-                               user__email="admin.financeur@exemple.fr").user
-
-
-@pytest.fixture
-def roles(anonymous, member_a, facilitator, reviewer, funder_admin, staff):
-    return {"anonymous": anonymous, "member_a": member_a, "facilitator": facilitator,
-            "reviewer": reviewer, "funder_admin": funder_admin, "staff": staff}
-
-
 def _link(message):
     return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
 
@@ -56,17 +44,18 @@ NATIONAL = {"anonymous": 302, "member_a": 403, "facilitator": 403, "reviewer": 4
 
 @pytest.mark.parametrize("role", PEOPLE)
 @pytest.mark.parametrize("name", FUNDER_PAGES)
-def test_the_funder_people_pages_open_to_its_admin_members_and_staff(client, roles, funder,
-                                                                    role, name):
-    response = as_role(client, roles, role).get(reverse(f"funding:{name}", args=[funder.slug]))
+def test_the_funder_people_pages_open_to_its_admin_members_and_staff(client, funder_roles,
+                                                                    funder, role, name):
+    url = reverse(f"funding:{name}", args=[funder.slug])
+    response = as_role(client, funder_roles, role).get(url)
     assert response.status_code == PEOPLE[role]
 
 
 @pytest.mark.parametrize("role", PEOPLE)
-def test_removing_a_reviewer_is_for_the_admin_members_and_staff(client, roles, funder, role):
-    member = FunderMember.objects.get(user=roles["reviewer"])
+def test_removing_a_reviewer_is_for_the_admin_members_and_staff(client, funder_roles, funder, role):
+    member = FunderMember.objects.get(user=funder_roles["reviewer"])
     url = reverse("funding:funder_member_remove", args=[funder.slug, member.pk])
-    assert as_role(client, roles, role).get(url).status_code == PEOPLE[role]
+    assert as_role(client, funder_roles, role).get(url).status_code == PEOPLE[role]
     response = client.post(url)
     assert FunderMember.objects.filter(pk=member.pk).exists() == (PEOPLE[role] != 200)
     assert response.status_code == (302 if role in ("anonymous", "funder_admin", "staff")
@@ -74,8 +63,8 @@ def test_removing_a_reviewer_is_for_the_admin_members_and_staff(client, roles, f
 
 
 @pytest.mark.parametrize("role", NATIONAL)
-def test_the_list_of_funders_is_for_the_national_team(client, roles, role):
-    response = as_role(client, roles, role).get(reverse("funding:funder_list"))
+def test_the_list_of_funders_is_for_the_national_team(client, funder_roles, role):
+    response = as_role(client, funder_roles, role).get(reverse("funding:funder_list"))
     assert response.status_code == NATIONAL[role]
 
 
@@ -235,9 +224,9 @@ def test_the_funder_pages_cost_the_same_queries_at_two_sizes(client, staff, fund
 
 
 @pytest.mark.parametrize("role", PEOPLE)
-def test_naming_an_admin_is_for_the_admin_members_and_staff(client, roles, funder, role):
-    member = FunderMember.objects.get(user=roles["reviewer"])
-    response = as_role(client, roles, role).post(
+def test_naming_an_admin_is_for_the_admin_members_and_staff(client, funder_roles, funder, role):
+    member = FunderMember.objects.get(user=funder_roles["reviewer"])
+    response = as_role(client, funder_roles, role).post(
         reverse("funding:funder_member_role", args=[funder.slug, member.pk]), {"role": "admin"})
     member.refresh_from_db()
     assert (member.role == "admin") == (role in ("funder_admin", "staff"))

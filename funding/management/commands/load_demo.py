@@ -12,6 +12,7 @@ from cluster import demo as cluster_demo
 from cluster.models import Membership
 from cluster.roadmap import add_months
 from funding import demo as funding_demo
+from funding.models import FunderMember
 from projects import demo as projects_demo
 from territories import demo as territories_demo
 from territories.geography import import_geography
@@ -29,6 +30,8 @@ DEMO_ACCOUNTS = [
      "membre du collectif Lyon-Métropole"),
     ("instructeur@demo.local", "Hélène", "Dubois", "reviewer",
      "instructrice pour Le French Impact"),
+    ("financeur.admin@demo.local", "Sophie", "Lambert", "funder-admin",
+     "administratrice de Le French Impact (ses appels, ses instructeur·rices)"),
     ("coordination@demo.local", "Nicolas", "Petit", "staff",
      "coordination nationale (équipe, administration)"),
 ]
@@ -99,6 +102,9 @@ class Command(BaseCommand):
             role=Membership.Role.MEMBER,
         )
         funding_demo.ensure_reviewer(user=users["reviewer"], funder=funders["le-french-impact"])
+        funding_demo.ensure_reviewer(user=users["funder-admin"],
+                                     funder=funders["le-french-impact"],
+                                     role=FunderMember.Role.ADMIN)
         cluster_demo.load_objectives(labelled, clusters, today=today, by=users["facilitator"])
         projects = projects_demo.load_projects(clusters, today=today, by=users["facilitator"])
         cluster_demo.load_commitments(clusters["aix-marseille-provence"], today=today,

@@ -9,9 +9,9 @@ from territories.models import Theme
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def national_themes():
+def national_themes(**options):
     return forms.ModelChoiceField(queryset=Theme.objects.national().order_by("name"),
-                                  label=_("Thème national"))
+                                  label=_("Thème national"), **options)
 
 
 class KnowHowForm(forms.Form):
@@ -27,7 +27,8 @@ class TransferAskForm(forms.Form):
     provider = forms.ModelChoiceField(
         queryset=Cluster.objects.none(), label=_("Territoire pair sollicité"),
         help_text=_("Le territoire dont vous souhaitez l'expertise."))
-    theme = national_themes()
+    theme = national_themes(required=False, help_text=_(
+        "Laissez vide pour un savoir-faire transversal, comme les tiers-lieux."))
     subject = forms.CharField(label=_("Ce que vous demandez"), max_length=300)
     format = forms.ChoiceField(label=_("Format"), choices=Transfer.Format.choices)
 

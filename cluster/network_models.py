@@ -40,9 +40,9 @@ class KnowHow(models.Model):
 
 
 class Transfer(models.Model):
-    """A transfer of expertise: a cluster asks a peer (`provider`) to share its know-how on
-    a national theme; the peer accepts or refuses; once held, its date, format and outcome
-    are recorded."""
+    """A transfer of expertise: a cluster asks a peer (`provider`) to share its know-how, on
+    a national theme or across them; the peer accepts or refuses; once held, its date, format
+    and outcome are recorded."""
 
     class Status(models.TextChoices):
         ASKED = "demande", _("demandé")
@@ -62,8 +62,10 @@ class Transfer(models.Model):
     provider = models.ForeignKey("cluster.Cluster", on_delete=models.CASCADE,
                                  related_name="transfers_given",
                                  verbose_name=_("territoire pair sollicité"))
-    theme = models.ForeignKey("territories.Theme", on_delete=models.PROTECT,
-                              related_name="transfers", verbose_name=_("thème national"))
+    # Optional: a know-how may cut across the themes (the seed's tiers-lieux do).
+    theme = models.ForeignKey("territories.Theme", on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="transfers",
+                              verbose_name=_("thème national"))
     subject = models.CharField(_("ce qui est demandé"), max_length=300)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
     status = models.CharField(_("état"), max_length=20, choices=Status.choices,
@@ -96,7 +98,7 @@ class Transfer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.provider} → {self.requester} ({self.theme_id})"
+        return f"{self.provider.territory} → {self.requester.territory}"
 
 
 class Masterclass(models.Model):

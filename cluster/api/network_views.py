@@ -12,7 +12,7 @@ from cluster.network_models import TEXT_MAX_LENGTH
 from cluster.permissions import (
     access_to_cluster,
     access_to_transfer,
-    steered_clusters,
+    visible_clusters,
     visible_transfers,
 )
 from cluster.services.network import transfer_ask, transfer_decide, transfer_record_held
@@ -40,13 +40,15 @@ class TransferSerializer(serializers.ModelSerializer):
 class TransferCreateSerializer(serializers.Serializer):
     requester = serializers.PrimaryKeyRelatedField(
         queryset=Cluster.objects.none(),
-        help_text=_("Votre cluster, qui demande l'expertise (vous en êtes animateur·rice)."))
+        help_text=_("Votre cluster, qui demande l'expertise (réservé à ses animateur·rices)."))
     provider = serializers.PrimaryKeyRelatedField(
         queryset=Cluster.objects.filter(territory__is_published=True),
         help_text=_("Le cluster du territoire pair sollicité (territoire publié)."))
     theme = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.national(),
-        help_text=_("Identifiant de l'un des cinq thèmes nationaux."))
+        slug_field="slug", queryset=Theme.objects.national(), required=False,
+        allow_null=True, default=None,
+        help_text=_("Identifiant de l'un des cinq thèmes nationaux ; null pour un "
+                    "savoir-faire transversal."))
     subject = serializers.CharField(max_length=300)
     format = serializers.ChoiceField(choices=Transfer.Format.choices)
 
@@ -107,8 +109,9 @@ class TransferViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request, *args, **kwargs):
         serializer = TransferCreateSerializer(data=request.data)
-        serializer.fields["requester"].queryset = steered_clusters(request.user) \
-            .select_related("territory")
+        # A cluster the person reads: a member is told why (403), anyone else learns nothing.
+        serializer.fields["requester"].queryset = visible_clusters(request.user) \
+            .select_related("territory", "collective")
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         access_to_cluster(request.user, data["requester"]).require("steer")

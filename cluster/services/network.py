@@ -71,13 +71,14 @@ def know_how_delete(*, item: KnowHow) -> None:
 @transaction.atomic
 def transfer_ask(*, requester: Cluster, provider: Cluster, theme, subject: str, format: str,
                  by, source: str = "") -> Transfer:
-    """Ask a peer cluster to share its know-how on a national theme; its facilitators are
-    told by e-mail. Refused towards one's own territory, and when the same transfer (same
-    pair, same theme) is still open."""
+    """Ask a peer cluster to share its know-how, on a national theme or across them (None);
+    its facilitators are told by e-mail. Refused towards one's own territory, and when the
+    same transfer (same pair, same theme) is still open."""
     if provider.territory_id == requester.territory_id:
         raise DomainError(_("Un transfert d'expertise se demande à un autre territoire que le "
                             "vôtre."), code="own_territory", field="provider")
-    _national(theme)
+    if theme is not None:
+        _national(theme)
     subject = _required(subject, _("Dites ce que vous attendez de ce transfert."), "subject")
     if format not in Transfer.Format.values:
         raise DomainError(_("Choisissez un format : visite, atelier, mentorat ou documents."),

@@ -363,3 +363,23 @@ def test_a_national_theme_in_use_cannot_be_deleted(cluster, themes):
 def test_the_public_lists_have_empty_states(client, url):
     page = client.get(reverse(url)).content.decode()
     assert "Aucun" in page
+
+
+def test_a_transfer_may_cut_across_the_themes(cluster, peer, facilitator):
+    transfer = transfer_ask(requester=cluster, provider=peer, theme=None, subject="Tiers-lieux",
+                            format="visite", by=facilitator)
+    assert transfer.theme is None
+    with pytest.raises(DomainError, match="déjà en cours"):
+        transfer_ask(requester=cluster, provider=peer, theme=None, subject="Encore",
+                     format="visite", by=facilitator)
+
+
+def test_the_demo_has_the_seeds_transfer_from_nantes_to_strasbourg(client, demo):
+    transfer = Transfer.objects.get(source__contains="tiers-lieux")
+    assert (transfer.provider.territory.slug, transfer.requester.territory.slug,
+            transfer.status) == ("nantes-metropole", "strasbourg-eurometropole", "accepte")
+    page = client.get(reverse("territory_network", args=["strasbourg-eurometropole"]))
+    assert "après la source" in page.content.decode()
+    assert "Localtis, 2019" in page.content.decode()
+    assert "Nantes" in page.content.decode()
+    assert CompanyNetwork.objects.filter(name__startswith="La France, une chance").exists()

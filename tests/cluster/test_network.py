@@ -383,3 +383,49 @@ def test_the_demo_has_the_seeds_transfer_from_nantes_to_strasbourg(client, demo)
     assert "Localtis, 2019" in page.content.decode()
     assert "Nantes" in page.content.decode()
     assert CompanyNetwork.objects.filter(name__startswith="La France, une chance").exists()
+
+
+def _grow(cluster, themes, facilitator, count):
+    start = Transfer.objects.count()
+    _network(count, themes)
+    others = cluster.__class__.objects.exclude(pk=cluster.pk).order_by("-pk")[:count]
+    for number, other in enumerate(others, start=start):
+        transfer_ask(requester=cluster, provider=other, theme=None, subject=f"Sujet {number}",
+                     format="visite", by=facilitator)
+        know_how_add(cluster=cluster, kind="besoin", theme=themes["bien-vieillir"],
+                     text=f"Besoin {number}")
+        challenge = Challenge.objects.create(cluster=cluster, title=f"Défi {number}")
+        blocker = blocker_raise(cluster=cluster, challenge=challenge, rule=f"Règle {number}",
+                                text="x", by=facilitator)
+        blocker_track(blocker=blocker, status="instruit")
+        blocker_track(blocker=blocker, status="leve", public_summary="Levé")
+
+
+def test_the_network_pages_take_constant_queries(client, facilitator, staff, cluster, themes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pages = [(facilitator, reverse("cluster_network", args=[cluster.pk])),
+             (facilitator, reverse("territory_network", args=[cluster.territory.slug])),
+             (facilitator, reverse("transfer_list")),
+             (staff, reverse("national_blocker_list")),
+             (None, reverse("lifted_blocker_list")),
+             (None, reverse("company_network_list")),
+             (None, reverse("masterclass_list"))]
+
+    def counts():
+        result = []
+        for user, url in pages:
+            client.logout()
+            if user:
+                client.force_login(user)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    _grow(cluster, themes, facilitator, 2)
+    small = counts()
+    _grow(cluster, themes, facilitator, 10)
+    assert counts() == small
+    assert max(small) <= 20

@@ -429,3 +429,25 @@ def test_the_network_pages_take_constant_queries(client, facilitator, staff, clu
     _grow(cluster, themes, facilitator, 10)
     assert counts() == small
     assert max(small) <= 20
+
+
+@pytest.mark.parametrize(("role", "raise_page", "national"), [
+    ("facilitator", 200, 403), ("member_a", 403, 403), ("facilitator_b", 404, 403),
+    ("member_b", 404, 403), ("reviewer", 404, 403), ("staff", 200, 200),
+])
+def test_who_raises_and_who_tracks_a_blocker(client, people, cluster, challenge, facilitator,
+                                             role, raise_page, national):
+    blocker = blocker_raise(cluster=cluster, challenge=challenge, rule="Règle", text="x",
+                            by=facilitator)
+    client.force_login(people[role])
+    assert client.get(reverse("blocker_create", args=[cluster.pk])).status_code == raise_page
+    assert client.get(reverse("national_blocker_list")).status_code == national
+    assert client.get(reverse("national_blocker_track", args=[blocker.pk])).status_code == \
+        national
+
+
+def test_a_facilitator_of_another_cluster_cannot_raise_a_blocker_on_its_defi(
+        cluster, cluster_b, challenge, facilitator_b):
+    with pytest.raises(DomainError, match="défi du cluster"):
+        blocker_raise(cluster=cluster_b, challenge=challenge, rule="Règle", text="x",
+                      by=facilitator_b)

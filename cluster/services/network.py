@@ -165,9 +165,10 @@ def _notify(transfer, template, clusters, *, asker=False):
         prefix = f"cluster/emails/{template}"
         subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
         body = render_to_string(f"{prefix}.txt", context)
+        html_body = render_to_string(f"{prefix}.html", context)
     for email in sorted(emails):
-        enqueue("cluster.tasks.send_email_task",
-                kwargs={"subject": subject, "body": body, "to": [email]})
+        enqueue("cluster.tasks.send_email_task", kwargs={
+            "subject": subject, "body": body, "to": [email], "html_body": html_body})
 
 
 # Masterclasses ------------------------------------------------------------------------------

@@ -451,3 +451,15 @@ def test_a_facilitator_of_another_cluster_cannot_raise_a_blocker_on_its_defi(
     with pytest.raises(DomainError, match="défi du cluster"):
         blocker_raise(cluster=cluster_b, challenge=challenge, rule="Règle", text="x",
                       by=facilitator_b)
+
+
+def test_the_e_mails_escape_what_people_typed_in_their_html(cluster, peer, facilitator_b,
+                                                             facilitator,
+                                                             committed):
+    with committed():
+        transfer_ask(requester=cluster, provider=peer, theme=None,
+                     subject="<script>alert(1)</script>", format="visite", by=facilitator)
+    message = mail.outbox[-1]
+    html = message.alternatives[0][0]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>alert(1)</script>" in message.body

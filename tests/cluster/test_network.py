@@ -463,3 +463,14 @@ def test_the_e_mails_escape_what_people_typed_in_their_html(cluster, peer, facil
     html = message.alternatives[0][0]
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<script>alert(1)</script>" in message.body
+
+
+def test_the_engagement_list_names_the_network(client, facilitator, cluster):
+    network = CompanyNetwork.objects.create(name="Réseau des entreprises engagées")
+    company = Actor.objects.create(territory=cluster.territory, name="Scop du Port",
+                                   kind="entreprise")
+    Engagement.objects.create(cluster=cluster, company=company, size="pme",
+                              kind="achat_responsable", network=network)
+    client.force_login(facilitator)
+    page = client.get(reverse("engagement_list", args=[cluster.pk])).content.decode()
+    assert "avec le réseau Réseau des entreprises engagées" in page

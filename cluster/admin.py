@@ -8,6 +8,8 @@ from cluster.models import (
     Cluster,
     ClusterRequest,
     Collective,
+    CompanyNetwork,
+    Masterclass,
     MasterPlanVersion,
     Membership,
     Stewardship,
@@ -114,3 +116,20 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["user__email", "collective__name"]
     raw_id_fields = ["user", "collective", "decided_by"]
+
+
+# The network: the national team adds masterclasses and company networks here; transfers
+# and blockers change through their pages (services), so they are read only.
+
+@admin.register(Masterclass)
+class MasterclassAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "theme", "place"]
+    list_filter = ["theme"]
+    search_fields = ["title"]
+    filter_horizontal = ["participants"]
+
+
+@admin.register(CompanyNetwork)
+class CompanyNetworkAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]

@@ -397,7 +397,7 @@ class EngagementForm(forms.ModelForm):
 
     class Meta:
         model = Engagement
-        fields = ["company", "kind", "size", "value", "start_date", "description"]
+        fields = ["company", "kind", "size", "value", "start_date", "network", "description"]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"company": _("Un acteur du territoire ; les entreprises sont proposées en "

@@ -417,6 +417,8 @@ SPECTACULAR_SETTINGS = {
                                               "et demandes de cluster.")},
         {"name": "defis", "description": _("Défis, objectifs et mesures.")},
         {"name": "entreprises-engagees", "description": _("Entreprises engagées.")},
+        {"name": "transferts", "description": _("Transferts d'expertise entre territoires "
+                                                "pairs.")},
         {"name": "comites-de-pilotage", "description": _("Comités de pilotage et leurs "
                                                          "décisions.")},
         {"name": "projets", "description": _("Projets, leurs étapes et leur essaimage.")},

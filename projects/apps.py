@@ -14,6 +14,12 @@ class ProjectsConfig(AppConfig):
 
         register_section_provider(Key.PORTFOLIO, portfolio_data)
 
+        # Peer suggestions (cluster) weigh projects one stage ahead through a registry too.
+        from cluster.peers import register_peer_reasons
+        from projects.peers import project_one_stage_ahead
+
+        register_peer_reasons(project_one_stage_ahead)
+
         # The search (territories) finds projects and events through its registry too.
         from projects.search import register_search_kinds
 

@@ -250,7 +250,7 @@ class EngagementSerializer(FixedParentsMixin, serializers.ModelSerializer):
     class Meta:
         model = Engagement
         fields = ["id", "cluster", "company", "company_name", "size", "kind", "value",
-                  "description", "start_date"]
+                  "description", "start_date", "network"]
         read_only_fields = ["id"]
 
 

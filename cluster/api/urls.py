@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cluster.api import cluster_views, join_views, masterplan_views, stewardship_views, views
+from cluster.api import (
+    cluster_views,
+    join_views,
+    masterplan_views,
+    network_views,
+    stewardship_views,
+    views,
+)
 from territories.api.routers import Router
 
 router = Router()
@@ -22,6 +29,9 @@ router.register("comites", cluster_views.SteeringMeetingViewSet, basename="steer
 # Schéma directeur ----
 router.register("schemas-directeurs", masterplan_views.MasterPlanVersionViewSet,
                 basename="master-plan-version")
+
+# The network between territories ----
+router.register("transferts", network_views.TransferViewSet, basename="transfer")
 
 urlpatterns = [
     path("me/", views.me, name="me"),

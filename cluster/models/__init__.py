@@ -2,8 +2,9 @@
 
 Every model is imported here, so that `from cluster.models import Cluster` keeps working
 and Django finds them all; their app and table names are the cluster app's, wherever
-their class is written. Calendar links, join requests, API token scopes and the stewardship
-of territories live in modules of their own next to this package.
+their class is written. Calendar links, join requests, API token scopes, the stewardship
+of territories and the network (transfers, blockers) live in modules of their own next to
+this package.
 """
 
 from cluster.credentials_models import CalendarLink
@@ -25,23 +26,28 @@ from cluster.models.masterplan import (
 )
 from cluster.models.roadmap import Cluster, Deliverable, Milestone, RoadmapStep, deliverable_path
 from cluster.models.steering import SteeringDecision, SteeringMeeting
+from cluster.network_models import Blocker, CompanyNetwork, KnowHow, Masterclass, Transfer
 from cluster.stewardship_models import ClusterRequest, Stewardship
 from cluster.token_models import ApiTokenScope
 
 __all__ = [
     "ApiTokenScope",
+    "Blocker",
     "CalendarLink",
     "Challenge",
     "Cluster",
     "ClusterRequest",
     "Collective",
     "CollectiveActor",
+    "CompanyNetwork",
     "Deliverable",
     "Engagement",
     "Invitation",
     "InvitationBase",
     "JoinRequest",
+    "KnowHow",
     "MasterPlan",
+    "Masterclass",
     "MasterPlanSection",
     "MasterPlanVersion",
     "Measurement",
@@ -52,6 +58,7 @@ __all__ = [
     "SteeringDecision",
     "SteeringMeeting",
     "Stewardship",
+    "Transfer",
     "User",
     "UserManager",
     # Named by the migrations of the file fields.

@@ -144,6 +144,10 @@ class Engagement(models.Model):
         help_text=_("Montant versé, ou valorisation des compétences et des achats."))
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("depuis le"), null=True, blank=True)
+    # The national network the company takes part in through this engagement, if any.
+    network = models.ForeignKey("cluster.CompanyNetwork", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="engagements",
+                                verbose_name=_("réseau national d'entreprises"))
     history = HistoricalRecords()
 
     class Meta:

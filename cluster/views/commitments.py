@@ -46,7 +46,8 @@ PREVIEW_ROWS = 100
 def engagement_list(request, pk):
     access = cluster_access(request.user, pk)
     cluster = access.cluster
-    engagements = cluster.engagements.select_related("company").order_by("company__name", "pk")
+    engagements = cluster.engagements.select_related("company", "network").order_by(
+        "company__name", "pk")
     page = Paginator(engagements, PAGE_SIZE).get_page(request.GET.get("page"))
     kinds = dict(Engagement.Kind.choices)
     by_kind = [

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cluster import demo as cluster_demo
+from cluster import network_demo
 from cluster.models import Membership
 from cluster.roadmap import add_months
 from funding import demo as funding_demo
@@ -111,6 +112,7 @@ class Command(BaseCommand):
                                       by=users["facilitator"])
         # Events --------------------------------------------------------------------------
         projects_demo.load_events(clusters, today)
+        network_demo.load_network(clusters)
         funding_demo.load_plan(clusters["aix-marseille-provence"], by=users["facilitator"])
         # Calls and dossiers ----------------------------------------------------------------
         funding_demo.load_follow_up_dossier(clusters["aix-marseille-provence"],

@@ -18,3 +18,8 @@ class FundingConfig(AppConfig):
         from funding.search import register_search_kinds
 
         register_search_kinds()
+
+        # And the open data publishes the catalogue through its registry.
+        from funding.opendata import register_datasets
+
+        register_datasets()

@@ -87,6 +87,9 @@ def _json_default(value):
     return str(value)  # lazy translations
 
 
+ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
 # Writers: one per format, fed the same rows ---------------------------------------------------
 
 class _File:
@@ -107,14 +110,13 @@ class _File:
 class _CsvFile(_File):
     def __init__(self, path, *, columns, delimiter, bom):
         super().__init__(path)
-        self.columns = columns
         self.handle = open(self.part, "w", encoding="utf-8-sig" if bom else "utf-8",
                            newline="")
         self.writer = SafeCsvWriter(self.handle, delimiter=delimiter)
         self.writer.writerow(columns)
 
-    def write(self, row):
-        self.writer.writerow([_csv_cell(row.get(name)) for name in self.columns])
+    def write(self, row, cells):
+        self.writer.writerow(cells)
 
 
 class _JsonFile(_File):
@@ -132,10 +134,11 @@ class _JsonFile(_File):
     def _item(self, row):
         return {name: row.get(name) for name in self.columns}
 
-    def write(self, row):
+    def write(self, row, cells):
         self.handle.write("\n" if self.first else ",\n")
         self.first = False
-        json.dump(self._item(row), self.handle, ensure_ascii=False, default=_json_default)
+        # encode() takes the C encoder; json.dump() would stream through the Python one.
+        self.handle.write(ENCODER.encode(self._item(row)))
 
     def close(self):
         self.handle.write(self.closing)
@@ -181,11 +184,13 @@ def write_dataset(dataset, folder):
     Return {"rows": count, "files": {format: {"name", "size"}}}.
     """
     files = _open_files(dataset, folder)
+    columns = dataset.column_names
     count = 0
     try:
         for row in dataset.rows():
+            cells = [_csv_cell(row.get(name)) for name in columns]  # once for both CSVs
             for file in files.values():
-                file.write(row)
+                file.write(row, cells)
             count += 1
         sizes = {key: file.close() for key, file in files.items()}
     except BaseException:

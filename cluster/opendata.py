@@ -2,8 +2,9 @@
 
 The défis of a cluster are public once its territory is: they are what the label asks a
 territory to commit to in public, and the network adds their impact up. Who recorded a
-measurement is never published. Registered from `ClusterConfig.ready()` into the registry
-of territories (see territories.opendata).
+measurement is never published, nor the collective (its page is its members' only).
+Registered from `ClusterConfig.ready()` into the registry of territories (see
+territories.opendata).
 """
 
 from django.db.models import OuterRef, Subquery
@@ -23,12 +24,10 @@ def public_challenges():
 
 def challenge_rows():
     for row in streamed(public_challenges().order_by("pk"), "id", "title", "kind",
-                        "theme__name", "summary", "cluster__territory__slug",
-                        "cluster__collective__name"):
+                        "theme__name", "summary", "cluster__territory__slug"):
         yield {"id": row["id"], "titre": row["title"], "nature": row["kind"],
                "theme": row["theme__name"] or "", "resume": row["summary"],
-               "territoire": row["cluster__territory__slug"],
-               "collectif": row["cluster__collective__name"]}
+               "territoire": row["cluster__territory__slug"]}
 
 
 def objective_rows():
@@ -73,7 +72,6 @@ def register_datasets():
             ("theme", "string", _("Thème du défi.")),
             ("resume", "string", _("Résumé.")),
             TERRITORY,
-            ("collectif", "string", _("Collectif porteur du cluster.")),
         ],
         rows=challenge_rows, order=40, keywords=(_("défis"), _("impact")))
     register_dataset(

@@ -33,7 +33,7 @@ SECRETS = [
     "ProjetDansBrouillonXq", "ActeurNonPublieXq", "LieuNonPublieXq", "GestionnairePriveXq",
     "PorteurNonPublieXq", "ProjetNonPublieXq", "EvenementNonPublieXq",
     "courriel-prive-xq@exemple.fr", "saisie-mesure-xq@exemple.fr",
-    "inscription-xq@exemple.fr", "PlanPriveXq", "EvenementDansBrouillonXq",
+    "inscription-xq@exemple.fr", "PlanPriveXq", "EvenementDansBrouillonXq", "CollectifPriveXq",
 ]
 
 
@@ -50,7 +50,8 @@ def world(db):
     territory = TerritoryFactory(name="Valence Romans Xq", slug="valence-romans-xq")
     Label.objects.create(territory=territory, status=Label.Status.LABELLED, wave=1,
                          labelled_on=date(2019, 2, 1))
-    cluster = cluster_create(collective=CollectiveFactory(), territory=territory,
+    cluster = cluster_create(collective=CollectiveFactory(name="CollectifPriveXq"),
+                             territory=territory,
                              start_date=date(2026, 1, 1))
     actor = ActorFactory(territory=territory, name="Recyclerie Publique Xq",
                          email="courriel-prive-xq@exemple.fr", latitude=Decimal("44.93"),

@@ -16,3 +16,8 @@ class ClusterConfig(AppConfig):
         from cluster.credentials import connect_signals
 
         connect_signals()
+
+        # The open data (territories) publishes the défis through its registry.
+        from cluster.opendata import register_datasets
+
+        register_datasets()

@@ -264,6 +264,15 @@ if REDIS_URL:
     # fail open while Redis is away (cluster.cache.TolerantRedisCache).
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _BROKER_TIMEOUT,
                                     "socket_timeout": _BROKER_TIMEOUT}
+# Open data (/donnees/) ----
+# Where the built files are written; they are served only through /donnees/ downloads.
+OPENDATA_ROOT = Path(env_str("OPENDATA_ROOT", str(MEDIA_ROOT / "opendata")))
+# Seconds after a build during which staff cannot ask for another one.
+OPENDATA_REBUILD_SECONDS = env_int("OPENDATA_REBUILD_SECONDS", 60, minimum=0)
+CELERY_BEAT_SCHEDULE["donnees-ouvertes-publication"] = {
+    "task": "territories.tasks.build_open_data_task",
+    "schedule": crontab(hour=3, minute=30),
+}
 CELERY_BEAT_SCHEDULE["envoi-des-taches-en-attente"] = {
     "task": "territories.tasks.flush_outbox_task",
     "schedule": timedelta(minutes=1),

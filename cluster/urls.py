@@ -24,6 +24,7 @@ from cluster.views import (
     roadmap,
     stewardship,
 )
+from territories import opendata_views
 from territories import views as territory_views
 
 api_patterns = [
@@ -245,6 +246,15 @@ urlpatterns = [
     path("projets/", include("projects.urls")),
     path("financements/", include("funding.urls")),
     path("recherche/", territory_views.search_view, name="search"),
+    # Open data ----
+    path("donnees/", opendata_views.opendata_page, name="opendata"),
+    path("donnees/publier/", opendata_views.opendata_publish, name="opendata_publish"),
+    path("donnees/catalogue.jsonld", opendata_views.opendata_catalogue,
+         name="opendata_catalogue"),
+    path("donnees/schemas/<slug:slug>.json", opendata_views.opendata_schema,
+         name="opendata_schema"),
+    path("donnees/fichiers/<str:filename>", opendata_views.opendata_file, name="opendata_file"),
+    # ---- Open data
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),

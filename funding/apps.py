@@ -25,3 +25,8 @@ class FundingConfig(AppConfig):
         from funding.services.funders import forget_deleted_account
 
         account_deleting.connect(forget_deleted_account, dispatch_uid="funding.forget_account")
+
+        # And the open data publishes the catalogue through its registry.
+        from funding.opendata import register_datasets
+
+        register_datasets()

@@ -24,3 +24,8 @@ class ProjectsConfig(AppConfig):
         from projects.search import register_search_kinds
 
         register_search_kinds()
+
+        # And the open data publishes projects and events through its registry.
+        from projects.opendata import register_datasets
+
+        register_datasets()

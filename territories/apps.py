@@ -13,3 +13,8 @@ class TerritoriesConfig(AppConfig):
         # The search's fallback compares text without accents on SQLite too.
         connection_created.connect(register_sqlite_functions,
                                    dispatch_uid="territories_sqlite_functions")
+
+        # The open data's own datasets; the apps above add theirs from their ready().
+        from territories.opendata_datasets import register_datasets
+
+        register_datasets()

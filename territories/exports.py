@@ -6,7 +6,7 @@ a tab or a carriage return is read by Excel, LibreOffice and Google Sheets as a
 formula: `=HYPERLINK(...)` becomes a live link, worse can run commands. Such text
 is written with a leading single quote, as OWASP advises against "CSV injection";
 numbers (negative amounts included), dates and empty cells stay what they are.
-Every export goes through `csv_content` or `xlsx_content`, never csv.writer or
+Every export goes through `csv_content`, `SafeCsvWriter` or `xlsx_content`, never csv.writer or
 openpyxl directly, so no export forgets.
 """
 
@@ -37,16 +37,31 @@ def spreadsheet_row(values):
     return [spreadsheet_cell(value) for value in values]
 
 
+class SafeCsvWriter:
+    """A csv.writer that neutralises formulas and writes None as an empty cell.
+
+    It writes row by row to any text file, so a large export (the open data) streams to
+    disk without holding its rows in memory.
+    """
+
+    def __init__(self, file, *, delimiter=","):
+        self._writer = csv.writer(file, delimiter=delimiter)
+
+    def writerow(self, values):
+        self._writer.writerow(spreadsheet_row("" if value is None else value
+                                              for value in values))
+
+
 def csv_content(header, rows, *, delimiter=","):
     """Return the CSV bytes of the header and rows, in UTF-8 with a BOM for Excel.
 
     None is written as an empty cell.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(spreadsheet_row(header))
+    writer = SafeCsvWriter(buffer, delimiter=delimiter)
+    writer.writerow(header)
     for row in rows:
-        writer.writerow(spreadsheet_row("" if value is None else value for value in row))
+        writer.writerow(row)
     return buffer.getvalue().encode("utf-8-sig")
 
 

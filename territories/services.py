@@ -1,5 +1,10 @@
 """State changes of territories, shared by the pages, the API and the commands."""
 
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,7 +16,10 @@ from territories.import_writes import actor_import_write
 from territories.imports import ImportFileError, actor_import_dry_run
 from territories.locking import claim_version
 from territories.models import Actor, ActorImport, Place, Territory
+from territories.opendata_build import LOCK_KEY, read_manifest
 from territories.outbox import enqueue
+
+logger = logging.getLogger(__name__)
 
 # Paths of the territory pages that a slug must not shadow.
 RESERVED_SLUGS = {"nouveau", "communes", "perimetre"}
@@ -227,3 +235,24 @@ def territory_set_published(*, territory, published, by=None):
         territory._history_user = by
     territory.save(update_fields=["is_published"])
     return territory
+
+
+# Open data --------------------------------------------------------------------------------------
+
+def open_data_publish(*, by):
+    """Queue a build of the open data files for staff; refuse while one runs or just ran.
+
+    Idempotent within OPENDATA_REBUILD_SECONDS: a second click publishes nothing twice.
+    """
+    if cache.get(LOCK_KEY):
+        raise DomainError(_("Une publication des données ouvertes est déjà en cours."),
+                          code="opendata_running", status=409)
+    manifest = read_manifest()
+    if manifest:
+        age = (timezone.now() - datetime.fromisoformat(manifest["built_at"])).total_seconds()
+        if 0 <= age < settings.OPENDATA_REBUILD_SECONDS:
+            raise DomainError(
+                _("Les données ouvertes viennent d'être publiées : réessayez dans une "
+                  "minute."), code="opendata_too_soon", status=429)
+    logger.info("Publication des données ouvertes demandée par %s", by.pk)
+    enqueue("territories.tasks.build_open_data_task")

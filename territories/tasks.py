@@ -2,6 +2,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from territories.models import ActorImport
+from territories.opendata_build import build_open_data_once
 from territories.outbox import flush_outbox
 from territories.services import actor_import_run
 
@@ -29,3 +30,12 @@ def flush_outbox_task():
 def _flush_outbox_when_a_worker_starts(sender, **kwargs):
     # The broker is back (the worker just connected to it): what waited goes now.
     flush_outbox_task.delay()
+
+
+# Open data ---------------------------------------------------------------------------------------
+
+@shared_task
+def build_open_data_task():
+    """Write and publish the open data files (nightly, or when staff ask); one at a time."""
+    manifest = build_open_data_once()
+    return manifest["build"] if manifest else None

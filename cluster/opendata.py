@@ -1,0 +1,109 @@
+"""The open datasets of the cluster app: défis, their objectives and the measurements.
+
+The défis of a cluster are public once its territory is: they are what the label asks a
+territory to commit to in public, and the network adds their impact up. Who recorded a
+measurement is never published, nor the collective (its page is its members' only).
+Registered from `ClusterConfig.ready()` into the registry of territories (see
+territories.opendata).
+"""
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from cluster.models import Challenge, Measurement, Objective
+from territories.opendata import register_dataset, streamed
+
+TERRITORY = ("territoire", "string", _("Identifiant du territoire (voir le jeu « territoires »)."))
+CHALLENGE = ("defi", "integer", _("Identifiant du défi (voir le jeu « défis »)."))
+
+
+def public_challenges():
+    """Return the défis the public reads: those of clusters on published territories."""
+    return Challenge.objects.filter(cluster__territory__is_published=True)
+
+
+def challenge_rows():
+    for row in streamed(public_challenges().order_by("pk"), "id", "title", "kind",
+                        "theme__name", "summary", "cluster__territory__slug"):
+        yield {"id": row["id"], "titre": row["title"], "nature": row["kind"],
+               "theme": row["theme__name"] or "", "resume": row["summary"],
+               "territoire": row["cluster__territory__slug"]}
+
+
+def objective_rows():
+    latest = Measurement.objects.filter(objective=OuterRef("pk")).order_by(
+        "-measured_on", "-pk")
+    objectives = Objective.objects.filter(challenge__in=public_challenges()).annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_on=Subquery(latest.values("measured_on")[:1]),
+    ).order_by("pk")
+    for row in streamed(objectives, "id", "challenge_id", "title", "unit", "baseline",
+                        "target", "target_date", "direction", "latest_value", "latest_on",
+                        "challenge__cluster__territory__slug"):
+        yield {"id": row["id"], "defi": row["challenge_id"], "titre": row["title"],
+               "unite": row["unit"], "valeur_depart": row["baseline"], "cible": row["target"],
+               "echeance": row["target_date"], "sens": row["direction"],
+               "derniere_valeur": row["latest_value"], "derniere_mesure_le": row["latest_on"],
+               "territoire": row["challenge__cluster__territory__slug"]}
+
+
+def measurement_rows():
+    measurements = Measurement.objects.filter(
+        objective__challenge__in=public_challenges()).order_by("pk")
+    for row in streamed(measurements, "id", "objective_id", "objective__challenge_id",
+                        "measured_on", "value", "objective__unit", "source",
+                        "objective__challenge__cluster__territory__slug"):
+        yield {"id": row["id"], "objectif": row["objective_id"],
+               "defi": row["objective__challenge_id"], "date": row["measured_on"],
+               "valeur": row["value"], "unite": row["objective__unit"],
+               "source": row["source"],
+               "territoire": row["objective__challenge__cluster__territory__slug"]}
+
+
+def register_datasets():
+    register_dataset(
+        "defis", _("Défis"),
+        _("Les défis sociaux et environnementaux que les clusters des territoires publiés se "
+          "sont donnés."),
+        columns=[
+            ("id", "integer", _("Identifiant numérique.")),
+            ("titre", "string", _("Intitulé du défi.")),
+            ("nature", "string", _("Nature du défi (code)."), tuple(Challenge.Kind.values)),
+            ("theme", "string", _("Thème du défi.")),
+            ("resume", "string", _("Résumé.")),
+            TERRITORY,
+        ],
+        rows=challenge_rows, order=40, keywords=(_("défis"), _("impact")))
+    register_dataset(
+        "objectifs", _("Objectifs des défis"),
+        _("Les objectifs mesurables des défis : indicateur, valeur de départ, cible, "
+          "échéance et dernière mesure."),
+        columns=[
+            ("id", "integer", _("Identifiant numérique.")),
+            CHALLENGE,
+            ("titre", "string", _("Intitulé de l'objectif.")),
+            ("unite", "string", _("Unité de l'indicateur.")),
+            ("valeur_depart", "number", _("Valeur de départ.")),
+            ("cible", "number", _("Valeur cible.")),
+            ("echeance", "date", _("Échéance de la cible.")),
+            ("sens", "string", _("Sens attendu (code) : à augmenter ou à réduire."),
+             tuple(Objective.Direction.values)),
+            ("derniere_valeur", "number", _("Valeur de la dernière mesure, vide sans mesure.")),
+            ("derniere_mesure_le", "date", _("Date de la dernière mesure.")),
+            TERRITORY,
+        ],
+        rows=objective_rows, order=50, keywords=(_("indicateurs"), _("impact")))
+    register_dataset(
+        "mesures", _("Mesures des objectifs"),
+        _("Chaque mesure datée des indicateurs des objectifs, avec sa source."),
+        columns=[
+            ("id", "integer", _("Identifiant numérique.")),
+            ("objectif", "integer", _("Identifiant de l'objectif (voir le jeu « objectifs »).")),
+            CHALLENGE,
+            ("date", "date", _("Date de la mesure.")),
+            ("valeur", "number", _("Valeur mesurée.")),
+            ("unite", "string", _("Unité de l'indicateur.")),
+            ("source", "string", _("Source de la mesure.")),
+            TERRITORY,
+        ],
+        rows=measurement_rows, order=60, keywords=(_("indicateurs"), _("impact")))

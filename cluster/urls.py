@@ -19,6 +19,7 @@ from cluster.views import (
     guide,
     masterplan,
     national,
+    network,
     onboarding,
     roadmap,
     stewardship,
@@ -154,6 +155,11 @@ urlpatterns = [
     path("clusters/<int:pk>/objectifs/<int:objective_pk>/modifier/", clusters.objective_edit,
          name="objective_update"),
     # Collectives ----
+    # The national dashboard of the network ---------------------------------------------
+    path("reseau/", network.network_page, name="network"),
+    path("reseau/comparer/", network.network_compare, name="network_compare"),
+    path("reseau/indicateurs/<slug:slug>/", network.network_indicator,
+         name="network_indicator"),
     # The national back office ---------------------------------------------------------
     path("gestion/territoires/", national.territory_list, name="national_territory_list"),
     path("gestion/territoires/<slug:slug>/publication/", national.territory_publication,

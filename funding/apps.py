@@ -18,3 +18,10 @@ class FundingConfig(AppConfig):
         from funding.search import register_search_kinds
 
         register_search_kinds()
+
+        # The national dashboard (cluster) gathers the funds raised and planned.
+        from cluster.network import register_territory_provider
+        from funding.network import funds
+
+        register_territory_provider("funds", funds, columns=[
+            ("planned", _("budget prévu")), ("raised", _("financements réunis"))])

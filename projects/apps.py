@@ -18,3 +18,15 @@ class ProjectsConfig(AppConfig):
         from projects.search import register_search_kinds
 
         register_search_kinds()
+
+        # The national dashboard (cluster) gathers projects by stage and their outcomes.
+        from cluster.network import (
+            register_contribution_provider,
+            register_territory_provider,
+        )
+        from projects.models import Project
+        from projects.network import outcome_contributions, projects_by_stage
+
+        register_territory_provider("projects", projects_by_stage,
+                                    columns=Project.Stage.choices)
+        register_contribution_provider("projects", outcome_contributions)

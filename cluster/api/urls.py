@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cluster.api import cluster_views, join_views, masterplan_views, stewardship_views, views
+from cluster.api import (
+    cluster_views,
+    join_views,
+    masterplan_views,
+    network_views,
+    stewardship_views,
+    views,
+)
 from territories.api.routers import Router
 
 router = Router()
@@ -19,11 +26,20 @@ router.register("mesures", cluster_views.MeasurementViewSet, basename="measureme
 # Engaged companies, comité de pilotage ----
 router.register("engagements", cluster_views.EngagementViewSet, basename="engagement")
 router.register("comites", cluster_views.SteeringMeetingViewSet, basename="steering-meeting")
+# The national network ----
+router.register("reseau/indicateurs", network_views.SharedIndicatorViewSet,
+                basename="shared-indicator")
 # Schéma directeur ----
 router.register("schemas-directeurs", masterplan_views.MasterPlanVersionViewSet,
                 basename="master-plan-version")
 
 urlpatterns = [
     path("me/", views.me, name="me"),
+    path("reseau/", network_views.NetworkSummaryView.as_view(), name="network"),
+    path("reseau/territoires/", network_views.NetworkTerritoryList.as_view(),
+         name="network-territories"),
+    path("reseau/comparer/", network_views.ComparisonView.as_view(), name="network-compare"),
+    path("reseau/indicateurs/<slug:slug>/contributions/",
+         network_views.ContributionList.as_view(), name="network-contributions"),
     *router.urls,
 ]

@@ -11,6 +11,7 @@ from cluster.join_models import JoinRequest
 from cluster.models.accounts import User, UserManager
 from cluster.models.challenges import Challenge, Engagement, Measurement, Objective
 from cluster.models.collectives import Collective, CollectiveActor, Invitation, Membership
+from cluster.models.indicators import SharedIndicator
 from cluster.models.masterplan import (
     MasterPlan,
     MasterPlanSection,
@@ -42,6 +43,7 @@ __all__ = [
     "Milestone",
     "Objective",
     "RoadmapStep",
+    "SharedIndicator",
     "SteeringDecision",
     "SteeringMeeting",
     "Stewardship",

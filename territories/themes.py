@@ -2,7 +2,8 @@
 
 Défis, projects, actors and shared indicators point to themes from the apps above;
 deleting a theme would silently unlink them (the links of a many-to-many field are
-deleted with it). This module looks at every reverse relation of Theme, whatever app
+deleted with it). The check runs before the deletion's transaction, so a refusal leaves
+the caller's transaction usable. This module looks at every reverse relation of Theme, whatever app
 declares it, so it never imports those apps.
 """
 
@@ -34,8 +35,13 @@ def theme_in_use_message(theme, uses):
         "uses": ", ".join(f"{what} : {count}" for what, count in uses)}
 
 
-def refuse_deleting_used_theme(sender, instance, **kwargs):
-    """pre_delete: stop the deletion of a theme in use, before anything is written."""
-    uses = theme_uses(instance)
-    if uses:
-        raise ProtectedError(theme_in_use_message(instance, uses), {instance})
+def refuse_deleting_used_themes(themes):
+    """Raise ProtectedError, before anything is written, if one of `themes` is in use.
+
+    Called by Theme.delete() and ThemeQuerySet.delete(), so the admin, the shell and any
+    page refuse alike (the admin also lists the refusal on its confirmation page).
+    """
+    for theme in themes:
+        uses = theme_uses(theme)
+        if uses:
+            raise ProtectedError(theme_in_use_message(theme, uses), {theme})

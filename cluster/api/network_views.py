@@ -31,7 +31,7 @@ from cluster.network_dashboard import (
 from territories.permissions import national_access
 
 
-def _staff(request):
+def _staff_access(request):
     return national_access(request.user).can_coordinate
 
 
@@ -50,7 +50,7 @@ class NetworkSummaryView(generics.GenericAPIView):
     pagination_class = None
 
     def get(self, request):
-        staff = _staff(request)
+        staff = _staff_access(request)
         data = network_dashboard(network_territories(staff=staff), public=not staff,
                                  today=timezone.localdate())
         summary = data["summary"]
@@ -73,10 +73,10 @@ class NetworkTerritoryList(generics.ListAPIView):
     serializer_class = TerritoryRowSerializer
 
     def get_queryset(self):
-        return network_territories(staff=_staff(self.request))
+        return network_territories(staff=_staff_access(self.request))
 
     def list(self, request, *args, **kwargs):
-        staff = _staff(request)
+        staff = _staff_access(request)
         page = self.paginate_queryset(self.get_queryset())
         rows = territory_rows(page, public=not staff, today=timezone.localdate())
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
@@ -104,7 +104,7 @@ class ContributionList(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         indicator = get_object_or_404(SharedIndicator, slug=kwargs["slug"])
-        staff = _staff(request)
+        staff = _staff_access(request)
         ids = list(network_territories(staff=staff).values_list("pk", flat=True))
         contributions = indicator_contributions(ids, public=not staff, indicators=[indicator])
         page = self.paginate_queryset(contributions)
@@ -128,7 +128,7 @@ class ComparisonView(generics.GenericAPIView):
             ErrorSerializer, description="Moins de deux territoires, ou un identifiant "
                                          "inconnu (« unknown_territory »).")})
     def get(self, request):
-        staff = _staff(request)
+        staff = _staff_access(request)
         comparison = compare_territories(request.query_params.getlist("t"), staff=staff,
                                          today=timezone.localdate())
         if comparison["error"]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cluster import demo as cluster_demo
+from cluster import demo_network
 from cluster.models import Membership
 from cluster.roadmap import add_months
 from funding import demo as funding_demo
@@ -100,7 +101,10 @@ class Command(BaseCommand):
         )
         funding_demo.ensure_reviewer(user=users["reviewer"], funder=funders["le-french-impact"])
         cluster_demo.load_objectives(labelled, clusters, today=today, by=users["facilitator"])
+        # The network: national themes, shared indicators adopted where the défis fit them.
+        demo_network.load_shared_indicators(clusters, today=today, by=users["facilitator"])
         projects = projects_demo.load_projects(clusters, today=today, by=users["facilitator"])
+        projects_demo.load_outcomes(clusters, today=today, by=users["facilitator"])
         cluster_demo.load_commitments(clusters["aix-marseille-provence"], today=today,
                                       by=users["facilitator"])
         # Events --------------------------------------------------------------------------

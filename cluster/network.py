@@ -31,11 +31,13 @@ Every figure is traceable: `indicator_contributions` returns the measurements it
 of, with their objective or project, which the indicator's page lists.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Avg, Count, Exists, F, OuterRef, Sum
+from django.db.models.functions import ExtractYear, Lower, Trim
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -46,16 +48,21 @@ OBJECTIVES, PROJECTS = "objectifs", "projets"
 ORIGINS = {OBJECTIVES: _("objectifs des territoires"), PROJECTS: _("résultats des projets")}
 
 _territory_providers = {}
+_territory_totals = {}
 _territory_columns = {}
 _contribution_providers = {}
+_figure_providers = {}
 
 
-def register_territory_provider(key, function, *, columns=()):
+def register_territory_provider(key, function, *, totals, columns=()):
     """Add `function`'s figures to every territory row of the dashboard under `key`.
 
-    `columns` are the [(key, label)] of the dicts it returns, in the order shown.
+    `function(territory_ids, *, public)` returns {territory_id: {column: value}} for the
+    rows of one page; `totals(territories, *, public)` the same dict for the whole
+    network, added up by the database; `columns` are the [(column, label)] in order.
     """
     _territory_providers[key] = function
+    _territory_totals[key] = totals
     _territory_columns[key] = list(columns)
 
 
@@ -64,15 +71,28 @@ def provider_columns(key):
     return _territory_columns.get(key, [])
 
 
-def register_contribution_provider(key, function):
-    """Add `function`'s figures on shared indicators (a list of Contribution)."""
+def register_contribution_provider(key, function, *, figures):
+    """Add figures reported on shared indicators under `key` (OBJECTIVES or PROJECTS).
+
+    `function(territory_ids, *, public)` returns the [Contribution] one by one (an
+    indicator's page, a comparison); `figures(territories, *, public)` returns them added
+    up by the database: [{"indicator_pk", "year", "total", "mean", "territories"}] of the
+    figures in the indicator's unit, and [{"indicator_pk", "excluded"}] for the others.
+    """
     _contribution_providers[key] = function
+    _figure_providers[key] = figures
 
 
 def territory_figures(territory_ids, *, public):
     """Return {key: {territory_id: data}} from every registered territory provider."""
     return {key: function(territory_ids, public=public)
             for key, function in _territory_providers.items()}
+
+
+def network_totals(territories, *, public):
+    """Return {key: {column: value}} for the whole network, from every territory provider."""
+    return {key: function(territories, public=public)
+            for key, function in _territory_totals.items()}
 
 
 @dataclass(frozen=True)
@@ -120,7 +140,46 @@ def objective_contributions(territory_ids, *, public):
     return contributions
 
 
-register_contribution_provider(OBJECTIVES, objective_contributions)
+def latest_of_each_year(rows, *, same):
+    """Keep the rows no later row of the same `same` fields and year follows."""
+    later = (rows.model.objects.annotate(year=ExtractYear("measured_on"))
+             .filter(**{field: OuterRef(field) for field in same}, year=OuterRef("year"),
+                     measured_on__gt=OuterRef("measured_on")))
+    return rows.annotate(year=ExtractYear("measured_on")).filter(~Exists(later))
+
+
+def added_up(rows, *, indicator, territory, unit=None):
+    """Sum and average `rows` by indicator and year in the database; count the others.
+
+    `unit` is the path of the unit written with each row (an objective's), compared with
+    its indicator's; None when the rows are always in the indicator's unit.
+    """
+    if unit is not None:
+        rows = rows.annotate(own_unit=Lower(Trim(unit)),
+                             fixed_unit=Lower(Trim(f"{indicator}__unit")))
+        excluded = list(rows.exclude(own_unit=F("fixed_unit")).values(indicator_pk=F(indicator))
+                        .annotate(excluded=Count("pk")).order_by())
+        rows = rows.filter(own_unit=F("fixed_unit"))
+    else:
+        excluded = []
+    figures = list(rows.values("year", indicator_pk=F(indicator)).annotate(
+        total=Sum("value"), mean=Avg("value"), territories=Count(territory, distinct=True))
+        .order_by())
+    return figures, excluded
+
+
+def objective_figures(territories, *, public):
+    """The objectives' figures on shared indicators, added up by the database."""
+    rows = latest_of_each_year(
+        Measurement.objects.filter(objective__shared_indicator__isnull=False,
+                                   objective__challenge__cluster__territory__in=territories),
+        same=["objective"])
+    return added_up(rows, indicator="objective__shared_indicator",
+                    territory="objective__challenge__cluster__territory",
+                    unit="objective__unit")
+
+
+register_contribution_provider(OBJECTIVES, objective_contributions, figures=objective_figures)
 
 
 def indicator_contributions(territory_ids, *, public, indicators=None):
@@ -150,59 +209,81 @@ def combine(values, indicator):
 
 
 def indicator_figures(indicator, contributions):
-    """Return the indicator's figures by year and origin, with the contributions left out.
+    """Return the indicator's figures by year and origin, from its contributions one by one.
 
-    {"years": [{"year", "objectifs": value|None, "projets": value|None,
-    "territories": n}], "excluded": [Contribution], "per_territory": {name: {year: value}}}
+    {"years": [{"year", "objectifs": value|None, "projets": value|None, "territories": n}],
+    "excluded": [Contribution]}: the same figures as `themes_with_indicators`, computed
+    here from the rows an indicator's page lists.
     """
     by_year = defaultdict(lambda: defaultdict(list))
     territories_by_year = defaultdict(set)
-    per_territory = defaultdict(dict)
     excluded = []
     for item in contributions:
         if not same_unit(item, indicator):
             excluded.append(item)
             continue
         by_year[item.year][item.origin].append(item.value)
-        territories_by_year[item.year].add(item.territory_id)
         if item.origin == OBJECTIVES:
-            shares = per_territory[item.territory]
-            shares.setdefault(item.year, [])
-            shares[item.year].append(item.value)
+            territories_by_year[item.year].add(item.territory_id)
     years = [{"year": year,
               OBJECTIVES: combine(by_year[year][OBJECTIVES], indicator),
               PROJECTS: combine(by_year[year][PROJECTS], indicator),
               "territories": len(territories_by_year[year])}
              for year in sorted(by_year)]
-    return {
-        "years": years, "excluded": excluded,
-        "per_territory": {name: {year: combine(values, indicator)
-                                 for year, values in sorted(by_year_values.items())}
-                          for name, by_year_values in sorted(per_territory.items())},
-    }
+    return {"years": years, "excluded": excluded}
 
 
-def themes_with_indicators(territory_ids, *, public):
+def themes_with_indicators(territories, *, public):
     """Return the five national themes, each with its indicators and their figures by year.
 
-    [{"theme", "indicators": [{"indicator", "rule", "years", "excluded",
-    "per_territory", "latest"}]}] — in a fixed number of queries.
+    [{"theme", "indicators": [{"indicator", "rule", "years", "excluded", "latest"}]}] where
+    `excluded` is the number of figures left out for their unit. The database adds the
+    figures up: a fixed number of queries and of rows, whatever the number of territories.
     """
     indicators = list(SharedIndicator.objects.select_related("theme").order_by("name"))
-    contributions = defaultdict(list)
-    for item in indicator_contributions(territory_ids, public=public):
-        contributions[item.indicator_id].append(item)
+    by_indicator = {indicator.pk: indicator for indicator in indicators}
+    years = defaultdict(lambda: defaultdict(dict))
+    excluded = Counter()
+    for origin, function in _figure_providers.items():
+        figures, left_out = function(territories, public=public)
+        for row in figures:
+            indicator = by_indicator[row["indicator_pk"]]
+            cell = years[indicator.pk][row["year"]]
+            value = row["mean"] if indicator.is_share else row["total"]
+            cell[origin] = (Decimal(value).quantize(Decimal("0.1")) if indicator.is_share
+                            else value)
+            if origin == OBJECTIVES:
+                cell["territories"] = row["territories"]
+        for row in left_out:
+            excluded[row["indicator_pk"]] += row["excluded"]
     themes = []
     for theme in sorted(Theme.objects.national(), key=_theme_order):
         rows = []
         for indicator in indicators:
             if indicator.theme_id != theme.pk:
                 continue
-            figures = indicator_figures(indicator, contributions[indicator.pk])
-            rows.append({"indicator": indicator, "rule": rule_of(indicator), **figures,
-                         "latest": figures["years"][-1] if figures["years"] else None})
+            by_year = [{"year": year, OBJECTIVES: cell.get(OBJECTIVES),
+                        PROJECTS: cell.get(PROJECTS), "territories": cell.get("territories", 0)}
+                       for year, cell in sorted(years[indicator.pk].items())]
+            rows.append({"indicator": indicator, "rule": rule_of(indicator), "years": by_year,
+                         "excluded": excluded[indicator.pk],
+                         "latest": by_year[-1] if by_year else None})
         themes.append({"theme": theme, "indicators": rows})
     return themes
+
+
+def per_territory(territory_ids, *, public):
+    """{indicator_id: {territory_id: {year: value}}} of the objectives, for a comparison."""
+    indicators = {indicator.pk: indicator for indicator in SharedIndicator.objects.all()}
+    values = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for item in objective_contributions(territory_ids, public=public):
+        indicator = indicators[item.indicator_id]
+        if same_unit(item, indicator):
+            values[item.indicator_id][item.territory_id][item.year].append(item.value)
+    return {indicator_id: {territory: {year: combine(found, indicators[indicator_id])
+                                       for year, found in by_year.items()}
+                           for territory, by_year in by_territory.items()}
+            for indicator_id, by_territory in values.items()}
 
 
 # The five themes in the order of the seed (« Cinq thématiques clé sont remontées des

@@ -12,8 +12,13 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from cluster.models import Challenge, Objective, RoadmapStep
-from cluster.network import territory_figures, themes_with_indicators
+from cluster.models import Challenge, Objective, RoadmapStep, SharedIndicator
+from cluster.network import (
+    network_totals,
+    per_territory,
+    territory_figures,
+    themes_with_indicators,
+)
 from cluster.selectors import objectives_with_latest
 from territories.models import Label, Territory
 
@@ -69,15 +74,19 @@ def _current_steps(territory_ids):
     return current
 
 
-def _objective_states(territory_ids, today):
+def objective_states(objectives, today):
+    """Count the objectives by state per territory: {territory_id: Counter(state)}.
+
+    Read as plain tuples, one query: the network's total runs over every objective.
+    """
     states = defaultdict(Counter)
-    objectives = objectives_with_latest(
-        Objective.objects.filter(challenge__cluster__territory__in=territory_ids)
-    ).select_related("challenge__cluster")
-    for objective in objectives:
-        cluster = objective.challenge.cluster
-        states[cluster.territory_id][objective_state(
-            objective, start=cluster.start_date, today=today)] += 1
+    rows = objectives_with_latest(objectives).values_list(
+        "challenge__cluster__territory", "challenge__cluster__start_date", "baseline",
+        "target", "target_date", "latest_value")
+    for territory, start, baseline, target, target_date, latest in rows:
+        objective = Objective(baseline=baseline, target=target, target_date=target_date)
+        objective.latest_value = latest
+        states[territory][objective_state(objective, start=start, today=today)] += 1
     return states
 
 
@@ -90,7 +99,8 @@ def territory_rows(territories, *, public, today):
     challenges = dict(Challenge.objects.filter(cluster__territory__in=ids)
                       .values("cluster__territory").annotate(count=Count("pk"))
                       .order_by().values_list("cluster__territory", "count"))
-    states = _objective_states(ids, today)
+    states = objective_states(
+        Objective.objects.filter(challenge__cluster__territory__in=ids), today)
     figures = territory_figures(ids, public=public)
     rows = []
     for territory in territories:
@@ -108,40 +118,42 @@ def territory_rows(territories, *, public, today):
     return rows
 
 
-def _sum_dicts(dicts):
-    total = Counter()
-    for data in dicts:
-        for key, value in (data or {}).items():
-            total[key] += value
-    return dict(total)
-
-
-def network_summary(rows):
-    """Add up the rows: territories by wave and label status, objectives, projects, funds."""
+def network_summary(territories, *, public, today):
+    """Add up the network in the database: territories by wave and label status, défis,
+    objectives by state, and the registered providers' totals (projects, funds)."""
     waves = defaultdict(Counter)
-    for row in rows:
-        waves[row["wave"]][row["label_status"]] += 1
+    for wave, status, count in (territories.order_by().values("label__wave", "label__status")
+                                .annotate(count=Count("pk"))
+                                .values_list("label__wave", "label__status", "count")):
+        waves[wave][status or NO_LABEL] += count
     statuses = [(status.value, status.label) for status in Label.Status] + [
         (NO_LABEL, _("sans label"))]
+    states = Counter()
+    for counts in objective_states(
+            Objective.objects.filter(challenge__cluster__territory__in=territories),
+            today).values():
+        states.update(counts)
+    totals = network_totals(territories, public=public)
     return {
-        "territories": len(rows),
+        "territories": sum(sum(counts.values()) for counts in waves.values()),
         "statuses": statuses,
         "waves": [{"wave": wave, "counts": [waves[wave][status] for status, _label in statuses],
                    "total": sum(waves[wave].values())}
                   for wave in sorted(waves, key=lambda wave: (wave is None, wave or 0))],
-        "challenges": sum(row["challenges"] for row in rows),
-        "objectives": _sum_dicts(row["objectives"] for row in rows),
-        "projects": _sum_dicts(row.get("projects") for row in rows),
-        "funds": _sum_dicts(row.get("funds") for row in rows),
+        "challenges": Challenge.objects.filter(cluster__territory__in=territories).count(),
+        "objectives": {state: states[state] for state in OBJECTIVE_STATES},
+        "projects": totals.get("projects", {}),
+        "funds": totals.get("funds", {}),
     }
 
 
 def network_dashboard(territories, *, public, today):
-    """Everything /reseau/ and /api/reseau/ show, for the given territories."""
-    rows = territory_rows(territories, public=public, today=today)
-    ids = [row["territory"].pk for row in rows]
-    return {"rows": rows, "summary": network_summary(rows),
-            "themes": themes_with_indicators(ids, public=public)}
+    """The network's figures for /reseau/ and /api/reseau/: the summary and the themes.
+
+    The territories' own rows are built for one page at a time (`territory_rows`).
+    """
+    return {"summary": network_summary(territories, public=public, today=today),
+            "themes": themes_with_indicators(territories, public=public)}
 
 
 def compare_territories(slugs, *, staff, today):
@@ -166,15 +178,14 @@ def compare_territories(slugs, *, staff, today):
         return {"rows": [], "indicators": [], "unknown": unknown, "error": error}
     rows = territory_rows(territories, public=not staff, today=today)
     indicators = []
-    for theme in themes_with_indicators([t.pk for t in territories], public=not staff):
-        for row in theme["indicators"]:
-            if not row["per_territory"]:
-                continue
-            cells = []
-            for territory in territories:
-                years = row["per_territory"].get(territory.name) or {}
-                year = max(years, default=None)
-                cells.append({"year": year, "value": years[year]} if year else None)
-            indicators.append({"theme": theme["theme"], "indicator": row["indicator"],
-                               "cells": cells})
+    values = per_territory([territory.pk for territory in territories], public=not staff)
+    for indicator in SharedIndicator.objects.select_related("theme").order_by("name"):
+        if indicator.pk not in values:
+            continue
+        cells = []
+        for territory in territories:
+            years = values[indicator.pk].get(territory.pk) or {}
+            year = max(years, default=None)
+            cells.append({"year": year, "value": years[year]} if year else None)
+        indicators.append({"theme": indicator.theme, "indicator": indicator, "cells": cells})
     return {"rows": rows, "indicators": indicators, "unknown": [], "error": ""}

@@ -21,7 +21,7 @@ class FundingConfig(AppConfig):
 
         # The national dashboard (cluster) gathers the funds raised and planned.
         from cluster.network import register_territory_provider
-        from funding.network import funds
+        from funding.network import fund_totals, funds
 
-        register_territory_provider("funds", funds, columns=[
+        register_territory_provider("funds", funds, totals=fund_totals, columns=[
             ("planned", _("budget prévu")), ("raised", _("financements réunis"))])

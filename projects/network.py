@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from cluster.network import PROJECTS, Contribution
+from cluster.network import PROJECTS, Contribution, added_up, latest_of_each_year
 from projects.models import Project, ProjectOutcome
 
 
@@ -26,14 +26,32 @@ def projects_by_stage(territory_ids, *, public):
     return counts
 
 
+def stage_totals(territories, *, public):
+    """{stage: count} over the whole network, counted by the database."""
+    projects = Project.objects.filter(cluster__territory__in=territories)
+    if public:
+        projects = projects.filter(is_published=True)
+    return dict(projects.order_by().values("stage").annotate(count=Count("pk"))
+                .values_list("stage", "count"))
+
+
+def _outcomes(territories, *, public):
+    outcomes = ProjectOutcome.objects.filter(project__cluster__territory__in=territories)
+    return outcomes.filter(project__is_published=True) if public else outcomes
+
+
+def outcome_figures(territories, *, public):
+    """The latest outcome per project, indicator and year, added up by the database."""
+    rows = latest_of_each_year(_outcomes(territories, public=public),
+                               same=["project", "indicator"])
+    return added_up(rows, indicator="indicator", territory="project__cluster__territory")
+
+
 def outcome_contributions(territory_ids, *, public):
     """The latest outcome per project, indicator and year (see cluster.network's rule)."""
-    outcomes = (ProjectOutcome.objects
-                .filter(project__cluster__territory__in=territory_ids)
+    outcomes = (_outcomes(territory_ids, public=public)
                 .select_related("project__cluster__territory", "indicator")
                 .order_by("project_id", "indicator_id", "measured_on", "pk"))
-    if public:
-        outcomes = outcomes.filter(project__is_published=True)
     latest = {}
     for outcome in outcomes:
         latest[outcome.project_id, outcome.indicator_id, outcome.measured_on.year] = outcome

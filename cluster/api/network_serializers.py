@@ -34,12 +34,9 @@ class IndicatorFiguresSerializer(serializers.Serializer):
     indicator = SharedIndicatorSerializer()
     rule = serializers.CharField(help_text=_("Comment les territoires s'additionnent."))
     years = YearFigureSerializer(many=True)
-    excluded = serializers.SerializerMethodField(
+    excluded = serializers.IntegerField(
         help_text=_("Mesures écartées parce que leur objectif n'est pas dans l'unité de "
                     "l'indicateur."))
-
-    def get_excluded(self, row) -> int:
-        return len(row["excluded"])
 
 
 class ThemeFiguresSerializer(serializers.Serializer):

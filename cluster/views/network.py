@@ -23,6 +23,7 @@ from cluster.network_dashboard import (
     compare_territories,
     network_dashboard,
     network_territories,
+    territory_rows,
 )
 from territories.permissions import national_access
 
@@ -81,16 +82,17 @@ def network_page(request):
     """The network at a glance: themes and shared indicators, territories, projects, funds."""
     access = national_access(request.user)
     staff = access.can_coordinate
-    data = network_dashboard(network_territories(staff=staff), public=not staff,
-                             today=timezone.localdate())
+    territories = network_territories(staff=staff)
+    today = timezone.localdate()
+    data = network_dashboard(territories, public=not staff, today=today)
     for theme in data["themes"]:
         for row in theme["indicators"]:
             row["chart"] = indicator_chart(row)
-    page = Paginator(data["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
-    _with_lists(page.object_list)
+    page = Paginator(territories, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _with_lists(territory_rows(page.object_list, public=not staff, today=today))
     return render(request, "cluster/network/dashboard.html", {
         **data, **_charts(data["summary"]), **_summary_lists(data["summary"]), "page": page,
-        "staff": staff, "stages": provider_columns("projects"),
+        "rows": rows, "staff": staff, "stages": provider_columns("projects"),
         "funds": provider_columns("funds") if staff else [], "states": OBJECTIVE_STATES,
     })
 

@@ -40,18 +40,18 @@ def network_territories(*, staff):
     return territories if staff else territories.filter(is_published=True)
 
 
-def objective_state(objective, *, start, today):
+def objective_state(*, baseline, target, target_date, latest, start, today):
     """Say whether an objective is reached, on track, late or not measured yet.
 
-    On track: its progress from baseline to target is at least the share of the time
-    gone by from its cluster's start to its target date. Late: below that share.
+    On track: its progress from baseline to target (Objective.progress) is at least the
+    share of the time gone by from its cluster's start to its target date. Late: below it.
     """
-    progress = objective.progress(objective.latest_value)
-    if progress is None:
+    if latest is None:
         return "unmeasured"
+    progress = (latest - baseline) / (target - baseline)
     if progress >= 1:
         return "reached"
-    span = (objective.target_date - start).days
+    span = (target_date - start).days
     elapsed = Decimal((today - start).days) / span if span > 0 else Decimal(1)
     return "late" if progress < min(Decimal(1), max(Decimal(0), elapsed)) else "on_track"
 
@@ -84,9 +84,9 @@ def objective_states(objectives, today):
         "challenge__cluster__territory", "challenge__cluster__start_date", "baseline",
         "target", "target_date", "latest_value")
     for territory, start, baseline, target, target_date, latest in rows:
-        objective = Objective(baseline=baseline, target=target, target_date=target_date)
-        objective.latest_value = latest
-        states[territory][objective_state(objective, start=start, today=today)] += 1
+        states[territory][objective_state(baseline=baseline, target=target,
+                                          target_date=target_date, latest=latest,
+                                          start=start, today=today)] += 1
     return states
 
 

@@ -5,6 +5,8 @@ measurements add up across territories (see cluster/network.py)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cluster.models.challenges import Objective
+
 # The unit of shares: such figures are averaged across territories, never summed.
 PERCENT = "%"
 
@@ -12,9 +14,8 @@ PERCENT = "%"
 class SharedIndicator(models.Model):
     """An indicator of the national catalogue: « emplois d'insertion créés (ETP) »…"""
 
-    class Direction(models.TextChoices):
-        INCREASE = "increase", _("à augmenter")
-        DECREASE = "decrease", _("à réduire")
+    # The same directions as an objective's: one that adopts the indicator takes its own.
+    Direction = Objective.Direction
 
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     theme = models.ForeignKey(

@@ -9,17 +9,16 @@ funds) come through the registry of cluster/network.py.
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from cluster.models import Challenge, Objective, RoadmapStep, SharedIndicator
+from cluster.models import Challenge, Measurement, Objective, RoadmapStep, SharedIndicator
 from cluster.network import (
     network_totals,
     per_territory,
     territory_figures,
     themes_with_indicators,
 )
-from cluster.selectors import objectives_with_latest
 from territories.models import Label, Territory
 
 # The state of an objective against the time gone by since its cluster started.
@@ -80,7 +79,9 @@ def objective_states(objectives, today):
     Read as plain tuples, one query: the network's total runs over every objective.
     """
     states = defaultdict(Counter)
-    rows = objectives_with_latest(objectives).values_list(
+    latest = Measurement.objects.filter(objective=OuterRef("pk")).order_by("-measured_on",
+                                                                          "-pk")
+    rows = objectives.annotate(latest_value=Subquery(latest.values("value")[:1])).values_list(
         "challenge__cluster__territory", "challenge__cluster__start_date", "baseline",
         "target", "target_date", "latest_value")
     for territory, start, baseline, target, target_date, latest in rows:

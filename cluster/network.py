@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import ExtractYear, Lower, Trim
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -149,23 +149,24 @@ def latest_of_each_year(rows, *, same):
 
 
 def added_up(rows, *, indicator, territory, unit=None):
-    """Sum and average `rows` by indicator and year in the database; count the others.
+    """Sum and average `rows` by indicator and year in the database, in one query, and
+    count those left out for their unit.
 
     `unit` is the path of the unit written with each row (an objective's), compared with
     its indicator's; None when the rows are always in the indicator's unit.
     """
+    counted = Q()
     if unit is not None:
         rows = rows.annotate(own_unit=Lower(Trim(unit)),
                              fixed_unit=Lower(Trim(f"{indicator}__unit")))
-        excluded = list(rows.exclude(own_unit=F("fixed_unit")).values(indicator_pk=F(indicator))
-                        .annotate(excluded=Count("pk")).order_by())
-        rows = rows.filter(own_unit=F("fixed_unit"))
-    else:
-        excluded = []
+        counted = Q(own_unit=F("fixed_unit"))
     figures = list(rows.values("year", indicator_pk=F(indicator)).annotate(
-        total=Sum("value"), mean=Avg("value"), territories=Count(territory, distinct=True))
+        total=Sum("value", filter=counted), mean=Avg("value", filter=counted),
+        territories=Count(territory, distinct=True, filter=counted),
+        excluded=Count("pk", filter=~counted) if unit is not None else Value(0))
         .order_by())
-    return figures, excluded
+    return ([row for row in figures if row["total"] is not None],
+            [row for row in figures if row["excluded"]])
 
 
 def objective_figures(territories, *, public):

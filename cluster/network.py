@@ -8,11 +8,14 @@ owned by projects and funding come from *providers* registered at start-up by
 ``ProjectsConfig.ready()`` and ``FundingConfig.ready()``:
 
 * a **territory provider** ``function(territory_ids, *, public) -> {territory_id: {...}}``
-  adds keys to each territory's row (projects by stage, funds raised and planned);
+  adds keys to each territory's row of a page (projects by stage, funds raised and
+  planned), with ``totals(territories, *, public)`` for the whole network;
 * a **contribution provider** ``function(territory_ids, *, public) -> [Contribution]``
-  adds figures reported on shared indicators (the projects' outcomes).
+  lists figures reported on shared indicators (the projects' outcomes), with
+  ``figures(territories, *, public)`` adding them up in the database.
 
-Each provider runs a fixed number of queries, whatever the number of territories.
+Each provider runs a fixed number of queries, whatever the number of territories; the
+totals are computed by the database (GROUP BY), the rows one page at a time.
 
 How shared indicators add up (the rule)
 ---------------------------------------
@@ -21,8 +24,9 @@ How shared indicators add up (the rule)
 * Only figures **in the indicator's unit** are added: an objective whose unit differs
   (written before the indicator fixed it) is left out and listed as such.
 * Counts (ETP, t, repas/an, personnes…) are **summed** across territories. Shares (unit
-  ``%``) are never summed: the network figure is the **mean of the territories'
-  shares**, shown with each territory's own share beside it.
+  ``%``) are never summed: the network figure is the **mean of the objectives' shares**
+  (one objective per territory in practice), and the comparison page shows each
+  territory's own share.
 * The objectives of the territories and the outcomes of projects are two columns that are
   never added together: a project's outcome is often already counted in its territory's
   objective.

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cluster.join_models import JoinRequest
 from cluster.models import (
+    Challenge,
     Cluster,
     ClusterRequest,
     Collective,
@@ -12,6 +13,8 @@ from cluster.models import (
     Masterclass,
     MasterPlanVersion,
     Membership,
+    Objective,
+    SharedIndicator,
     Stewardship,
     User,
 )
@@ -133,3 +136,29 @@ class MasterclassAdmin(admin.ModelAdmin):
 class CompanyNetworkAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
+@admin.register(SharedIndicator)
+class SharedIndicatorAdmin(admin.ModelAdmin):
+    """The national catalogue of shared indicators; one in use cannot be deleted."""
+
+    list_display = ["name", "unit", "direction", "theme", "slug"]
+    list_filter = ["theme", "direction"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    fields = ["title", "shared_indicator", "unit", "baseline", "target", "direction",
+              "target_date"]
+    extra = 0
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "cluster", "kind", "theme"]
+    list_filter = ["kind", "national_themes"]
+    search_fields = ["title", "cluster__territory__name"]
+    filter_horizontal = ["national_themes"]
+    list_select_related = ["cluster__territory", "cluster__collective", "theme"]
+    raw_id_fields = ["cluster"]
+    inlines = [ObjectiveInline]

@@ -177,3 +177,29 @@ def years_chart(years, *, title):
         _text(264, y + 9, _("en attente (envisagé ou demandé)"), size=9.5),
     ]
     return _svg(y + 16, title, body + legend)
+
+
+def bars_chart(rows, *, title):
+    """Horizontal bars, one per row, each with its figure written beside it.
+
+    `rows` is [(label, value, text)]: `value` sets the bar's length (every row in the same
+    unit), `text` is the figure as the reader sees it.
+    """
+    rows = [(label, fr.to_decimal(value) or Decimal(0), text) for label, value, text in rows]
+    largest = max((value for _label, value, _text in rows), default=0)
+    if not rows or largest <= 0:
+        return ""
+    label_width, text_width = 210, 110
+    bar_width = WIDTH - label_width - text_width
+    body, y = [], 2.0
+    for label, value, text in rows:
+        body.append(_text(0, y + 11, Truncator(label).chars(34), size=10.5))
+        body.append(f'<rect x="{label_width}" y="{y:.1f}" width="{bar_width}" height="14" '
+                    f'rx="2" fill="{TRACK}"/>')
+        if value > 0:
+            body.append(f'<rect x="{label_width}" y="{y:.1f}" '
+                        f'width="{bar_width * float(value / largest):.1f}" height="14" rx="2" '
+                        f'fill="{BAR}"/>')
+        body.append(_text(WIDTH, y + 11, text, size=10.5, weight="bold", anchor="end"))
+        y += 20
+    return _svg(y + 2, title, body)

@@ -159,16 +159,26 @@ class PasswordResetForm(BasePasswordResetForm):
 class ChallengeForm(forms.ModelForm):
     class Meta:
         model = Challenge
-        fields = ["title", "kind", "theme", "summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        fields = ["title", "kind", "theme", "national_themes", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}),
+                   "national_themes": forms.CheckboxSelectMultiple}
 
 
 class ObjectiveForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Objective
-        fields = ["title", "unit", "baseline", "target", "direction", "target_date"]
+        fields = ["title", "shared_indicator", "unit", "baseline", "target", "direction",
+                  "target_date"]
         widgets = {"target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"unit": _("Par exemple : personnes accompagnées, tonnes, hectares.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["shared_indicator"]
+        field.queryset = field.queryset.select_related("theme")
+        field.label_from_instance = lambda indicator: (
+            f"{indicator.theme.name} — {indicator.name} ({indicator.unit}, "
+            f"{indicator.get_direction_display()})")
 
 
 class MeasurementForm(forms.ModelForm):

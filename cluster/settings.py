@@ -425,6 +425,9 @@ SPECTACULAR_SETTINGS = {
         {"name": "clusters", "description": _("Clusters, feuille de route, jalons, livrables "
                                               "et demandes de cluster.")},
         {"name": "defis", "description": _("Défis, objectifs et mesures.")},
+        {"name": "reseau", "description": _(
+            "Le réseau national : indicateurs partagés, tableau de bord, comparaison de "
+            "territoires.")},
         {"name": "entreprises-engagees", "description": _("Entreprises engagées.")},
         {"name": "transferts", "description": _("Transferts d'expertise entre territoires "
                                                 "pairs.")},

@@ -19,6 +19,7 @@ from cluster.views import (
     guide,
     masterplan,
     national,
+    network_dashboard,
     network_more,
     onboarding,
     roadmap,
@@ -156,6 +157,11 @@ urlpatterns = [
     path("clusters/<int:pk>/objectifs/<int:objective_pk>/modifier/", clusters.objective_edit,
          name="objective_update"),
     # Collectives ----
+    # The national dashboard of the network ---------------------------------------------
+    path("reseau/", network_dashboard.network_page, name="network"),
+    path("reseau/comparer/", network_dashboard.network_compare, name="network_compare"),
+    path("reseau/indicateurs/<slug:slug>/", network_dashboard.network_indicator,
+         name="network_indicator"),
     # The national back office ---------------------------------------------------------
     path("gestion/territoires/", national.territory_list, name="national_territory_list"),
     path("gestion/territoires/<slug:slug>/publication/", national.territory_publication,

@@ -30,3 +30,10 @@ class FundingConfig(AppConfig):
         from funding.opendata import register_datasets
 
         register_datasets()
+
+        # The national dashboard (cluster) gathers the funds raised and planned.
+        from cluster.network import register_territory_provider
+        from funding.network import fund_totals, funds
+
+        register_territory_provider("funds", funds, totals=fund_totals, columns=[
+            ("planned", _("budget prévu")), ("raised", _("financements réunis"))])

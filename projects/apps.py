@@ -29,3 +29,22 @@ class ProjectsConfig(AppConfig):
         from projects.opendata import register_datasets
 
         register_datasets()
+
+        # The national dashboard (cluster) gathers projects by stage and their outcomes.
+        from cluster.network import (
+            PROJECTS,
+            register_contribution_provider,
+            register_territory_provider,
+        )
+        from projects.models import Project
+        from projects.network import (
+            outcome_contributions,
+            outcome_figures,
+            projects_by_stage,
+            stage_totals,
+        )
+
+        register_territory_provider("projects", projects_by_stage, totals=stage_totals,
+                                    columns=Project.Stage.choices)
+        register_contribution_provider(PROJECTS, outcome_contributions,
+                                       figures=outcome_figures)

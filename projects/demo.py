@@ -1,16 +1,18 @@
 """Demo data of the projects app, loaded by `make run` (see funding's load_demo command)."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cluster.models import SteeringDecision, SteeringMeeting
+from cluster.models import SharedIndicator, SteeringDecision, SteeringMeeting
 from projects.models import (
     CommunityMeeting,
     CommunityMember,
     Event,
     Project,
+    ProjectOutcome,
     PrototypeDecision,
     Registration,
     Replication,
@@ -338,3 +340,28 @@ def load_events(clusters, today):
                          attended=index < 8)
             for index, (name, email) in enumerate(people))
     return created
+
+
+# Outcomes of demo projects on the shared indicators: invented figures, said as such.
+DEMO_OUTCOMES = [
+    # (territory, project title, indicator, [(days before today, value)])
+    ("valence-romans", "Consigne des emballages en verre", "tonnes-dechets-evitees",
+     [(400, Decimal(12)), (40, Decimal(31))]),
+    ("valence-romans", "Consigne des emballages en verre", "emplois-insertion",
+     [(40, Decimal(2))]),
+]
+
+
+def load_outcomes(clusters, *, today, by):
+    """Report the demo projects' outcomes on shared indicators (« donnée de démonstration »)."""
+    for slug, title, indicator_slug, values in DEMO_OUTCOMES:
+        project = Project.objects.filter(cluster=clusters[slug], title=title).first()
+        indicator = SharedIndicator.objects.filter(slug=indicator_slug).first()
+        if project is None or indicator is None:
+            continue
+        for days, value in values:
+            ProjectOutcome.objects.get_or_create(
+                project=project, indicator=indicator,
+                measured_on=today - timedelta(days=days),
+                defaults={"value": value, "created_by": by,
+                          "source": "Donnée de démonstration (chiffre inventé)"})

@@ -271,3 +271,35 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.name} — {self.event}"
+
+
+class ProjectOutcome(models.Model):
+    """A result a project reports on a shared indicator of the network, at a date."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outcomes",
+                                verbose_name=_("projet"))
+    indicator = models.ForeignKey("cluster.SharedIndicator", on_delete=models.PROTECT,
+                                  related_name="project_outcomes",
+                                  verbose_name=_("indicateur partagé"))
+    measured_on = models.DateField(_("date"))
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("saisi par"))
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("résultat d'un projet")
+        verbose_name_plural = _("résultats des projets")
+        ordering = ["project", "indicator", "measured_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "indicator", "measured_on"],
+                                    name="one_outcome_per_project_indicator_and_day",
+                                    violation_error_message=_(
+                                        "Ce projet a déjà un résultat à cette date pour cet "
+                                        "indicateur.")),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.indicator} : {self.value}"

@@ -22,6 +22,7 @@ from territories.models import (
     Theme,
     ThemeSynonym,
 )
+from territories.themes import theme_in_use_message, theme_uses
 
 
 @admin.register(Region)
@@ -99,6 +100,16 @@ class ThemeAdmin(admin.ModelAdmin):
     list_filter = ["is_national"]
     search_fields = ["name", "slug"]
     inlines = [ThemeSynonymInline]
+
+    def get_deleted_objects(self, objs, request):
+        """List a theme in use as protected: the admin then refuses to delete it."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for theme in objs:
+            uses = theme_uses(theme)
+            if uses:
+                protected.append(theme_in_use_message(theme, uses))
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(ThemeSynonym)

@@ -216,6 +216,13 @@ class ThemeQuerySet(models.QuerySet):
     def national(self):
         return self.filter(is_national=True)
 
+    def delete(self):
+        # A theme in use is refused before anything is written (see territories.themes).
+        from territories.themes import refuse_deleting_used_themes
+
+        refuse_deleting_used_themes(list(self))
+        return super().delete()
+
 
 class Theme(models.Model):
     """A theme of action shared by actors, défis and projects (alimentation durable…).
@@ -241,6 +248,12 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+    def delete(self, *args, **kwargs):
+        from territories.themes import refuse_deleting_used_themes
+
+        refuse_deleting_used_themes([self])
+        return super().delete(*args, **kwargs)
 
 
 class ThemeSynonym(models.Model):

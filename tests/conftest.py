@@ -173,6 +173,7 @@ DATA_MIGRATIONS = (
     ("territories", "0003_seed_themes", "seed"),
     ("territories", "0008_theme_synonyms_and_free_tags", "seed_synonyms"),
     ("territories", "0010_national_themes", "flag_national_themes"),
+    ("cluster", "0011_national_themes_and_shared_indicators", "seed_catalogue"),
     ("funding", "0003_catalogue_of_hybrid_funding", "fill_catalogue"),
     ("funding", "0004_label_call", "create_label_call"),
     ("funding", "0007_label_call_wave", "set_label_call_wave"),

@@ -18,6 +18,7 @@ from cluster.models import (
     Milestone,
     Objective,
     RoadmapStep,
+    SharedIndicator,
     SteeringDecision,
     SteeringMeeting,
 )
@@ -188,10 +189,14 @@ class ChallengeSerializer(FixedParentsMixin, serializers.ModelSerializer):
     fixed_parents = {"cluster": _("Un défi ne change pas de cluster.")}
     theme = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(),
                                          required=False, allow_null=True)
+    national_themes = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Theme.objects.national(), many=True, required=False,
+        help_text=_("Identifiants des thèmes nationaux du réseau auxquels le défi contribue."))
 
     class Meta:
         model = Challenge
-        fields = ["id", "cluster", "kind", "theme", "title", "summary", "position"]
+        fields = ["id", "cluster", "kind", "theme", "national_themes", "title", "summary",
+                  "position"]
         read_only_fields = ["id"]
 
 
@@ -205,11 +210,17 @@ class ObjectiveSerializer(FixedParentsMixin, serializers.ModelSerializer):
     latest_on = serializers.DateField(read_only=True, allow_null=True)
     progress = serializers.SerializerMethodField()
     version = version_field()
+    shared_indicator = serializers.SlugRelatedField(
+        slug_field="slug", queryset=SharedIndicator.objects.all(), required=False,
+        allow_null=True, help_text=_(
+            "Identifiant de l'indicateur partagé adopté ; l'unité et le sens de l'objectif "
+            "doivent être les siens."))
 
     class Meta:
         model = Objective
-        fields = ["id", "challenge", "title", "unit", "baseline", "target", "target_date",
-                  "direction", "version", "latest_value", "latest_on", "progress"]
+        fields = ["id", "challenge", "title", "shared_indicator", "unit", "baseline", "target",
+                  "target_date", "direction", "version", "latest_value", "latest_on",
+                  "progress"]
         read_only_fields = ["id"]
 
     def get_progress(self, objective) -> float | None:

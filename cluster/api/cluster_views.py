@@ -297,7 +297,8 @@ class ChallengeViewSet(ClusterScopedViewSet):
     filterset_fields = ["cluster", "kind"]
 
     def get_queryset(self):
-        return self.scoped(Challenge.objects.select_related("cluster", "theme"))
+        return self.scoped(Challenge.objects.select_related("cluster", "theme")
+                           .prefetch_related("national_themes"))
 
     def perform_create(self, serializer):
         self.check_cluster(serializer.validated_data["cluster"])
@@ -313,7 +314,8 @@ class ObjectiveViewSet(ClusterScopedViewSet):
     filterset_fields = ["challenge", "challenge__cluster"]
 
     def get_queryset(self):
-        return self.scoped(objectives_with_latest().select_related("challenge__cluster")
+        return self.scoped(objectives_with_latest()
+                           .select_related("challenge__cluster", "shared_indicator")
                            .order_by("pk"))
 
     def _save(self, serializer, objective):

@@ -4,6 +4,7 @@ from cluster.api import (
     cluster_views,
     join_views,
     masterplan_views,
+    network_dashboard_views,
     network_views,
     stewardship_views,
     views,
@@ -26,6 +27,9 @@ router.register("mesures", cluster_views.MeasurementViewSet, basename="measureme
 # Engaged companies, comité de pilotage ----
 router.register("engagements", cluster_views.EngagementViewSet, basename="engagement")
 router.register("comites", cluster_views.SteeringMeetingViewSet, basename="steering-meeting")
+# The national network ----
+router.register("reseau/indicateurs", network_dashboard_views.SharedIndicatorViewSet,
+                basename="shared-indicator")
 # Schéma directeur ----
 router.register("schemas-directeurs", masterplan_views.MasterPlanVersionViewSet,
                 basename="master-plan-version")
@@ -35,5 +39,12 @@ router.register("transferts", network_views.TransferViewSet, basename="transfer"
 
 urlpatterns = [
     path("me/", views.me, name="me"),
+    path("reseau/", network_dashboard_views.NetworkSummaryView.as_view(), name="network"),
+    path("reseau/territoires/", network_dashboard_views.NetworkTerritoryList.as_view(),
+         name="network-territories"),
+    path("reseau/comparer/", network_dashboard_views.ComparisonView.as_view(),
+         name="network-compare"),
+    path("reseau/indicateurs/<slug:slug>/contributions/",
+         network_dashboard_views.ContributionList.as_view(), name="network-contributions"),
     *router.urls,
 ]

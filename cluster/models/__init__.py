@@ -18,6 +18,7 @@ from cluster.models.collectives import (
     InvitationBase,
     Membership,
 )
+from cluster.models.indicators import SharedIndicator
 from cluster.models.masterplan import (
     MasterPlan,
     MasterPlanSection,
@@ -55,6 +56,7 @@ __all__ = [
     "Milestone",
     "Objective",
     "RoadmapStep",
+    "SharedIndicator",
     "SteeringDecision",
     "SteeringMeeting",
     "Stewardship",

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,10 @@ class Challenge(models.Model):
                             default=Kind.OTHER)
     theme = models.ForeignKey("territories.Theme", on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="challenges", verbose_name=_("thème"))
+    national_themes = models.ManyToManyField(
+        "territories.Theme", blank=True, related_name="national_challenges",
+        limit_choices_to={"is_national": True}, verbose_name=_("thèmes nationaux"),
+        help_text=_("Les thèmes du réseau auxquels ce défi contribue."))
     title = models.CharField(_("intitulé"), max_length=200)
     summary = models.TextField(_("résumé"), blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
@@ -57,6 +62,12 @@ class Objective(models.Model):
     target_date = models.DateField(_("échéance"))
     direction = models.CharField(_("sens"), max_length=10, choices=Direction.choices,
                                  default=Direction.INCREASE)
+    shared_indicator = models.ForeignKey(
+        "cluster.SharedIndicator", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="objectives", verbose_name=_("indicateur partagé"),
+        help_text=_("Un indicateur du catalogue national : ses mesures s'additionnent alors "
+                    "à celles des autres territoires. L'unité et le sens doivent être les "
+                    "siens."))
     # Optimistic locking: a save based on an older version is refused (see services).
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
@@ -78,12 +89,39 @@ class Objective(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        error = shared_indicator_mismatch(self)
+        if error:
+            raise ValidationError({"shared_indicator": error})
+
     def progress(self, value):
         """Return the share of the way from baseline to target that `value` reaches, 0 to 1."""
         if value is None:
             return None
         share = (value - self.baseline) / (self.target - self.baseline)
         return max(Decimal(0), min(Decimal(1), share))
+
+
+def shared_indicator_mismatch(objective):
+    """Return why `objective` cannot adopt its shared indicator (French), or "".
+
+    An adopted indicator fixes the unit and the direction: figures in another unit, or
+    counted the other way, would not add up with the other territories'.
+    """
+    indicator = objective.shared_indicator
+    if indicator is None:
+        return ""
+    if (objective.unit or "").strip().casefold() != indicator.unit.strip().casefold():
+        return _("L'indicateur partagé « %(name)s » se mesure en « %(unit)s » : l'objectif "
+                 "est en « %(own)s ». Reprenez l'unité de l'indicateur pour que ses mesures "
+                 "s'additionnent à celles des autres territoires.") % {
+            "name": indicator.name, "unit": indicator.unit, "own": objective.unit}
+    if objective.direction != indicator.direction:
+        return _("L'indicateur partagé « %(name)s » est %(direction)s : l'objectif doit "
+                 "aller dans le même sens.") % {
+            "name": indicator.name, "direction": indicator.get_direction_display()}
+    return ""
 
 
 class Measurement(models.Model):

@@ -1,9 +1,11 @@
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cluster.api.cluster_serializers import VisibleRelatedField
-from cluster.models import Challenge, Cluster, Objective, SteeringMeeting
-from projects.models import Event, Project, Registration, StageChange
+from cluster.models import Challenge, Cluster, Objective, SharedIndicator, SteeringMeeting
+from projects.models import Event, Project, ProjectOutcome, Registration, StageChange
 from projects.permissions import visible_projects
 from territories.api.serializers import BoundedDateTimeField, FixedParentsMixin
 from territories.locking import version_field
@@ -77,6 +79,23 @@ class StageMoveSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=Project.Stage.choices)
     reason = serializers.CharField(max_length=2000)
     changed_on = serializers.DateField()
+
+
+class ProjectOutcomeSerializer(serializers.ModelSerializer):
+    """An outcome of the project on a shared indicator, always in the indicator's unit."""
+
+    indicator = serializers.SlugRelatedField(
+        slug_field="slug", queryset=SharedIndicator.objects.all(),
+        help_text=_("Identifiant de l'indicateur partagé (voir /api/reseau/indicateurs/)."))
+    unit = serializers.CharField(source="indicator.unit", read_only=True)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                     min_value=Decimal("-999999999999.99"),
+                                     max_value=Decimal("999999999999.99"))
+
+    class Meta:
+        model = ProjectOutcome
+        fields = ["id", "indicator", "unit", "measured_on", "value", "source"]
+        read_only_fields = ["id"]
 
 
 class PrototypeDecisionSerializer(serializers.Serializer):

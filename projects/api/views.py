@@ -12,6 +12,7 @@ from projects.api.filters import EventFilterSet, ProjectApiFilterSet
 from projects.api.serializers import (
     EventSerializer,
     ProjectDetailSerializer,
+    ProjectOutcomeSerializer,
     ProjectSerializer,
     PrototypeDecisionSerializer,
     RegistrationCreateSerializer,
@@ -20,6 +21,7 @@ from projects.api.serializers import (
     StageMoveSerializer,
 )
 from projects.models import Project
+from projects.outcomes import project_outcome_record
 from projects.permissions import (
     RegistrationThrottle,
     access_to_projects,
@@ -113,6 +115,21 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                            on=data["changed_on"], by=request.user)
         return Response(ProjectDetailSerializer(self.get_queryset().get(pk=project.pk),
                                                 context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ProjectOutcomeSerializer,
+                   responses={201: ProjectOutcomeSerializer,
+                              409: OpenApiResponse(ErrorSerializer, description=(
+                                  "Un résultat existe déjà à cette date pour cet "
+                                  "indicateur (« duplicate_outcome »)."))},
+                   summary="Déclarer un résultat du projet sur un indicateur partagé")
+    @action(detail=True, methods=["post"], url_path="resultats")
+    def report_outcome(self, request, slug=None):
+        project = self.get_object()
+        serializer = ProjectOutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcome = project_outcome_record(project=project, by=request.user,
+                                         **serializer.validated_data)
+        return Response(ProjectOutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PrototypeDecisionSerializer, responses={201: None},
                    summary="Enregistrer la décision du comité de pilotage de prototyper")

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cluster import demo as cluster_demo
-from cluster import network_demo
+from cluster import indicators_demo, network_demo
 from cluster.models import Membership
 from cluster.roadmap import add_months
 from funding import demo as funding_demo
@@ -107,7 +107,10 @@ class Command(BaseCommand):
                                      funder=funders["le-french-impact"],
                                      role=FunderMember.Role.ADMIN)
         cluster_demo.load_objectives(labelled, clusters, today=today, by=users["facilitator"])
+        # The network: national themes, shared indicators adopted where the défis fit them.
+        indicators_demo.load_shared_indicators(clusters, today=today, by=users["facilitator"])
         projects = projects_demo.load_projects(clusters, today=today, by=users["facilitator"])
+        projects_demo.load_outcomes(clusters, today=today, by=users["facilitator"])
         cluster_demo.load_commitments(clusters["aix-marseille-provence"], today=today,
                                       by=users["facilitator"])
         # Events --------------------------------------------------------------------------

@@ -466,6 +466,9 @@ SPECTACULAR_SETTINGS = {
         # A collective's roles keep their name; a funder's people have theirs.
         "RoleEnum": "cluster.models.Membership.Role",
         "FunderMemberRoleEnum": "funding.models.FunderMember.Role",
+        # Objectives and the shared indicators they adopt go the same ways: one enum, with
+        # the name clients have known since objectives came first.
+        "ObjectiveDirectionEnum": "cluster.models.Objective.Direction",
     },
 }
 REST_KNOX = {

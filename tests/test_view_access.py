@@ -37,7 +37,7 @@ WITHOUT_OBJECT = {
     "cluster.api.cluster_views.DeliverableViewSet",
     "cluster.api.masterplan_views.MasterPlanVersionViewSet",
     # The national catalogue of shared indicators: public reference data, for everybody.
-    "cluster.api.network_views.SharedIndicatorViewSet",
+    "cluster.api.network_dashboard_views.SharedIndicatorViewSet",
     "cluster.api.stewardship_views.ClusterRequestViewSet",
     "projects.views.events.registration_cancel_view",
     "territories.opendata_views.opendata_catalogue",

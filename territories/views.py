@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from territories import filters, forms
-from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail
+from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail, trail
 from territories.errors import DomainError
 from territories.exports import csv_content, xlsx_content
 from territories.import_reports import report_lines, summary_sentences
 from territories.labels import follow_up_due
 from territories.locking import BASE, VERSION, VersionedFormMixin
+from territories.map_clusters import located_total
+from territories.map_layers import territory_sources
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
+from territories.national_map import MapFilterForm, published_list
 from territories.pages import add_refusal, form_page, form_status
 from territories.permissions import (
     get_import_for_editing,
@@ -33,6 +36,7 @@ from territories.permissions import (
     visible_territories,
 )
 from territories.search import MAX_QUERY_LENGTH, MAX_WORDS, clean_query, search, search_kinds
+<<<<<<< HEAD
 from territories.selectors import (
     ACTOR_EXPORT_HEADER,
     actor_export_rows,
@@ -41,6 +45,9 @@ from territories.selectors import (
     perimeter_search,
     with_figures,
 )
+=======
+from territories.selectors import perimeter_of, perimeter_search, with_figures
+>>>>>>> b4ae06d (Serve the territory map by bounding box and zoom, clustered in the database; add the national map's layers registry and API)
 from territories.services import (
     actor_import_confirm,
     actor_import_preview,
@@ -346,9 +353,23 @@ def territory_map(request, slug):
         "actors": actors.order_by("name")[:500],
         "places": places.order_by("name")[:500],
         # Items without coordinates count too: the map places them at their commune.
-        "located_count": len(map_features(request.user, territory)),
+        "located_count": located_total(territory_sources(request.user, territory, {})),
         "access": access,
         "actor_kinds": Actor.Kind.choices,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    })
+
+
+def national_map(request):
+    """The national map: published actors, places and projects of published territories."""
+    form = MapFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return render(request, "territories/national_map.html", {
+        "breadcrumbs": trail(_("Carte nationale")),
+        "form": form,
+        "page": published_list(filters, request.GET.get("page")),
+        "query": {key: value for key, value in filters.items() if value},
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     })

@@ -4,7 +4,7 @@ A project has no point of its own: it stands at its place, else at its first car
 that has one; without either point, at the commune of its place or of its first carrier.
 """
 
-from django.db.models import F, FloatField, OuterRef, Q, Subquery
+from django.db.models import CharField, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,8 @@ def _annotate(queryset):
                      FloatField()),
         map_lon=Cast(Coalesce("place__longitude", _first_carrier("longitude", located=True)),
                      FloatField()),
-        map_commune=Coalesce("place__commune_id", _first_carrier("commune_id", located=False)),
+        map_commune=Coalesce("place__commune_id", _first_carrier("commune_id", located=False),
+                             output_field=CharField()),
         map_name=F("title"), map_kind=F("stage"), map_slug=F("slug"),
     )
 

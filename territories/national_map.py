@@ -17,14 +17,17 @@ LIST_PAGE_SIZE = 50
 # At the scale of France, a contour simplified to about a kilometre is plenty.
 NATIONAL_TOLERANCE = 0.01
 NATIONAL_MAX_COMMUNES = 150
+SELECT = {"class": "form-select form-select-sm mw-100"}
 
 
 class MapFilterForm(forms.Form):
     """The filters of the national map, shared by the page, its list and the API."""
 
-    theme = forms.ChoiceField(label=_("Thème"), required=False)
-    kind = forms.ChoiceField(label=_("Type d'élément"), required=False)
-    territory = forms.ChoiceField(label=_("Territoire"), required=False)
+    theme = forms.ChoiceField(label=_("Thème"), required=False, widget=forms.Select(SELECT))
+    kind = forms.ChoiceField(label=_("Type d'élément"), required=False,
+                             widget=forms.Select(SELECT))
+    territory = forms.ChoiceField(label=_("Territoire"), required=False,
+                                  widget=forms.Select(SELECT))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -369,7 +369,7 @@ def national_map(request):
         "breadcrumbs": trail(_("Carte nationale")),
         "form": form,
         "page": published_list(filters, request.GET.get("page")),
-        "query": {key: value for key, value in filters.items() if value},
+        "query": urlencode({key: value for key, value in filters.items() if value}),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     })

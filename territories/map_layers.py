@@ -54,7 +54,7 @@ class MapLayer:
         """Return the annotated rows matching the map's filters."""
         if theme:
             if not self.theme_path:
-                return queryset.none()
+                return self.annotate(queryset).none()
             queryset = queryset.filter(**{self.theme_path: theme})
         if territory:
             queryset = queryset.filter(**{f"{self.territory_path}__slug": territory})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.commune_shapes import _simplify, commune_contours, commune_point
 from territories.map_layers import map_layer, map_layers
-from territories.models import Territory, Theme
+from territories.models import Label, Territory, Theme
 
 LIST_PAGE_SIZE = 50
 # At the scale of France, a contour simplified to about a kilometre is plenty.
@@ -117,3 +117,23 @@ def national_perimeters():
                 "type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": polygons},
                 "properties": {"type": "perimeter", "name": item["name"], "slug": item["slug"]}})
     return {"type": "FeatureCollection", "features": features}
+
+
+def network_overview():
+    """What the home page shows of the network: labelled territories by wave, figures.
+
+    One query for the labels, one per layer of the map, whatever the size of the network.
+    """
+    waves = {}
+    labels = Label.objects.filter(
+        status__in=Label.ACTIVE_STATUSES, territory__is_published=True,
+    ).select_related("territory").only(
+        "wave", "labelled_on", "territory__name", "territory__slug").order_by(
+        "wave", "territory__name")
+    for label in labels:
+        waves.setdefault(label.wave, []).append(label)
+    figures = [(layer.key, layer.label, layer.published(layer.queryset()).count())
+               for layer in map_layers()]
+    return {"waves": sorted(waves.items(), key=lambda item: (item[0] is None, item[0] or 0)),
+            "labelled_count": sum(len(items) for items in waves.values()),
+            "figures": figures}

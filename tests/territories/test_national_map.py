@@ -194,7 +194,7 @@ def test_the_home_page_shows_the_network_in_constant_queries(
     assert "Retiré" not in page
     for link in (reverse("national_map"), "/reseau/", "/donnees/"):
         assert f'href="{link}"' in page
-    for i in range(20):
+    for _ in range(20):
         Label.objects.create(territory=TerritoryFactory(), status=Label.Status.LABELLED, wave=2)
     spread_actors(territory_a, 50)
     with django_assert_max_num_queries(len(small)):

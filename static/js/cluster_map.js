@@ -54,8 +54,8 @@
   }
   function say(text) {
     if (!status) { return; }
-    status.textContent = text.replace(" " + data.tilesError, "") +
-      (tilesFailed ? " " + data.tilesError : "");
+    if (data.tilesError) { text = text.replace(" " + data.tilesError, ""); }
+    status.textContent = text + (tilesFailed && data.tilesError ? " " + data.tilesError : "");
   }
 
   function query() {

@@ -201,3 +201,32 @@ def test_the_home_page_shows_the_network_in_constant_queries(
         page = client.get("/").content.decode()
     assert "Vague 2 : 21 territoires" in page
     assert Project.objects.count() == 1
+
+
+# The territory's own map: the same clustering, by box and zoom, as the person may see it.
+
+def test_the_territory_map_is_served_by_box_and_zoom_with_its_drafts_for_its_editors(
+        client, territory_a, facilitator, clustered):
+    spread_actors(territory_a, 60)
+    spread_actors(territory_a, 15, lat=45.0, published=False)
+    url = reverse("api:territory-map", args=[territory_a.slug])
+    public = client.get(url, {"bbox": "5,43,6,46", "zoom": "8"}).json()
+    assert public["total"] == counted(public) == 60
+    assert "perimeter" not in public  # only on the first view, without a box
+    assert "perimeter" in client.get(url).json()
+    client.force_login(facilitator)
+    assert client.get(url, {"bbox": "5,43,6,46", "zoom": "8"}).json()["total"] == 75
+    assert client.get(url, {"bbox": "5,43,6,44", "zoom": "8"}).json()["total"] == 60
+    assert client.get(url, {"kind": "place"}).json()["total"] == 0
+    assert client.get(url, {"bbox": "6,46,5,43"}).status_code == 400
+    assert client.get(url, {"kind": "project"}).status_code == 400
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_the_territory_map_takes_the_same_queries_at_two_sizes(
+        client, territory_a, clustered, size, django_assert_max_num_queries):
+    spread_actors(territory_a, size)
+    url = reverse("api:territory-map", args=[territory_a.slug])
+    with django_assert_max_num_queries(8):
+        answer = client.get(url, {"bbox": "5,43,6,46", "zoom": "12"}).json()
+    assert answer["total"] == size

@@ -15,7 +15,9 @@
   var tilesFailed = false;
   var map = L.map(element, {
     scrollWheelZoom: false, maxZoom: 18, zoomControl: false,
-    dragging: !still, doubleClickZoom: !still, boxZoom: false, keyboard: !still
+    dragging: !still, doubleClickZoom: !still, boxZoom: false, keyboard: !still,
+    // A still map is a picture (role img): nothing in it takes the focus, not even a link.
+    attributionControl: !still, touchZoom: !still
   }).setView([46.6, 2.4], Number(data.zoom || 5));
   if (!still) {
     // The zoom buttons' words come from the page, in its language.
@@ -83,8 +85,9 @@
       iconSize: [18, 18]
     });
     // A Leaflet marker (not a circle) is a focusable button: keyboard users reach it.
-    return L.marker([c[1], c[0]], { icon: icon, title: p.name, alt: p.name, keyboard: !still })
-      .on("popupopen", function () { opened = this; })
+    return L.marker([c[1], c[0]], {
+      icon: icon, title: p.name, alt: p.name, keyboard: !still, interactive: !still
+    }).on("popupopen", function () { opened = this; })
       .bindPopup(
         "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(label) +
         (p.kind_label ? " — " + escapeHtml(p.kind_label) : "") +
@@ -100,7 +103,9 @@
       className: "map-cluster", iconSize: [size, size],
       html: "<span>" + (p.count >= 10000 ? Math.round(p.count / 1000) + "k" : p.count) + "</span>"
     });
-    var marker = L.marker([c[1], c[0]], { icon: icon, title: title, alt: title, keyboard: !still });
+    var marker = L.marker([c[1], c[0]], {
+      icon: icon, title: title, alt: title, keyboard: !still, interactive: !still
+    });
     if (!still) {
       // A cluster opens by zooming on it; at the last zoom, it says what it holds.
       marker.on("click", function () {

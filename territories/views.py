@@ -36,18 +36,13 @@ from territories.permissions import (
     visible_territories,
 )
 from territories.search import MAX_QUERY_LENGTH, MAX_WORDS, clean_query, search, search_kinds
-<<<<<<< HEAD
 from territories.selectors import (
     ACTOR_EXPORT_HEADER,
     actor_export_rows,
-    map_features,
     perimeter_of,
     perimeter_search,
     with_figures,
 )
-=======
-from territories.selectors import perimeter_of, perimeter_search, with_figures
->>>>>>> b4ae06d (Serve the territory map by bounding box and zoom, clustered in the database; add the national map's layers registry and API)
 from territories.services import (
     actor_import_confirm,
     actor_import_preview,

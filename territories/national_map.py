@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, F, Value
 from django.utils.translation import gettext_lazy as _
 
-from territories.commune_shapes import _simplify, commune_contours, commune_point
+from territories.commune_shapes import simplify, commune_contours, commune_point
 from territories.map_layers import map_layer, map_layers
 from territories.models import Label, Territory, Theme
 
@@ -79,7 +79,7 @@ def published_list(filters, page_number):
 def _coarse(polygons):
     rings = []
     for polygon in polygons:
-        ring = _simplify(polygon[0], NATIONAL_TOLERANCE)
+        ring = simplify(polygon[0], NATIONAL_TOLERANCE)
         if len(ring) >= 4:
             rings.append([[[round(x, 3), round(y, 3)] for x, y in ring]])
     return rings

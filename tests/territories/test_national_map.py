@@ -230,3 +230,18 @@ def test_the_territory_map_takes_the_same_queries_at_two_sizes(
     with django_assert_max_num_queries(8):
         answer = client.get(url, {"bbox": "5,43,6,46", "zoom": "12"}).json()
     assert answer["total"] == size
+
+
+def test_the_list_beside_the_map_is_paginated_by_fifty_across_kinds(client, territory_a, cluster):
+    spread_actors(territory_a, 55)
+    Place.objects.create(territory=territory_a, name="Zèbre, tiers-lieu", is_published=True)
+    ProjectFactory(cluster=cluster, title="Aaa projet", is_published=True)
+    first = client.get(reverse("national_map"))
+    rows = first.context["page"].rows
+    assert len(rows) == 50 and rows[0]["name"] == "Aaa projet"
+    assert rows[0]["url"] == reverse("projects:detail", args=[Project.objects.get().slug])
+    # 55 actors, their project's carrier, a place and the project.
+    assert first.context["page"].paginator.count == 58
+    last = client.get(reverse("national_map"), {"page": "2"}).context["page"].rows
+    assert [row["name"] for row in last][-1] == "Zèbre, tiers-lieu"
+    assert client.get(reverse("national_map"), {"page": "abc"}).status_code == 200

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, F, Value
 from django.utils.translation import gettext_lazy as _
 
-from territories.commune_shapes import simplify, commune_contours, commune_point
+from territories.commune_shapes import commune_contours, commune_point, simplify
 from territories.map_layers import map_layer, map_layers
 from territories.models import Label, Territory, Theme
 

@@ -417,6 +417,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "accueil", "description": _("Point d'entrée de l'API.")},
         {"name": "compte", "description": _("La personne connectée et ses rôles.")},
         {"name": "territoires", "description": _("Territoires, leur périmètre et leur carte.")},
+        {"name": "carte", "description": _("La carte nationale : regroupements et contours.")},
         {"name": "acteurs", "description": _("Acteurs de la cartographie d'un territoire.")},
         {"name": "lieux", "description": _("Lieux de la cartographie : tiers-lieux, friches…")},
         {"name": "collectifs", "description": _("Collectifs porteurs et leurs membres.")},

@@ -43,6 +43,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", accounts.home, name="home"),
+    path("carte/", territory_views.national_map, name="national_map"),
     path("compte/profil/", accounts.profile, name="profile"),
     path("aide/api/", guide.api_guide, name="api_guide"),
     path("compte/jetons/", accounts.api_token_create_view, name="api_token_create"),

@@ -48,3 +48,8 @@ class ProjectsConfig(AppConfig):
                                     columns=Project.Stage.choices)
         register_contribution_provider(PROJECTS, outcome_contributions,
                                        figures=outcome_figures)
+
+        # The national map (territories) shows projects through its registry of layers.
+        from projects.map_layers import register as register_map_layer
+
+        register_map_layer()

@@ -66,7 +66,7 @@ def _wkb(hex_text):
     return geometry()
 
 
-def _simplify(points, tolerance=TOLERANCE):
+def simplify(points, tolerance=TOLERANCE):
     """Douglas–Peucker on one ring; the first and last points stay."""
     if len(points) < 4:
         return points
@@ -150,7 +150,7 @@ def build_shapes(source, target=SHAPES_FILE):
             continue
         rings = []
         for polygon in _wkb(row["geometry"]):
-            ring = _simplify(polygon[0])
+            ring = simplify(polygon[0])
             if len(ring) >= 4:
                 rings.append(ring)
         if not rings:

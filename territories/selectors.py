@@ -2,11 +2,9 @@
 
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import Lag
-from django.urls import reverse
 
-from territories.commune_shapes import commune_contours, commune_point, spread
-from territories.models import Actor, Commune, Department, Epci, Place, Region, Territory
-from territories.permissions import visible_items
+from territories.commune_shapes import commune_contours, commune_point
+from territories.models import Commune, Department, Epci, Region, Territory
 
 
 def with_figures(territories):
@@ -36,41 +34,6 @@ def perimeter_of(territory):
         "departments": Department.objects.filter(communes__in=communes).distinct(),
         "epcis": Epci.objects.filter(communes__in=communes).distinct(),
     }
-
-
-def map_features(user, territory):
-    """Return the GeoJSON features of the actors and places the person may see.
-
-    An item without coordinates is placed at its commune's town hall (offline dataset of
-    `commune_shapes`), spread a little so that several never hide one another, and flagged
-    `approximate`; an item with neither is left off. Two queries whatever the number of
-    items: values() rows, no model instances.
-    """
-    features = []
-    at_commune = {}
-    for kind, model in (("actor", Actor), ("place", Place)):
-        labels = dict(model.Kind.choices)
-        prefix = reverse(f"territories:{kind}_list", args=[territory.slug])
-        rows = visible_items(user, model.objects.filter(territory=territory)).values_list(
-            "pk", "name", "kind", "latitude", "longitude", "commune_id").order_by("name", "pk")
-        for pk, name, item_kind, latitude, longitude, commune in rows:
-            approximate = latitude is None or longitude is None
-            if approximate:
-                point = commune_point(commune) if commune else None
-                if point is None:
-                    continue
-                index = at_commune[commune] = at_commune.get(commune, -1) + 1
-                latitude, longitude = spread(point, index)
-            features.append({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
-                "properties": {
-                    "type": kind, "id": pk, "name": name, "kind": item_kind,
-                    "kind_label": str(labels.get(item_kind, item_kind)),
-                    "url": f"{prefix}{pk}/", "approximate": approximate,
-                },
-            })
-    return features
 
 
 # Past this many communes the perimeter is drawn as the box around their town halls: the

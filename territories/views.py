@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from territories import filters, forms
-from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail
+from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail, trail
 from territories.errors import DomainError
 from territories.exports import csv_content, xlsx_content
 from territories.import_reports import report_lines, summary_sentences
 from territories.labels import follow_up_due
 from territories.locking import BASE, VERSION, VersionedFormMixin
+from territories.map_clusters import located_total
+from territories.map_layers import territory_sources
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
+from territories.national_map import MapFilterForm, published_list
 from territories.pages import add_refusal, form_page, form_status
 from territories.permissions import (
     get_import_for_editing,
@@ -36,7 +39,6 @@ from territories.search import MAX_QUERY_LENGTH, MAX_WORDS, clean_query, search,
 from territories.selectors import (
     ACTOR_EXPORT_HEADER,
     actor_export_rows,
-    map_features,
     perimeter_of,
     perimeter_search,
     with_figures,
@@ -346,9 +348,23 @@ def territory_map(request, slug):
         "actors": actors.order_by("name")[:500],
         "places": places.order_by("name")[:500],
         # Items without coordinates count too: the map places them at their commune.
-        "located_count": len(map_features(request.user, territory)),
+        "located_count": located_total(territory_sources(request.user, territory, {})),
         "access": access,
         "actor_kinds": Actor.Kind.choices,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    })
+
+
+def national_map(request):
+    """The national map: published actors, places and projects of published territories."""
+    form = MapFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return render(request, "territories/national_map.html", {
+        "breadcrumbs": trail(_("Carte nationale")),
+        "form": form,
+        "page": published_list(filters, request.GET.get("page")),
+        "query": urlencode({key: value for key, value in filters.items() if value}),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     })

@@ -26,6 +26,8 @@ from cluster.permissions import get_api_token_for
 from cluster.ratelimit import KeyedRateThrottle, within_rates
 from cluster.selectors import funder_memberships_of, memberships_of
 from cluster.services import api_token_create, api_token_revoke
+from territories.models import Territory
+from territories.national_map import network_overview
 
 
 def page_not_found(request, exception):
@@ -45,6 +47,8 @@ def server_error(request):
 
 def home(request):
     context = {"collective_count": Collective.objects.count(),
+               "territory_count": Territory.objects.filter(is_published=True).count(),
+               "network": network_overview(),
                "signup_open": settings.SIGNUP_OPEN}
     if request.user.is_authenticated:
         context["memberships"] = memberships_of(request.user)

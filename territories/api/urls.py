@@ -1,6 +1,6 @@
 from django.urls import path
 
-from territories.api import views
+from territories.api import map_views, views
 from territories.api.routers import Router
 
 router = Router()
@@ -9,6 +9,8 @@ router.register("acteurs", views.ActorViewSet, basename="actor")
 router.register("lieux", views.PlaceViewSet, basename="place")
 
 urlpatterns = [
-    path("territoires/<slug:slug>/carte/", views.territory_map, name="territory-map"),
+    path("territoires/<slug:slug>/carte/", map_views.territory_map, name="territory-map"),
+    path("carte/", map_views.national_map, name="national-map"),
+    path("carte/perimetres/", map_views.national_map_perimeters, name="national-map-perimeters"),
     *router.urls,
 ]

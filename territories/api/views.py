@@ -1,7 +1,5 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.decorators import api_view, permission_classes, renderer_classes
-from rest_framework.renderers import JSONRenderer
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from territories.api.filters import ActorApiFilterSet, PlaceApiFilterSet, TerritoryApiFilterSet
@@ -14,7 +12,7 @@ from territories.permissions import (
     visible_items,
     visible_territories,
 )
-from territories.selectors import map_features, map_perimeter, with_figures
+from territories.selectors import with_figures
 from territories.services import item_save, territory_create, territory_update
 
 
@@ -126,37 +124,3 @@ class PlaceViewSet(ItemViewSet):
     serializer_class = PlaceSerializer
     filterset_class = PlaceApiFilterSet
     select_related = ("territory", "commune")
-
-
-class GeoJSONRenderer(JSONRenderer):
-    media_type = "application/geo+json"
-    format = "geojson"
-
-
-FEATURE_COLLECTION = {
-    "type": "object", "required": ["type", "features"],
-    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
-                   "features": {"type": "array",
-                                "items": {"type": "object", "additionalProperties": {}}},
-                   "perimeter": {"type": "object", "nullable": True, "additionalProperties": {}}},
-}
-
-
-@extend_schema(
-    tags=["territoires"],
-    summary="Carte d'un territoire (GeoJSON)",
-    description=(
-        "Les acteurs et les lieux que la personne peut voir, en GeoJSON. Sans coordonnées, un "
-        "élément est placé à la mairie de sa commune (`approximate` vrai). `perimeter` : le "
-        "contour simplifié des communes du territoire (MultiPolygon), ou null."),
-    responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(
-        FEATURE_COLLECTION, description="FeatureCollection GeoJSON")},
-)
-@api_view(["GET"])
-@permission_classes([permissions.AllowAny])
-@renderer_classes([GeoJSONRenderer, JSONRenderer])
-def territory_map(request, slug):
-    territory = territory_access(request.user, slug).territory
-    features = map_features(request.user, territory)
-    return Response({"type": "FeatureCollection", "features": features,
-                     "perimeter": map_perimeter(territory)})

@@ -74,6 +74,7 @@ def main_pages():
         ("territoires", reverse("territories:list")),
         ("territoire", reverse("territories:detail", args=[slug])),
         ("carte", reverse("territories:map", args=[slug])),
+        ("carte nationale", reverse("national_map")),
         ("acteurs", reverse("territories:actor_list", args=[slug])),
         ("acteur", reverse("territories:actor_detail", args=[slug, actor.pk])),
         ("schéma directeur publié", reverse("territory_master_plan", args=[slug])),

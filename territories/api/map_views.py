@@ -1,0 +1,131 @@
+"""The maps' API: one view of a map at a time, clustered in the database (map_clusters)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from territories.errors import DomainError
+from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
+from territories.map_layers import territory_sources
+from territories.national_map import MapFilterForm, national_perimeters, published_sources
+from territories.permissions import territory_access
+from territories.selectors import map_perimeter
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+FEATURE = {"type": "object", "additionalProperties": {}}
+CLUSTERS = {
+    "type": "object", "required": ["type", "features", "total", "zoom", "cell"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": FEATURE},
+        "total": {"type": "integer", "description": "Éléments dans le cadre."},
+        "zoom": {"type": "integer"},
+        "cell": {"type": "number", "description": "Côté d'une cellule, en degrés."},
+        "bbox": {"type": "array", "items": {"type": "number"}, "nullable": True},
+        "perimeter": {"type": "object", "nullable": True, "additionalProperties": {}},
+    },
+}
+ERROR = {"type": "object", "properties": {"detail": {"type": "string"},
+                                          "code": {"type": "string"}}}
+VIEW_PARAMETERS = [
+    OpenApiParameter("bbox", OpenApiTypes.STR, description=(
+        "Cadre affiché : ouest,sud,est,nord en degrés décimaux (WGS 84). Sans cadre : le "
+        "monde entier.")),
+    OpenApiParameter("zoom", OpenApiTypes.INT, description=(
+        f"Niveau de zoom, de 0 à {MAX_ZOOM} : la taille des cellules de regroupement.")),
+]
+CLUSTER_DESCRIPTION = (
+    "Les éléments du cadre, regroupés par le serveur en cellules d'environ 64 pixels au zoom "
+    "demandé (au plus 40 cellules de côté). Une cellule d'un seul élément donne un point "
+    "(`type` : actor, place ou project, avec `id`, `name`, `kind`, `kind_label`, `url`, "
+    "`approximate`), les autres un regroupement (`type` : cluster, avec `count`, `counts` "
+    "par type et `ids`, le plus petit identifiant de chaque type). Jusqu'à 300 éléments dans "
+    "le cadre, tous viennent en points. Sans coordonnées, un élément est placé à la mairie "
+    "de sa commune (`approximate` vrai). `total` : le nombre d'éléments du cadre, égal à la "
+    "somme des points et des `count`.")
+
+
+def _answer(features, total, view, **extra):
+    return Response({"type": "FeatureCollection", "features": features, "total": total,
+                     "zoom": view.zoom, "cell": round(view.cell, 6),
+                     "bbox": list(view.bbox) if view.given else None, **extra})
+
+
+@extend_schema(
+    tags=["carte"], summary="Carte nationale : regroupements d'un cadre (GeoJSON)",
+    description=CLUSTER_DESCRIPTION + " Seuls les acteurs, lieux et projets publiés des "
+    "territoires publiés y figurent, quelle que soit la personne.",
+    parameters=VIEW_PARAMETERS + [
+        OpenApiParameter("theme", OpenApiTypes.STR, description="Identifiant d'un thème."),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=["actor", "place", "project"],
+                         description="Un seul type d'élément."),
+        OpenApiParameter("territory", OpenApiTypes.STR,
+                         description="Identifiant (slug) d'un territoire publié."),
+    ],
+    responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(CLUSTERS),
+               (400, "application/json"): OpenApiResponse(
+                   ERROR, description="Cadre, zoom ou filtre invalide.")},
+)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+@renderer_classes([GeoJSONRenderer, JSONRenderer])
+def national_map(request):
+    view = parse_view(request.query_params)
+    form = MapFilterForm(request.query_params)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise DomainError(f"{form.fields[field].label if field in form.fields else ''} : "
+                          f"{errors[0]}".lstrip(" :"), code="invalid_filter", field=field)
+    features, total = cluster_view(published_sources(**form.cleaned_data), view)
+    return _answer(features, total, view)
+
+
+@extend_schema(
+    tags=["carte"], summary="Carte nationale : contours des territoires (GeoJSON)",
+    description=(
+        "Le contour des communes de chaque territoire publié, simplifié à l'échelle de la "
+        "France (environ 1 km) ; au-delà de 150 communes, le rectangle qui les entoure."),
+    responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(
+        {"type": "object", "properties": {"type": {"type": "string"},
+                                          "features": {"type": "array", "items": FEATURE}}})},
+)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+@renderer_classes([GeoJSONRenderer, JSONRenderer])
+def national_map_perimeters(request):
+    return Response(national_perimeters())
+
+
+@extend_schema(
+    tags=["territoires"], summary="Carte d'un territoire : regroupements d'un cadre (GeoJSON)",
+    description=CLUSTER_DESCRIPTION + " Les acteurs et les lieux que la personne peut voir. "
+    "`perimeter` (seulement sans `bbox`, au premier affichage) : le contour simplifié des "
+    "communes du territoire (MultiPolygon), ou null.",
+    parameters=VIEW_PARAMETERS + [
+        OpenApiParameter("kind", OpenApiTypes.STR, description=(
+            "Types d'éléments, séparés par des virgules : actor, place.")),
+        OpenApiParameter("actor_kind", OpenApiTypes.STR, description="Un type d'acteur."),
+    ],
+    responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(CLUSTERS),
+               (400, "application/json"): OpenApiResponse(
+                   ERROR, description="Cadre, zoom ou filtre invalide."),
+               404: OpenApiResponse(ERROR, description="Territoire introuvable.")},
+)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+@renderer_classes([GeoJSONRenderer, JSONRenderer])
+def territory_map(request, slug):
+    territory = territory_access(request.user, slug).territory
+    view = parse_view(request.query_params)
+    features, total = cluster_view(territory_sources(request.user, territory,
+                                                     request.query_params), view)
+    extra = {} if view.given else {"perimeter": map_perimeter(territory)}
+    return _answer(features, total, view, **extra)

@@ -1,0 +1,229 @@
+"""One view of a map, light whatever the number of items: a grid clustered in SQL.
+
+A view is a box (west, south, east, north in degrees) and a zoom level. The box is cut
+into square cells about 64 pixels wide at that zoom (never more than `MAX_CELLS_PER_SIDE`
+a side, so a huge box at a high zoom stays bounded); the database groups the items by
+cell and returns, per cell, a count, a centroid and the smallest id. Cells holding one
+item become points with their name and link; the others are clusters. When the whole
+box holds few items (`POINTS_LIMIT`), every item comes as a point, so a small territory
+looks the same as before clustering.
+
+Items without coordinates are drawn at their commune's town hall (offline dataset,
+`commune_shapes`): the database counts them by commune, Python places the communes.
+
+Per layer, three queries whatever the number of items: cells, communes, details.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import Avg, BooleanField, Case, Count, F, Min, Q, Value, When
+from django.db.models.functions import Floor
+from django.utils.translation import gettext as _
+
+from territories.commune_shapes import commune_point, spread
+from territories.errors import DomainError
+
+WORLD = (-180.0, -90.0, 180.0, 90.0)
+MAX_ZOOM = 18
+DEFAULT_ZOOM = MAX_ZOOM
+CELLS_PER_TILE = 4  # a 256-pixel tile cut in 4: cells of 64 pixels
+MAX_CELLS_PER_SIDE = 40
+# Up to this many items in the box, each comes as a point (about 250 bytes each).
+POINTS_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class MapView:
+    bbox: tuple[float, float, float, float]
+    zoom: int
+    given: bool  # whether the box came with the request (else: the whole world)
+
+    @property
+    def cell(self):
+        """The side of a cell, in degrees."""
+        west, south, east, north = self.bbox
+        side = 360 / (2 ** self.zoom) / CELLS_PER_TILE
+        return max(side, (east - west) / MAX_CELLS_PER_SIDE, (north - south) / MAX_CELLS_PER_SIDE)
+
+    def contains(self, latitude, longitude):
+        west, south, east, north = self.bbox
+        return west <= longitude <= east and south <= latitude <= north
+
+
+def parse_view(params):
+    """Read `bbox=west,south,east,north` and `zoom` from the query; DomainError if wrong."""
+    raw_bbox, raw_zoom = params.get("bbox", ""), params.get("zoom", "")
+    if "\x00" in raw_bbox or "\x00" in raw_zoom:
+        raise DomainError(_("Caractère nul refusé dans les paramètres de la carte."),
+                          code="invalid_map_view")
+    zoom = DEFAULT_ZOOM
+    if raw_zoom.strip():
+        try:
+            zoom = int(raw_zoom)
+        except ValueError:
+            raise DomainError(
+                _("Le zoom doit être un nombre entier entre 0 et %(max)s.") % {"max": MAX_ZOOM},
+                code="invalid_zoom", field="zoom") from None
+        if not 0 <= zoom <= MAX_ZOOM:
+            raise DomainError(
+                _("Le zoom doit être un nombre entier entre 0 et %(max)s.") % {"max": MAX_ZOOM},
+                code="invalid_zoom", field="zoom")
+    if not raw_bbox.strip():
+        return MapView(WORLD, zoom, given=False)
+    bad = DomainError(
+        _("Le cadre « bbox » s'écrit ouest,sud,est,nord en degrés décimaux, l'ouest avant l'est "
+          "et le sud avant le nord (longitudes entre -180 et 180, latitudes entre -90 et 90)."),
+        code="invalid_bbox", field="bbox")
+    parts = raw_bbox.split(",")
+    if len(parts) != 4:
+        raise bad
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        raise bad from None
+    if not all(math.isfinite(value) for value in (west, south, east, north)):
+        raise bad
+    # Leaflet gives a box past ±180 when the world wraps: clamp it rather than refuse it.
+    west, east = max(west, -180.0), min(east, 180.0)
+    south, north = max(south, -90.0), min(north, 90.0)
+    if not (west < east and south < north):
+        raise bad
+    return MapView((west, south, east, north), zoom, given=True)
+
+
+def _in_box(queryset, view):
+    west, south, east, north = view.bbox
+    return queryset.filter(map_lat__isnull=False, map_lon__isnull=False,
+                           map_lat__gte=south, map_lat__lte=north,
+                           map_lon__gte=west, map_lon__lte=east)
+
+
+def _without_point(queryset):
+    return queryset.filter(Q(map_lat__isnull=True) | Q(map_lon__isnull=True),
+                           map_commune__isnull=False)
+
+
+class _Cell:
+    __slots__ = ("count", "lat", "lon", "counts", "first", "approximate")
+
+    def __init__(self):
+        self.count, self.lat, self.lon = 0, 0.0, 0.0
+        self.counts, self.first, self.approximate = {}, {}, True
+
+    def add(self, key, count, lat, lon, first, approximate):
+        total = self.count + count
+        self.lat = (self.lat * self.count + lat * count) / total
+        self.lon = (self.lon * self.count + lon * count) / total
+        self.count = total
+        self.counts[key] = self.counts.get(key, 0) + count
+        self.first[key] = min(self.first.get(key, first), first)
+        self.approximate = self.approximate and approximate
+
+
+def _detail_rows(layer, queryset):
+    return queryset.values("pk", "map_name", "map_kind", "map_slug", "map_lat", "map_lon",
+                           "map_commune").order_by("map_name", "pk")
+
+
+def cluster_view(sources, view):
+    """Return the GeoJSON features of one map view, and the number of items in it.
+
+    `sources` is a list of (layer, annotated queryset). Features are points (properties:
+    type, id, name, kind, kind_label, url, approximate) or clusters (type "cluster",
+    count, counts by layer, the smallest id of each layer).
+    """
+    cell = view.cell
+    cells, communes = {}, {}
+    for layer, queryset in sources:
+        grouped = _in_box(queryset, view).annotate(
+            cell_x=Floor(F("map_lon") / cell), cell_y=Floor(F("map_lat") / cell),
+        ).values("cell_x", "cell_y").annotate(
+            n=Count("pk"), lat=Avg("map_lat"), lon=Avg("map_lon"), first=Min("pk")).order_by()
+        for row in grouped:
+            key = (int(row["cell_x"]), int(row["cell_y"]))
+            cells.setdefault(key, _Cell()).add(layer.key, row["n"], row["lat"], row["lon"],
+                                               row["first"], approximate=False)
+        by_commune = _without_point(queryset).values("map_commune").annotate(
+            n=Count("pk"), first=Min("pk")).order_by()
+        for row in by_commune:
+            point = commune_point(row["map_commune"])
+            if point is None or not view.contains(*point):
+                continue
+            communes.setdefault(layer.key, set()).add(row["map_commune"])
+            key = (math.floor(point[1] / cell), math.floor(point[0] / cell))
+            cells.setdefault(key, _Cell()).add(layer.key, row["n"], point[0], point[1],
+                                               row["first"], approximate=True)
+    total = sum(item.count for item in cells.values())
+    if total <= POINTS_LIMIT:
+        return _all_points(sources, view, communes), total
+    features = []
+    singles = {}
+    for item in cells.values():
+        if item.count == 1:
+            (key, first), = item.first.items()
+            singles.setdefault(key, set()).add(first)
+            continue
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point",
+                         "coordinates": [round(item.lon, 5), round(item.lat, 5)]},
+            "properties": {"type": "cluster", "count": item.count, "counts": item.counts,
+                           "ids": item.first},
+        })
+    for layer, queryset in sources:
+        if layer.key in singles:
+            rows = _detail_rows(layer, queryset.filter(pk__in=singles[layer.key]))
+            features += _points(layer, rows, spread_at_commune=False)
+    return features, total
+
+
+def _all_points(sources, view, communes):
+    features = []
+    for layer, queryset in sources:
+        located = Q(pk__in=_in_box(queryset, view).values("pk"))
+        codes = communes.get(layer.key)
+        if codes:
+            located |= Q(pk__in=_without_point(queryset).filter(
+                map_commune__in=codes).values("pk"))
+        features += _points(layer, _detail_rows(layer, queryset.filter(located)))
+    return features
+
+
+def _points(layer, rows, *, spread_at_commune=True):
+    """Point features of the rows; kind labels are translated once, not once per row."""
+    labels = {value: str(label) for value, label in layer.kinds().items()}
+    at_commune = {}
+    features = []
+    for row in rows:
+        latitude, longitude = row["map_lat"], row["map_lon"]
+        approximate = latitude is None or longitude is None
+        if approximate:
+            point = commune_point(row["map_commune"])
+            if point is None:
+                continue
+            index = at_commune[row["map_commune"]] = at_commune.get(row["map_commune"], -1) + 1
+            latitude, longitude = spread(point, index) if spread_at_commune else point
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+            "properties": {
+                "type": layer.key, "id": row["pk"], "name": row["map_name"],
+                "kind": row["map_kind"], "kind_label": labels.get(row["map_kind"], ""),
+                "url": layer.url(row), "approximate": approximate,
+            },
+        })
+    return features
+
+
+def located_total(sources):
+    """Count the items a map can draw: with a point, or at a known commune. One query each."""
+    total = 0
+    for _layer, queryset in sources:
+        rows = queryset.annotate(has_point=Case(
+            When(map_lat__isnull=False, map_lon__isnull=False, then=Value(True)),
+            default=Value(False), output_field=BooleanField()),
+        ).values("has_point", "map_commune").annotate(n=Count("pk")).order_by()
+        total += sum(row["n"] for row in rows if row["has_point"] or (
+            row["map_commune"] and commune_point(row["map_commune"])))
+    return total

@@ -1,0 +1,129 @@
+"""The layers of the maps: what each kind of item puts on them, and where it stands.
+
+The national map (`/carte/`) shows actors and places, owned here, and projects, owned by
+the projects app above. Territories never imports projects: a *layer* is registered
+instead, the way the schéma directeur's section providers are. This module registers the
+actors' and places' layers; ``projects/apps.py`` registers the projects' one from
+``AppConfig.ready()`` with ``register_map_layer``.
+
+A layer annotates its queryset with the same few columns, so that the clustering
+(`territories.map_clusters`) and the list beside the map treat every kind alike:
+
+* ``map_lat``, ``map_lon``: the point (floats), null when the item has none;
+* ``map_commune``: the INSEE code of its commune, where it is drawn when it has no point
+  (the offline town-hall dataset of `commune_shapes`), null when unknown;
+* ``map_name``, ``map_kind``, ``map_slug``: its name, type and what its URL needs.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import CharField, F, FloatField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.translation import gettext as gettext
+from django.utils.translation import gettext_lazy as _
+
+from territories.errors import DomainError
+from territories.models import Actor, Place
+from territories.permissions import visible_items
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """One kind of item of the maps.
+
+    `queryset()` gives every row, `published(qs)` keeps what the public may see,
+    `annotate(qs)` adds the map columns, `url(row)` builds the item's link from a values()
+    row. `theme_path` and `territory_path` name the lookups the filters use (no theme
+    path: the layer has no themes and is left off when a theme is chosen).
+    """
+
+    key: str
+    label: str
+    order: int
+    queryset: Callable[[], QuerySet]
+    published: Callable[[QuerySet], QuerySet]
+    annotate: Callable[[QuerySet], QuerySet]
+    url: Callable[[dict], str]
+    kinds: Callable[[], dict]
+    territory_path: str
+    theme_path: str | None = None
+
+    def filtered(self, queryset, *, theme=None, territory=None, item_kind=None):
+        """Return the annotated rows matching the map's filters."""
+        if theme:
+            if not self.theme_path:
+                return self.annotate(queryset).none()
+            queryset = queryset.filter(**{self.theme_path: theme})
+        if territory:
+            queryset = queryset.filter(**{f"{self.territory_path}__slug": territory})
+        queryset = self.annotate(queryset)
+        if item_kind:
+            queryset = queryset.filter(map_kind=item_kind)
+        return queryset
+
+
+_LAYERS: dict[str, MapLayer] = {}
+
+
+def register_map_layer(layer):
+    """Add (or replace) a layer of the maps; higher apps call it from AppConfig.ready()."""
+    _LAYERS[layer.key] = layer
+
+
+def map_layers(keys=None):
+    """The registered layers in their order, only those of `keys` when given."""
+    layers = sorted(_LAYERS.values(), key=lambda layer: layer.order)
+    return [layer for layer in layers if keys is None or layer.key in keys]
+
+
+def map_layer(key):
+    return _LAYERS.get(key)
+
+
+# The ground floor's own layers: actors and places -----------------------------------
+
+def _located(queryset):
+    return queryset.annotate(
+        map_lat=Cast("latitude", FloatField()), map_lon=Cast("longitude", FloatField()),
+        map_commune=F("commune_id"), map_name=F("name"), map_kind=F("kind"),
+        map_slug=Cast("territory__slug", CharField()),
+    )
+
+
+def _published_items(queryset):
+    return queryset.filter(Q(is_published=True) & Q(territory__is_published=True))
+
+
+def _item_url(segment):
+    def url(row):
+        return reverse("territories:detail", args=[row["map_slug"]]) + f"{segment}/{row['pk']}/"
+    return url
+
+
+register_map_layer(MapLayer(
+    key="actor", label=_("Acteurs"), order=10, queryset=Actor.objects.all,
+    published=_published_items, annotate=_located, url=_item_url("acteurs"),
+    kinds=lambda: dict(Actor.Kind.choices), territory_path="territory", theme_path="themes",
+))
+register_map_layer(MapLayer(
+    key="place", label=_("Lieux"), order=20, queryset=Place.objects.all,
+    published=_published_items, annotate=_located, url=_item_url("lieux"),
+    kinds=lambda: dict(Place.Kind.choices), territory_path="territory",
+))
+
+
+def territory_sources(user, territory, params):
+    """The actors' and places' layers of one territory, as the person may see them."""
+    keys = {key.strip() for key in params.get("kind", "").split(",") if key.strip()}
+    actor_kind = params.get("actor_kind", "").strip()
+    if "\x00" in actor_kind or keys - {"actor", "place"}:
+        raise DomainError(gettext("Types d'éléments possibles : actor, place."),
+                          code="invalid_filter", field="kind")
+    sources = []
+    for layer in map_layers(keys or {"actor", "place"}):
+        queryset = visible_items(user, layer.queryset().filter(territory=territory))
+        sources.append((layer, layer.filtered(
+            queryset, item_kind=actor_kind if layer.key == "actor" and actor_kind else None)))
+    return sources

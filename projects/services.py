@@ -5,7 +5,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -110,6 +110,28 @@ def project_save(*, project, fields, carriers, partners=(), themes=(), objective
     return project
 
 
+def _check_change_date(project, on):
+    """Refuse a stage change dated in the future, before the project's life began, or
+    before the previous change: the project's history reads in order."""
+    if on > timezone.localdate():
+        raise DomainError(_("Un changement d'étape ne peut pas être daté dans le futur."),
+                          code="future_change", field="changed_on")
+    first, previous = project.first_day(), project.stage_changes.aggregate(
+        last=Max("changed_on"))["last"]
+    if on < first:
+        raise DomainError(_("Un changement d'étape ne peut pas précéder la vie du projet, "
+                            "commencée le %(date)s.") % {"date": _day(first)},
+                          code="change_before_project", field="changed_on")
+    if previous is not None and on < previous:
+        raise DomainError(_("Un changement d'étape ne peut pas précéder le précédent, daté "
+                            "du %(date)s.") % {"date": _day(previous)},
+                          code="change_before_previous", field="changed_on")
+
+
+def _day(day):
+    return date_format(day, "DATE_FORMAT")
+
+
 @transaction.atomic
 def project_move_stage(*, project, to_stage, reason, on, by):
     """Move the project to a neighbouring stage, recording why and when."""
@@ -127,9 +149,7 @@ def project_move_stage(*, project, to_stage, reason, on, by):
             code="unreachable_stage", status=409)
     if not reason or not reason.strip():
         raise DomainError(_("Dites pourquoi le projet change d'étape."), code="no_reason")
-    if on > timezone.localdate():
-        raise DomainError(_("Un changement d'étape ne peut pas être daté dans le futur."),
-                          code="future_change")
+    _check_change_date(project, on)
     change = StageChange.objects.create(project=project, from_stage=project.stage,
                                         to_stage=to_stage, reason=reason.strip(),
                                         changed_on=on, by=by)

@@ -8,7 +8,6 @@ with a French message.
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from cluster.join_models import JoinRequest
 from cluster.models import Collective, Membership, User
 from cluster.services import is_last_facilitator
 from cluster.stewardship import _clean_text, cluster_start
+from territories.links import absolute_reverse
 from territories.outbox import enqueue
 
 COLLECTIVE_NAME_MAX_LENGTH = 200
@@ -66,7 +66,7 @@ def _send(to, subject, body):
 
 
 def _link(name, *args):
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return absolute_reverse(name, *args)
 
 
 @transaction.atomic

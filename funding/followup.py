@@ -11,7 +11,6 @@ Starting it puts the label in "annual follow-up" (territories.labels).
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from cluster.errors import DomainError
 from cluster.models import Membership
 from funding.models import Call, Dossier, FollowUpReminder
 from territories.labels import follow_up_due, label_of, label_start_follow_up
+from territories.links import absolute_reverse
 from territories.models import Label
 from territories.outbox import enqueue
 
@@ -110,8 +110,7 @@ def _facilitators(cluster):
 
 
 def _queue_reminder(cluster, due, days, recipients):
-    link = settings.SITE_URL.rstrip("/") + reverse("funding:follow_up_start",
-                                                   args=[cluster.pk])
+    link = absolute_reverse("funding:follow_up_start", cluster.pk)
     with translation.override(settings.LANGUAGE_CODE):
         context = {"cluster": cluster, "territory": cluster.territory, "days": days,
                    "due": formats.date_format(due, "j F Y"), "link": link}

@@ -1,6 +1,5 @@
 """State changes of the projects app, shared by the pages and the API."""
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,6 +24,7 @@ from projects.models import (
     StageChange,
 )
 from projects.permissions import access_to_projects
+from territories.links import absolute_reverse, absolute_url
 from territories.locking import claim_version
 from territories.outbox import enqueue
 
@@ -228,7 +228,7 @@ def notify_replication(*, replication_pk):
     if not emails:
         return 0
     context = {"replication": replication, "origin": origin, "copy": replication.copy,
-               "url": settings.SITE_URL + reverse("projects:detail", args=[origin.slug])}
+               "url": absolute_reverse("projects:detail", origin.slug)}
     subject = render_to_string("projects/emails/replication_subject.txt", context).strip()
     enqueue("cluster.tasks.send_email_task", kwargs={
         "subject": subject, "to": sorted(emails),
@@ -581,8 +581,8 @@ def _event_email_context(event, registration):
     return {
         "event": event,
         "registration": registration,
-        "event_url": settings.SITE_URL.rstrip("/") + event.get_absolute_url(),
-        "cancel_url": settings.SITE_URL.rstrip("/") + cancel_path,
+        "event_url": absolute_url(event.get_absolute_url()),
+        "cancel_url": absolute_url(cancel_path),
     }
 
 

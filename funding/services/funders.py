@@ -11,7 +11,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from cluster.errors import DomainError
 from cluster.selectors import invitation_token_hash
 from cluster.services.collectives import clean_invited_email
 from funding.models import Funder, FunderInvitation, FunderMember
+from territories.links import absolute_reverse
 from territories.outbox import enqueue
 
 
@@ -29,8 +29,7 @@ def _lock_funder(funder):
 
 
 def _send_invitation_email(invitation, secret, by):
-    link = settings.SITE_URL.rstrip("/") + reverse("funding:funder_invitation_accept",
-                                                   args=[secret])
+    link = absolute_reverse("funding:funder_invitation_accept", secret)
     # The invitee's language is not known: the site's default one.
     with translation.override(settings.LANGUAGE_CODE):
         context = {"invitation": invitation, "funder": invitation.funder, "link": link,

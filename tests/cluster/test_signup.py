@@ -5,8 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone

@@ -57,7 +57,8 @@ def test_production_requires_site_url_and_debug_defaults_to_localhost():
     without = {name: value for name, value in PRODUCTION.items() if name != "SITE_URL"}
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
-        capture_output=True, text=True, timeout=60, env=clean_env(DJANGO_SETTINGS_MODULE="cluster.settings", **without))
+        capture_output=True, text=True, timeout=60,
+        env=clean_env(DJANGO_SETTINGS_MODULE="cluster.settings", **without))
     assert result.returncode != 0
     assert "SITE_URL est obligatoire" in result.stderr
     assert settings_of(["SITE_URL"], **PRODUCTION) == {"SITE_URL": "https://example.org"}

@@ -12,6 +12,7 @@ import re
 
 from cluster import formatting
 from cluster.formatting import NBSP, NNBSP  # NBSP before : and inside « »; NNBSP before ; ! ?
+from territories.grammar import de, le  # "d'Aix-Marseille", "le Collectif porteur X"
 
 _SPACES = " \u00a0\u202f"
 # A space (or none, after a word) before ; ! ? becomes a narrow non-breaking space. The
@@ -67,3 +68,5 @@ number = formatting.number
 percent = formatting.percent
 to_date = formatting.to_date
 to_decimal = formatting.to_decimal
+__all__ = ["NBSP", "NNBSP", "de", "le", "long_date", "money", "month_year", "number", "percent",
+           "to_date", "to_decimal", "typeset", "typography"]

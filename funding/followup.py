@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cluster.errors import DomainError
 from cluster.models import Membership
 from funding.models import Call, Dossier, FollowUpReminder
+from territories.grammar import de
 from territories.labels import follow_up_due, label_of, label_start_follow_up
 from territories.links import absolute_reverse
 from territories.models import Label
@@ -54,8 +55,9 @@ def follow_up_status(cluster, today=None):
 def _not_labelled_error(territory, label):
     if label is not None and label.status in {Label.Status.SUSPENDED, Label.Status.WITHDRAWN}:
         return DomainError(
-            _("Le label de %(territory)s est « %(status)s » : il n'a pas de suivi annuel à "
-              "déposer.") % {"territory": territory.name, "status": label.get_status_display()},
+            _("Le label %(of_territory)s est « %(status)s » : il n'a pas de suivi annuel à "
+              "déposer.") % {"of_territory": de(territory.name),
+                            "status": label.get_status_display()},
             code="not_labelled", status=409)
     return DomainError(
         _("%(territory)s n'est pas labellisé : le suivi annuel est réservé aux territoires "

@@ -43,6 +43,7 @@ from cluster.services import (
     step_update,
 )
 from cluster.stewardship import cluster_start
+from territories.grammar import le
 from territories.pages import add_refusal, form_page, render_form, run_action
 from territories.permissions import visible_territories
 
@@ -327,7 +328,7 @@ def milestones_calendar(cluster, milestones, *, site_url, now):
         event.add("summary", f"{milestone.step} — {milestone.title}")
         event.add("description", _("Cluster %(territory)s, porté par %(collective)s.\n"
                                    "Étape %(step)s, du %(start)s au %(end)s.") % {
-            "territory": cluster.territory.name, "collective": cluster.collective.name,
+            "territory": cluster.territory.name, "collective": le(cluster.collective.name),
             "step": milestone.step,
             "start": formats.date_format(milestone.step.start_date, "DATE_FORMAT"),
             "end": formats.date_format(milestone.step.end_date, "DATE_FORMAT")})

@@ -83,7 +83,8 @@ def test_an_email_subject_says_du_collectif_without_escaping():
     with translation.override("fr"):
         subject = render_to_string("cluster/emails/cluster_request_sent_subject.txt",
                                    {"request": request}).strip()
+        funder = SimpleNamespace(name="Agence d'innovation")
         invitation = render_to_string("funding/emails/funder_invitation_subject.txt",
-                                      {"funder": SimpleNamespace(name="Agence d'innovation")}).strip()
+                                      {"funder": funder}).strip()
     assert subject == "Demande de cluster du Collectif porteur Aix sur Aix-Marseille-Provence"
     assert invitation == "Invitation à instruire les dossiers de l'Agence d'innovation"

@@ -66,7 +66,10 @@ long_date = formatting.day
 month_year = formatting.month
 number = formatting.number
 percent = formatting.percent
+percentage = formatting.percentage
+index = formatting.index
 to_date = formatting.to_date
 to_decimal = formatting.to_decimal
 __all__ = ["NBSP", "NNBSP", "de", "le", "long_date", "money", "month_year", "number", "percent",
+           "percentage", "index",
            "to_date", "to_decimal", "typeset", "typography"]

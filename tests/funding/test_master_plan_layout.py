@@ -61,7 +61,7 @@ def pdf(cluster):
 
 
 def pdftotext(content, *options):
-    return subprocess.run(["pdftotext", *options, "-", "-"], input=content,  # noqa: S607
+    return subprocess.run(["pdftotext", *options, "-", "-"], input=content,  # noqa: S603, S607
                           capture_output=True, check=True).stdout.decode()
 
 

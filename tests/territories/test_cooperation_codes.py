@@ -96,3 +96,40 @@ def test_the_edit_page_adds_one_by_code_and_says_when_it_is_unknown(client, staf
     # The new territory is then offered, ticked, among the cooperation territories.
     again = form_data(client.get(url), "form", "figures")
     assert other.pk in [int(pk) for pk in again["cooperation_territories"]]
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    ("anonymous", 401), ("member_b", 403), ("reviewer", 403), ("staff", 201)])
+def test_the_api_adds_one_for_the_territorys_editors_only(client, cast, anonymous, territory_a,
+                                                         geography, role, status):
+    people = {**cast, "anonymous": anonymous}
+    if role != "anonymous":
+        client.force_login(people[role])
+    response = client.post(reverse("api:territory-add-cooperation", args=[territory_a.slug]),
+                           {"code": "200054807"}, content_type="application/json")
+    assert response.status_code == status
+    if status == 201:
+        assert response.json() == {"slug": "mauges-communaute", "name": "Mauges Communauté",
+                                   "perimeter_level": "epci",
+                                   "perimeter_codes": ["200054807"], "is_published": False}
+        assert territory_a.cooperation_territories.get().slug == "mauges-communaute"
+    else:
+        assert not territory_a.cooperation_territories.exists()
+
+
+@pytest.mark.parametrize(("body", "status", "code"), [
+    ({"code": "99999"}, 400, "unknown_code"),
+    ({"code": "1300\x00"}, 400, "null_character"),
+    ({"code": ""}, 400, "invalid"),
+    ({}, 400, "invalid"),
+    (["13001"], 400, "not_an_object"),
+    ({"code": "x" * 21}, 400, "invalid"),
+])
+def test_the_api_refuses_bad_codes_in_french(client, staff, territory_a, geography, body,
+                                              status, code):
+    client.force_login(staff)
+    response = client.post(reverse("api:territory-add-cooperation", args=[territory_a.slug]),
+                           body, content_type="application/json")
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert not territory_a.cooperation_territories.exists()

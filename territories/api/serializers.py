@@ -36,7 +36,7 @@ class CooperationCodeSerializer(serializers.Serializer):
 class CooperationTerritorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Territory
-        fields = ["slug", "name", "perimeter_level", "perimeter_codes", "is_published"]
+        fields = ["slug", "name", "is_published"]
         read_only_fields = fields
 
 

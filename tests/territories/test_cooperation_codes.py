@@ -110,8 +110,7 @@ def test_the_api_adds_one_for_the_territorys_editors_only(client, cast, anonymou
     assert response.status_code == status
     if status == 201:
         assert response.json() == {"slug": "mauges-communaute", "name": "Mauges Communauté",
-                                   "perimeter_level": "epci",
-                                   "perimeter_codes": ["200054807"], "is_published": False}
+                                   "is_published": False}
         assert territory_a.cooperation_territories.get().slug == "mauges-communaute"
     else:
         assert not territory_a.cooperation_territories.exists()

@@ -6,6 +6,7 @@ from allauth.account.forms import SignupForm as BaseSignupForm
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from territories.links import absolute_reverse
 from territories.outbox import enqueue
 
 # Set in the session by a page that opened a valid invitation (a funder's): its holder may
@@ -22,6 +23,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return settings.SIGNUP_OPEN or bool(request.session.get(INVITED_SIGNUP_KEY))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """Link the confirmation e-mail to SITE_URL, not to the host the sign-up came from."""
+        return absolute_reverse("account_confirm_email", emailconfirmation.key)
 
     def send_mail(self, template_prefix, email, context):
         """Render allauth's e-mail, then queue it on the platform's one mail path."""

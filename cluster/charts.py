@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from cluster import frenchtext as fr
@@ -30,6 +29,25 @@ def _text(x, y, content, *, size=11, weight="normal", anchor="start", fill=INK):
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
             f'font-weight="{weight}" text-anchor="{anchor}" fill="{fill}">'
             f"{escape(content)}</text>")
+
+
+def wrap(text, width):
+    """Split a label into lines of at most `width` characters, between words when it can:
+    a long défi title or funder name is shown whole, never cut with "…"."""
+    lines, line = [], ""
+    for word in str(text).split():
+        while len(word) > width:  # a word longer than a line (an address): split it
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines or [""]
 
 
 def _svg(height, title, body):
@@ -57,19 +75,20 @@ def progress_chart(challenges, *, title):
     for challenge in challenges:
         if not challenge["objectives"]:
             continue
-        y += 16
-        body.append(_text(0, y, Truncator(challenge["title"]).chars(90), size=12,
-                          weight="bold"))
+        for line in wrap(challenge["title"], 90):
+            y += 16
+            body.append(_text(0, y, line, size=12, weight="bold"))
         y += 4
         for objective in challenge["objectives"]:
             share = _share(objective.get("progress"))
-            y += 15
-            label = Truncator(objective["title"]).chars(80)
+            label = objective["title"]
             if objective.get("latest_value") is not None:
                 label += (f" — {fr.number(objective['latest_value'])} / "
                           f"{fr.number(objective['target'])} {objective['unit']}")
-            body.append(_text(0, y, label, size=10, fill=INK))
-            y += 5
+            for line in wrap(label, 100):
+                y += 14
+                body.append(_text(0, y, line, size=10, fill=INK))
+            y += 6
             body.append(f'<rect x="0" y="{y:.1f}" width="{bar_width}" height="10" rx="3" '
                         f'fill="{TRACK}"/>')
             if share:
@@ -87,19 +106,20 @@ def progress_chart(challenges, *, title):
 
 def _legend(parts, colours, y):
     """Legend items laid out on as many lines as needed; return (elements, height)."""
-    body, x, line = [], 0.0, 0
+    body, x, top, row_height = [], 0.0, float(y), 16
     for index, part in enumerate(parts):
-        label = (f"{Truncator(part['label']).chars(42)} {part['percent']}{fr.NBSP}% "
-                 f"({fr.money(part['amount'])})")
-        width = 16 + len(label) * 5.6 + 14
+        lines = wrap(f"{part['label']} {fr.percentage(part['percent'])} "
+                     f"({fr.money(part['amount'])})", 100)
+        width = 16 + max(len(line) for line in lines) * 5.6 + 14
         if x + width > WIDTH and x > 0:
-            x, line = 0.0, line + 1
-        top = y + line * 16
+            x, top, row_height = 0.0, top + row_height, 16
+        row_height = max(row_height, 16 + (len(lines) - 1) * 12)
         body.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="10" height="10" '
                     f'fill="{colours[index % len(colours)]}"/>')
-        body.append(_text(x + 14, top + 9, label, size=9.5))
+        for number, line in enumerate(lines):
+            body.append(_text(x + 14, top + 9 + number * 12, line, size=9.5))
         x += width
-    return body, (line + 1) * 16
+    return body, top + row_height - y
 
 
 def breakdown_chart(rows, *, title):
@@ -193,7 +213,10 @@ def bars_chart(rows, *, title):
     bar_width = WIDTH - label_width - text_width
     body, y = [], 2.0
     for label, value, text in rows:
-        body.append(_text(0, y + 11, Truncator(label).chars(34), size=10.5))
+        # A long label wraps under itself, whole, beside its bar.
+        lines = wrap(label, 34)
+        for index, line in enumerate(lines):
+            body.append(_text(0, y + 11 + 13 * index, line, size=10.5))
         body.append(f'<rect x="{label_width}" y="{y:.1f}" width="{bar_width}" height="14" '
                     f'rx="2" fill="{TRACK}"/>')
         if value > 0:
@@ -201,5 +224,5 @@ def bars_chart(rows, *, title):
                         f'width="{bar_width * float(value / largest):.1f}" height="14" rx="2" '
                         f'fill="{BAR}"/>')
         body.append(_text(WIDTH, y + 11, text, size=10.5, weight="bold", anchor="end"))
-        y += 20
+        y += max(20, 13 * len(lines) + 7)
     return _svg(y + 2, title, body)

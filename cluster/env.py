@@ -6,6 +6,7 @@ silently falling back to a default.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -67,3 +68,19 @@ def env_list(name, default):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name, default=None, *, required=False):
+    """Return the variable as the address of a site, "https://host[:port][/path]", without
+    its trailing slash; refuse another scheme, a missing host, a query or a fragment."""
+    value = env_str(name, default, required=required)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or any(character.isspace() for character in value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} n'est pas l'adresse d'un site : écrivez par exemple "
+            "https://clusters.example.org (http ou https, sans ? ni #)."
+        )
+    return value.rstrip("/")

@@ -1,6 +1,7 @@
 """Money, numbers and dates as a French reader expects them, for pages and documents alike.
 
-"12 500,50 €", "35 000 €", "1 939 077", "45 %", "1er mars 2027". Amounts are in euros and
+"12 500,50 €", "35 000 €", "1 939 077", "45 %", "1er mars 2027". One function per kind of
+figure (amount, share, percentage, index, date) fixes its rounding once. Amounts are in euros and
 the platform's readers are French: every page, PDF and export formats its figures through
 this module (the template filters of `cluster.templatetags.formatting` call it), so that
 a figure reads the same wherever it is shown. The spaces follow the French convention of
@@ -76,6 +77,24 @@ def percent(share, decimals=0):
     if amount is None:
         return MISSING
     return f"{number(amount * 100, decimals)}{NBSP}%"
+
+
+def percentage(points):
+    """Return "45 %" for a percentage already in points (0 to 100), such as the whole
+    percents of a breakdown rounded so that they add up to 100."""
+    amount = to_decimal(points)
+    if amount is None:
+        return MISSING
+    return f"{number(amount, 0)}{NBSP}%"
+
+
+def index(value):
+    """Return an index such as the Herfindahl-Hirschman (0 to 10 000) whole: "1 833".
+
+    Its decimals mean nothing to a reader; every page and PDF shows it through here so
+    that it never reads "1 833" on one and "1 832,66" on the other.
+    """
+    return number(value, 0)
 
 
 def to_date(value):

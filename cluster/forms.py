@@ -190,6 +190,11 @@ class MeasurementForm(forms.ModelForm):
 
 
 class StepForm(forms.ModelForm):
+    close_milestones = forms.BooleanField(
+        label=_("Clôturer les jalons restants"), required=False,
+        help_text=_("Pour terminer l'étape : les jalons encore ouverts sont marqués atteints "
+                    "aujourd'hui."))
+
     class Meta:
         model = RoadmapStep
         fields = ["start_date", "end_date", "status"]

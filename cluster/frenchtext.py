@@ -12,6 +12,7 @@ import re
 
 from cluster import formatting
 from cluster.formatting import NBSP, NNBSP  # NBSP before : and inside « »; NNBSP before ; ! ?
+from territories.grammar import de, le  # "d'Aix-Marseille", "le Collectif porteur X"
 
 _SPACES = " \u00a0\u202f"
 # A space (or none, after a word) before ; ! ? becomes a narrow non-breaking space. The
@@ -65,5 +66,10 @@ long_date = formatting.day
 month_year = formatting.month
 number = formatting.number
 percent = formatting.percent
+percentage = formatting.percentage
+index = formatting.index
 to_date = formatting.to_date
 to_decimal = formatting.to_decimal
+__all__ = ["NBSP", "NNBSP", "de", "le", "long_date", "money", "month_year", "number", "percent",
+           "percentage", "index",
+           "to_date", "to_decimal", "typeset", "typography"]

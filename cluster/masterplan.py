@@ -50,7 +50,6 @@ from cluster.models import (
     MasterPlanVersion,
     Measurement,
     Membership,
-    RoadmapStep,
 )
 from cluster.selectors import objectives_with_latest
 
@@ -492,7 +491,8 @@ def roadmap_data(cluster):
         milestone_late=Count("milestones", filter=Q(milestones__done_on__isnull=True,
                                                     milestones__due_date__lt=today)),
     ).order_by("number"))
-    done = sum(1 for step in steps if step.status == RoadmapStep.Status.DONE)
+    done = sum(1 for step in steps
+               if step.counts_as_finished(today, step.milestone_total - step.milestone_done))
     return {
         "start_date": _iso(cluster.start_date),
         "duration_months": cluster.duration_months,

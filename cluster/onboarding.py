@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from cluster.models import Collective, Membership, User
 from cluster.services import is_last_facilitator
 from cluster.signals import account_deleting
 from cluster.stewardship import _clean_text, cluster_start, steward_name
+from territories.links import absolute_reverse
 from territories.models import Epci, Territory
 from territories.outbox import enqueue
 from territories.services import territory_create
@@ -180,7 +180,7 @@ def _send(to, subject, body):
 
 
 def _link(name, *args):
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return absolute_reverse(name, *args)
 
 
 @transaction.atomic

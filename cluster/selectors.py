@@ -68,6 +68,9 @@ def dashboard(cluster, today):
     territory = cluster.territory
     return {
         "steps": steps,
+        "finished_step_count": sum(
+            1 for step in steps if step.counts_as_finished(
+                today, sum(1 for milestone in step.milestones.all() if milestone.done_on is None))),
         "current_step": current,
         "late_milestones": late,
         "upcoming_milestones": upcoming,

@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cluster.env import env_bool, env_int, env_list, env_str
+from cluster.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,11 @@ if SECRET_KEY is None:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The site's public address, the one base of every absolute link in e-mails, calendar feeds
+# and PDFs (territories.links.absolute_url): required in production, where the request's
+# host may be a proxy's or absent (a background task).
+SITE_URL = (env_url("SITE_URL", "http://127.0.0.1:8000") if DEBUG
+            else env_url("SITE_URL", required=True))
 # Collectives ----
 # Days an invitation to join a collective stays valid; resending it starts a new period.
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14, minimum=1)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from cluster.errors import DomainError
 from cluster.models import Cluster, ClusterRequest, Membership, Stewardship, User
 from cluster.services import cluster_create
 from cluster.stewardship_models import MESSAGE_MAX_LENGTH
+from territories.links import absolute_reverse
 from territories.models import Territory
 from territories.outbox import enqueue
 
@@ -181,8 +181,7 @@ def _recipients(request, steward):
 
 def _notify(request, template, *, steward):
     """Queue one e-mail per person involved, once the transaction commits."""
-    link = settings.SITE_URL.rstrip("/") + reverse("cluster_request_detail",
-                                                   args=[request.pk])
+    link = absolute_reverse("cluster_request_detail", request.pk)
     with translation.override(settings.LANGUAGE_CODE):
         context = {"request": request, "steward": steward, "link": link,
                    "status": request.get_status_display()}

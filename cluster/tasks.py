@@ -16,6 +16,7 @@ from cluster.notifications import (
     weekly_digests,
 )
 from cluster.services import master_plan_render, master_plan_render_failed
+from territories.links import absolute_url
 from territories.outbox import enqueue
 
 
@@ -37,7 +38,7 @@ def _day(today):
 
 
 def _site_url(path):
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 def _queue_email(template, context, to):

@@ -11,14 +11,15 @@ Starting it puts the label in "annual follow-up" (territories.labels).
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
 from cluster.models import Membership
 from funding.models import Call, Dossier, FollowUpReminder
+from territories.grammar import de
 from territories.labels import follow_up_due, label_of, label_start_follow_up
+from territories.links import absolute_reverse
 from territories.models import Label
 from territories.outbox import enqueue
 
@@ -54,8 +55,9 @@ def follow_up_status(cluster, today=None):
 def _not_labelled_error(territory, label):
     if label is not None and label.status in {Label.Status.SUSPENDED, Label.Status.WITHDRAWN}:
         return DomainError(
-            _("Le label de %(territory)s est « %(status)s » : il n'a pas de suivi annuel à "
-              "déposer.") % {"territory": territory.name, "status": label.get_status_display()},
+            _("Le label %(of_territory)s est « %(status)s » : il n'a pas de suivi annuel à "
+              "déposer.") % {"of_territory": de(territory.name),
+                            "status": label.get_status_display()},
             code="not_labelled", status=409)
     return DomainError(
         _("%(territory)s n'est pas labellisé : le suivi annuel est réservé aux territoires "
@@ -110,8 +112,7 @@ def _facilitators(cluster):
 
 
 def _queue_reminder(cluster, due, days, recipients):
-    link = settings.SITE_URL.rstrip("/") + reverse("funding:follow_up_start",
-                                                   args=[cluster.pk])
+    link = absolute_reverse("funding:follow_up_start", cluster.pk)
     with translation.override(settings.LANGUAGE_CODE):
         context = {"cluster": cluster, "territory": cluster.territory, "days": days,
                    "due": formats.date_format(due, "j F Y"), "link": link}

@@ -77,7 +77,7 @@ def funding_data(cluster):
             [_("Financements réunis"), fr.money(mix["contribution_total"])],
             [_("Financements acquis (accordés ou versés)"), fr.money(mix["secured_total"])],
             [_("Reste à financer"), fr.money(mix["gap_total"])],
-            *[[_("Part %(label)s") % {"label": part.label}, f"{part.percent} %"]
+            *[[_("Part %(label)s") % {"label": part.label}, fr.percentage(part.percent)]
               for part in mix["public"] + mix["scopes"]],
             *[[_("Financement : %(funder)s") % {"funder": part.label}, fr.money(part.amount)]
               for part in mix["funders"]],

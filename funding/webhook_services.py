@@ -22,13 +22,13 @@ import uuid
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
 from funding.models import WebhookDelivery, WebhookEndpoint
 from funding.webhooks import check_url, send
+from territories.links import absolute_reverse
 from territories.outbox import enqueue
 
 RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600)  # seconds, after attempt 1, 2…
@@ -116,8 +116,7 @@ def webhook_endpoint_delete(*, endpoint):
 
 def event_body(*, event_id, event_type, dossier, now):
     """Return the JSON body of an event about a dossier, as bytes."""
-    url = settings.SITE_URL.rstrip("/") + reverse("api:instruction-dossier-detail",
-                                                  args=[dossier.pk])
+    url = absolute_reverse("api:instruction-dossier-detail", dossier.pk)
     return json.dumps({
         "id": str(event_id),
         "type": event_type,

@@ -65,10 +65,15 @@ class StageMoveForm(forms.Form):
     reason = forms.CharField(label=_("Pourquoi ce changement ?"),
                              widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
-    def __init__(self, *args, choices=None, **kwargs):
+    def __init__(self, *args, choices=None, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         if choices is not None:
             self.fields["to_stage"].choices = choices
+        if project is not None:
+            # The browser's date picker offers only days of the project's life; the service
+            # checks them again (and the order of the changes).
+            self.fields["changed_on"].widget.attrs.update(
+                min=project.first_day().isoformat(), max=timezone.localdate().isoformat())
 
 
 class PrototypeDecisionForm(forms.Form):

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -79,6 +80,12 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.slug])
+
+    def first_day(self):
+        """Return the day the project's life began: its start, or its recording on the
+        platform when that came first (a project is often recorded after it began)."""
+        recorded = timezone.localdate(self.created_at)
+        return min(self.start_date, recorded) if self.start_date else recorded
 
 
 class StageChange(models.Model):

@@ -1,11 +1,10 @@
 """State changes of the projects app, shared by the pages and the API."""
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from projects.models import (
     StageChange,
 )
 from projects.permissions import access_to_projects
+from territories.links import absolute_reverse, absolute_url
 from territories.locking import claim_version
 from territories.outbox import enqueue
 
@@ -110,6 +110,28 @@ def project_save(*, project, fields, carriers, partners=(), themes=(), objective
     return project
 
 
+def _check_change_date(project, on):
+    """Refuse a stage change dated in the future, before the project's life began, or
+    before the previous change: the project's history reads in order."""
+    if on > timezone.localdate():
+        raise DomainError(_("Un changement d'étape ne peut pas être daté dans le futur."),
+                          code="future_change", field="changed_on")
+    first, previous = project.first_day(), project.stage_changes.aggregate(
+        last=Max("changed_on"))["last"]
+    if on < first:
+        raise DomainError(_("Un changement d'étape ne peut pas précéder la vie du projet, "
+                            "commencée le %(date)s.") % {"date": _day(first)},
+                          code="change_before_project", field="changed_on")
+    if previous is not None and on < previous:
+        raise DomainError(_("Un changement d'étape ne peut pas précéder le précédent, daté "
+                            "du %(date)s.") % {"date": _day(previous)},
+                          code="change_before_previous", field="changed_on")
+
+
+def _day(day):
+    return date_format(day, "DATE_FORMAT")
+
+
 @transaction.atomic
 def project_move_stage(*, project, to_stage, reason, on, by):
     """Move the project to a neighbouring stage, recording why and when."""
@@ -127,9 +149,7 @@ def project_move_stage(*, project, to_stage, reason, on, by):
             code="unreachable_stage", status=409)
     if not reason or not reason.strip():
         raise DomainError(_("Dites pourquoi le projet change d'étape."), code="no_reason")
-    if on > timezone.localdate():
-        raise DomainError(_("Un changement d'étape ne peut pas être daté dans le futur."),
-                          code="future_change")
+    _check_change_date(project, on)
     change = StageChange.objects.create(project=project, from_stage=project.stage,
                                         to_stage=to_stage, reason=reason.strip(),
                                         changed_on=on, by=by)
@@ -208,7 +228,7 @@ def notify_replication(*, replication_pk):
     if not emails:
         return 0
     context = {"replication": replication, "origin": origin, "copy": replication.copy,
-               "url": settings.SITE_URL + reverse("projects:detail", args=[origin.slug])}
+               "url": absolute_reverse("projects:detail", origin.slug)}
     subject = render_to_string("projects/emails/replication_subject.txt", context).strip()
     enqueue("cluster.tasks.send_email_task", kwargs={
         "subject": subject, "to": sorted(emails),
@@ -561,8 +581,8 @@ def _event_email_context(event, registration):
     return {
         "event": event,
         "registration": registration,
-        "event_url": settings.SITE_URL.rstrip("/") + event.get_absolute_url(),
-        "cancel_url": settings.SITE_URL.rstrip("/") + cancel_path,
+        "event_url": absolute_url(event.get_absolute_url()),
+        "cancel_url": absolute_url(cancel_path),
     }
 
 

@@ -182,6 +182,13 @@ class TerritoryForm(VersionedFormMixin, forms.ModelForm):
                                       "département ou une région.")},
     )
 
+    cooperation_code = forms.CharField(
+        label=_("Autre territoire de coopération prioritaire (code officiel)"), required=False,
+        max_length=20,
+        help_text=_("Le code INSEE d'une commune ou le SIREN d'une intercommunalité, même "
+                    "sans cluster sur la plateforme : un territoire à son nom est créé en "
+                    "brouillon si besoin."))
+
     class Meta:
         model = Territory
         fields = ["name", "kind", "summary", "transitions", "cooperation_territories",

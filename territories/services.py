@@ -1,6 +1,7 @@
 """State changes of territories, shared by the pages, the API and the commands."""
 
 import logging
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from territories.geography import communes_in
 from territories.import_writes import actor_import_write
 from territories.imports import ImportFileError, actor_import_dry_run
 from territories.locking import claim_version
-from territories.models import Actor, ActorImport, Place, Territory
+from territories.models import Actor, ActorImport, Commune, Epci, Place, Territory
 from territories.opendata_build import LOCK_KEY, read_manifest
 from territories.outbox import enqueue
 
@@ -92,6 +93,64 @@ def territory_create(*, name, kind, level, codes, summary="", is_published=False
     for hook in territory_created_hooks:
         hook(territory=territory, created_by=fields.get("created_by"))
     return territory
+
+
+# Priority cooperation territories ------------------------------------------------------------
+
+# A commune's INSEE code (Corsica's start 2A or 2B), or an EPCI's SIREN.
+_OFFICIAL_CODE = re.compile(r"(?:\d{5}|2[AB]\d{3}|\d{9})")
+_EPCI_KINDS = {
+    Epci.Kind.METRO: Territory.Kind.METROPOLE, Epci.Kind.MET69: Territory.Kind.METROPOLE,
+    Epci.Kind.CU: Territory.Kind.AGGLOMERATION, Epci.Kind.CA: Territory.Kind.AGGLOMERATION,
+}
+
+
+def _official_area(code):
+    """Return (perimeter level, name, kind) of the commune or EPCI with this code."""
+    if len(code) == 5:
+        commune = Commune.objects.filter(code=code).first()
+        if commune is not None:
+            kind = (Territory.Kind.MEDIUM_TOWN if commune.population >= 20_000
+                    else Territory.Kind.RURAL)
+            return "communes", commune.name, kind
+    else:
+        epci = Epci.objects.filter(code=code).first()
+        if epci is not None:
+            return "epci", epci.name, _EPCI_KINDS.get(epci.kind, Territory.Kind.RURAL)
+    raise DomainError(
+        _("Aucune commune ni intercommunalité de la géographie officielle n'a le code "
+          "« %(code)s ».") % {"code": code}, code="unknown_code", field="cooperation_code")
+
+
+@transaction.atomic
+def cooperation_territory_add(*, territory, code, by=None):
+    """Name a commune or an EPCI of the official geography, by its INSEE code or SIREN, as a
+    priority cooperation territory of `territory`; return the territory that stands for it.
+
+    A cooperation territory need not run a cluster: the platform territory whose perimeter
+    is exactly that commune or EPCI is reused, or created as a draft named after it.
+    """
+    code = "".join(str(code or "").split()).upper()
+    if not _OFFICIAL_CODE.fullmatch(code):
+        raise DomainError(
+            _("Donnez le code INSEE d'une commune (5 caractères, par exemple 13055) ou le "
+              "SIREN d'une intercommunalité (9 chiffres)."),
+            code="invalid_code", field="cooperation_code")
+    level, name, kind = _official_area(code)
+    other = Territory.objects.filter(perimeter_level=level, perimeter_codes=[code]).first()
+    if other is None:
+        taken = Territory.objects.filter(slug=slugify(name)[:200]).exists()
+        other = territory_create(name=f"{name} ({code})" if taken else name, kind=kind,
+                                 level=level, codes=[code], created_by=by)
+    if other.pk == territory.pk:
+        raise DomainError(_("Un territoire ne peut pas être son propre territoire de "
+                            "coopération."), code="same_territory", field="cooperation_code")
+    if territory.cooperation_territories.filter(pk=other.pk).exists():
+        raise DomainError(_("« %(name)s » est déjà un territoire de coopération prioritaire.")
+                          % {"name": other.name}, code="already_cooperating", status=409,
+                          field="cooperation_code")
+    territory.cooperation_territories.add(other)
+    return other
 
 
 # Imports of actors ---------------------------------------------------------------------

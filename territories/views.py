@@ -46,6 +46,7 @@ from territories.selectors import (
 from territories.services import (
     actor_import_confirm,
     actor_import_preview,
+    cooperation_territory_add,
     item_save,
     territory_create,
     territory_update,
@@ -102,22 +103,26 @@ def territory_edit(request, slug=None):
     if request.method == "POST" and form.is_valid() and figures.is_valid():
         data = dict(form.cleaned_data)
         level, codes = data.pop("perimeter_level"), data.pop("perimeter_codes")
-        version = data.pop(VERSION)
+        version, cooperation_code = data.pop(VERSION), data.pop("cooperation_code")
         data.pop(BASE)
         try:
             with transaction.atomic():
                 if territory.pk:
-                    territory = territory_update(territory=territory, level=level, codes=codes,
-                                                 version=version, **data)
+                    saved = territory_update(territory=territory, level=level, codes=codes,
+                                             version=version, **data)
                 else:
-                    territory = territory_create(level=level, codes=codes,
-                                                 created_by=request.user, **data)
-                figures.instance = territory
+                    saved = territory_create(level=level, codes=codes,
+                                             created_by=request.user, **data)
+                if cooperation_code:  # a refusal undoes the whole save, a new territory too
+                    cooperation_territory_add(territory=saved, code=cooperation_code,
+                                              by=request.user)
+                figures.instance = saved
                 figures.save()
         except DomainError as error:
             status = add_refusal(form, error, current=lambda: forms.TerritoryForm(
                 instance=Territory.objects.get(pk=territory.pk), cooperation_choices=cooperation))
         else:
+            territory = saved
             messages.success(request, _("Le territoire « %(name)s » est enregistré.")
                              % {"name": territory.name})
             return redirect(territory)

@@ -108,10 +108,16 @@ class ClusterSerializer(serializers.ModelSerializer):
 
 
 class RoadmapStepSerializer(serializers.ModelSerializer):
+    close_milestones = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text=_("Pour terminer l'étape : marque atteints aujourd'hui les jalons encore "
+                    "ouverts. Sans lui, terminer une étape aux jalons ouverts est refusé "
+                    "(409)."))
+
     class Meta:
         model = RoadmapStep
         fields = ["id", "cluster", "number", "kind", "summary", "start_date", "end_date",
-                  "status"]
+                  "status", "close_milestones"]
         read_only_fields = ["id", "cluster", "number", "kind", "summary"]
 
     def validate(self, attrs):

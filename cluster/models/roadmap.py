@@ -86,6 +86,16 @@ class RoadmapStep(models.Model):
     def __str__(self):
         return f"{self.number}. {self.get_kind_display()}"
 
+    def counts_as_finished(self, today, open_milestones):
+        """Return whether the step is finished: marked so, started by `today`, and with
+        no milestone left to reach.
+
+        The dashboard and the schéma directeur count finished steps through this one rule,
+        so a step marked done before a milestone was reopened or added is not counted.
+        """
+        return (self.status == self.Status.DONE and self.start_date <= today
+                and not open_milestones)
+
 
 class Milestone(models.Model):
     step = models.ForeignKey(RoadmapStep, on_delete=models.CASCADE, related_name="milestones",

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from cluster.services.invitations import (
     locked_invitation,
 )
 from cluster.services.invitations import invitation_check as _invitation_check
+from territories.links import absolute_reverse
 from territories.outbox import enqueue
 
 
@@ -56,7 +56,7 @@ def _check_role(role):
 
 def _send_invitation_email(invitation, secret, by):
     """Queue the invitation e-mail once the transaction commits, with its one-time link."""
-    link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[secret])
+    link = absolute_reverse("invitation_accept", secret)
     # The invitee's language is not known: the site's default one.
     with translation.override(settings.LANGUAGE_CODE):
         context = {

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cluster.errors import DomainError
 from cluster.models import Cluster, Milestone, RoadmapStep, Stewardship
@@ -40,21 +41,53 @@ def cluster_create(*, collective, territory, start_date, duration_months=12):
     return cluster
 
 
-def step_update(*, step, start_date, end_date, status, by):
+def step_update(*, step, start_date, end_date, status, by, close_milestones=False):
     """Change a step's dates and status, for a person who steers the cluster: only one step
-    is in progress at a time."""
+    is in progress at a time.
+
+    A step is finished only once it has started and its milestones are all reached; with
+    `close_milestones` the facilitator confirms that the ones left open are reached today.
+    """
     access_to_cluster(by, step.cluster).require("steer")
     if status not in RoadmapStep.Status.values:
         raise DomainError(_("État d'étape inconnu."), code="invalid_status")
     if end_date < start_date:
         raise DomainError(_("La fin de l'étape doit suivre son début."), code="invalid_dates")
     with transaction.atomic():
+        if status == RoadmapStep.Status.DONE:
+            _check_finishing(step, start_date, close_milestones)
         if status == RoadmapStep.Status.DOING:
             step.cluster.steps.filter(status=RoadmapStep.Status.DOING).exclude(pk=step.pk) \
                 .update(status=RoadmapStep.Status.TODO)
         step.start_date, step.end_date, step.status = start_date, end_date, status
         step.save(update_fields=["start_date", "end_date", "status"])
     return step
+
+
+def _check_finishing(step, start_date, close_milestones):
+    """Refuse to finish a step not yet started, or one with milestones left open unless the
+    facilitator closes them: they are then reached today."""
+    today = timezone.localdate()
+    if start_date > today:
+        raise DomainError(
+            _("Une étape ne peut pas être terminée avant d'avoir commencé : elle débute le "
+              "%(date)s.") % {"date": _long_date(start_date)},
+            code="step_not_started", field="status")
+    open_milestones = step.milestones.select_for_update().filter(done_on__isnull=True)
+    titles = list(open_milestones.order_by("position", "due_date", "pk")
+                  .values_list("title", flat=True))
+    if not titles:
+        return
+    if not close_milestones:
+        raise DomainError(
+            ngettext("Un jalon reste à atteindre avant de terminer l'étape : %(titles)s. "
+                     "Marquez-le atteint, ou confirmez la clôture des jalons restants.",
+                     "%(count)s jalons restent à atteindre avant de terminer l'étape : "
+                     "%(titles)s. Marquez-les atteints, ou confirmez la clôture des jalons "
+                     "restants.", len(titles))
+            % {"count": len(titles), "titles": ", ".join(f"« {title} »" for title in titles)},
+            code="milestones_open", field="status", status=409)
+    open_milestones.update(done_on=today)
 
 
 # Milestones ---------------------------------------------------------------------------------

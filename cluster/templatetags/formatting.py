@@ -2,6 +2,7 @@
 
 `{% load formatting %}` then `{{ plan.budget_total|euros }}` → "12 500,50 €",
 `{{ territory.population|number:0 }}` → "1 939 077", `{{ share|percent }}` → "45 %",
+`{{ part.percent|percentage }}` → "45 %" (points), `{{ mix.hhi|index }}` → "1 833",
 `{{ meeting.held_on|day }}` → "1er mars 2027".
 """
 
@@ -25,6 +26,16 @@ def number(value, decimals=None):
 @register.filter
 def percent(share, decimals=0):
     return formatting.percent(share, int(decimals))
+
+
+@register.filter
+def percentage(points):
+    return formatting.percentage(points)
+
+
+@register.filter
+def index(value):
+    return formatting.index(value)
 
 
 @register.filter

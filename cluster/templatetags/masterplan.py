@@ -20,6 +20,8 @@ register = template.Library()
 register.filter("fr_number", formatting.number)
 register.filter("fr_money", formatting.euros)
 register.filter("fr_percent", formatting.percent)
+register.filter("fr_percentage", formatting.percentage)
+register.filter("fr_index", formatting.index)
 register.filter("fr_date", formatting.day)
 register.filter("fr_month", formatting.month)
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cluster.credentials import ical_token
 from cluster.permissions import person_access
+from territories.links import absolute_url
 
 register = template.Library()
 
@@ -12,9 +13,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def ical_feed_url(context, cluster):
     """Return the address of the cluster's milestones feed for the signed-in person."""
-    request = context["request"]
+    user = context["request"].user
     path = reverse("milestones_ical", args=[cluster.pk])
-    return request.build_absolute_uri(f"{path}?jeton={ical_token(request.user, cluster)}")
+    return absolute_url(f"{path}?jeton={ical_token(user, cluster)}")
 
 
 @register.filter

@@ -44,6 +44,7 @@ from cluster.services import (
     master_plan_unpublish,
 )
 from territories.breadcrumbs import territory_trail
+from territories.grammar import de
 from territories.pages import add_refusal, render_form, run_action
 
 VERSIONS_PER_PAGE = 20
@@ -298,8 +299,8 @@ def master_plan_version_publish(request, pk, number):
         request, cluster, version, action="publish",
         title=_("Publier la version %(number)s ?") % {"number": version.number},
         text=_("Tout le monde pourra lire cette version et télécharger son PDF depuis la page "
-               "publique de %(territory)s. Une autre version déjà publiée sera retirée.")
-        % {"territory": cluster.territory.name},
+               "publique %(of_territory)s. Une autre version déjà publiée sera retirée.")
+        % {"of_territory": de(cluster.territory.name)},
         button=_("Publier"))
 
 
@@ -318,8 +319,9 @@ def master_plan_version_unpublish(request, pk, number):
         request, cluster, version, action="unpublish",
         title=_("Retirer la version %(number)s de la page publique ?")
         % {"number": version.number},
-        text=_("La page publique de %(territory)s n'affichera plus de schéma directeur tant "
-               "qu'aucune autre version n'est publiée.") % {"territory": cluster.territory.name},
+        text=_("La page publique %(of_territory)s n'affichera plus de schéma directeur tant "
+               "qu'aucune autre version n'est publiée.")
+        % {"of_territory": de(cluster.territory.name)},
         button=_("Retirer de la page publique"), danger=True)
 
 

@@ -42,6 +42,7 @@ from cluster.services import (
     milestone_update,
     step_update,
 )
+from territories.grammar import le
 from territories.pages import form_page, run_action
 from territories.permissions import visible_territories
 
@@ -337,7 +338,7 @@ def milestones_calendar(cluster, milestones, *, site_url, now):
         event.add("summary", f"{milestone.step} — {milestone.title}")
         event.add("description", _("Cluster %(territory)s, porté par %(collective)s.\n"
                                    "Étape %(step)s, du %(start)s au %(end)s.") % {
-            "territory": cluster.territory.name, "collective": cluster.collective.name,
+            "territory": cluster.territory.name, "collective": le(cluster.collective.name),
             "step": milestone.step,
             "start": formats.date_format(milestone.step.start_date, "DATE_FORMAT"),
             "end": formats.date_format(milestone.step.end_date, "DATE_FORMAT")})

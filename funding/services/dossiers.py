@@ -24,6 +24,7 @@ from funding.snapshot import dossier_contents
 from funding.transitions import DOSSIER_TRANSITIONS
 from funding.webhook_models import WebhookEndpoint
 from funding.webhook_services import webhook_event_emit
+from territories.links import absolute_url
 from territories.locking import claim_version
 from territories.outbox import enqueue
 
@@ -274,7 +275,7 @@ def _notify_members(dossier, event):
                         .values_list("user__email", flat=True))
     if not recipients:
         return
-    link = settings.SITE_URL.rstrip("/") + dossier.get_absolute_url()
+    link = absolute_url(dossier.get_absolute_url())
     with translation.override(settings.LANGUAGE_CODE):
         context = {"dossier": dossier, "event": event, "call": dossier.call,
                    "collective": collective, "territory": dossier.cluster.territory,

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from cluster.services.invitations import (
     locked_invitation,
 )
 from funding.models import Funder, FunderInvitation, FunderMember
+from territories.links import absolute_reverse
 from territories.outbox import enqueue
 
 
@@ -38,8 +38,7 @@ def _lock_funder(funder):
 
 
 def _send_invitation_email(invitation, secret, by):
-    link = settings.SITE_URL.rstrip("/") + reverse("funding:funder_invitation_accept",
-                                                   args=[secret])
+    link = absolute_reverse("funding:funder_invitation_accept", secret)
     # The invitee's language is not known: the site's default one.
     with translation.override(settings.LANGUAGE_CODE):
         context = {"invitation": invitation, "funder": invitation.funder, "link": link,

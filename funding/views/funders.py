@@ -27,6 +27,7 @@ from funding.services.funders import (
     funder_member_remove,
     funder_member_set_role,
 )
+from territories.grammar import de
 from territories.pages import confirm_page, form_page, render_form, run_action
 from territories.permissions import national_access
 
@@ -91,9 +92,9 @@ def funder_member_remove_view(request, slug, pk):
                                funder=access.funder, pk=pk)
     return confirm_page(
         request, action=lambda: funder_member_remove(member=member, by=request.user),
-        success=_("%(person)s ne fait plus partie des instructeur·rices de %(funder)s.") % {
+        success=_("%(person)s ne fait plus partie des instructeur·rices %(of_funder)s.") % {
             "person": member.user.get_full_name() or member.user.email,
-            "funder": access.funder.name},
+            "of_funder": de(access.funder.name)},
         next=reverse("funding:funder_people", args=[access.funder.slug]),
         template="funding/funder_member_remove.html",
         context={"funder": access.funder, "member": member})
@@ -173,6 +174,6 @@ def funder_invitation_accept_view(request, token):
             return render(request, "funding/funder_invitation_accept.html",
                           {**context, "error": error.message}, status=error.status)
         messages.success(request, _("Bienvenue ! Vous instruisez maintenant les dossiers "
-                                    "de %(funder)s.") % {"funder": invitation.funder.name})
+                                    "%(of_funder)s.") % {"of_funder": de(invitation.funder.name)})
         return redirect("funding:review_list")
     return render_form(request, "funding/funder_invitation_accept.html", context)

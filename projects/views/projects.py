@@ -122,7 +122,7 @@ def project_detail_view(request, slug):
         decision_form = PrototypeDecisionForm(meetings=steering_meetings_for(project))
         context.update(
             breadcrumbs=projects_trail(project.cluster, project.title),
-            stage_form=StageMoveForm(choices=_stage_choices(project)),
+            stage_form=StageMoveForm(choices=_stage_choices(project), project=project),
             decision_form=decision_form,
             has_meetings=decision_form.fields["meeting"].queryset.exists(),
             history=project.history.select_related("history_user")[:15],

@@ -27,6 +27,19 @@ class LabelSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CooperationCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20, help_text=_(
+        "Code INSEE d'une commune (5 caractères) ou SIREN d'une intercommunalité (9 chiffres) "
+        "de la géographie officielle."))
+
+
+class CooperationTerritorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Territory
+        fields = ["slug", "name", "is_published"]
+        read_only_fields = fields
+
+
 class TerritorySerializer(serializers.ModelSerializer):
     """A territory; its perimeter is written as {level, codes} and read back the same way."""
 

@@ -1,9 +1,16 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from territories.api.filters import ActorApiFilterSet, PlaceApiFilterSet, TerritoryApiFilterSet
-from territories.api.serializers import ActorSerializer, PlaceSerializer, TerritorySerializer
+from territories.api.serializers import (
+    ActorSerializer,
+    CooperationCodeSerializer,
+    CooperationTerritorySerializer,
+    PlaceSerializer,
+    TerritorySerializer,
+)
 from territories.models import Actor, Place
 from territories.permissions import (
     AccessPermission,
@@ -13,7 +20,12 @@ from territories.permissions import (
     visible_territories,
 )
 from territories.selectors import with_figures
-from territories.services import item_save, territory_create, territory_update
+from territories.services import (
+    cooperation_territory_add,
+    item_save,
+    territory_create,
+    territory_update,
+)
 
 
 @extend_schema(tags=["territoires"])
@@ -68,6 +80,23 @@ class TerritoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                          cooperation_territories=list(territory.cooperation_territories.all()),
                          **data)
         return Response(self._read(territory))
+
+    @extend_schema(request=CooperationCodeSerializer,
+                   responses={201: CooperationTerritorySerializer},
+                   summary="Ajouter un territoire de coopération prioritaire par son code officiel")
+    @action(detail=True, methods=["post"], url_path="cooperation")
+    def add_cooperation(self, request, slug=None):
+        """Name any commune or EPCI of the official geography as a priority cooperation
+        territory: the platform territory of that exact perimeter, created as a draft when
+        there is none. An unknown code is refused (400, `unknown_code`), a territory
+        already named too (409, `already_cooperating`)."""
+        territory = self.get_object()
+        serializer = CooperationCodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        other = cooperation_territory_add(territory=territory, by=request.user,
+                                          code=serializer.validated_data["code"])
+        return Response(CooperationTerritorySerializer(other).data,
+                        status=status.HTTP_201_CREATED)
 
     def _read(self, territory):
         # Population and commune count are annotations: read the row back with them.

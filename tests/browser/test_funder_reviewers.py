@@ -60,7 +60,7 @@ def test_the_coordinator_invites_a_reviewer_who_signs_up_from_the_link(
     other.goto(live_server.url + _path(mail.outbox[sent]))
     other.get_by_role("button", name="Confirmer").click()
     other.get_by_role("button", name="Accepter et devenir instructeur·rice").click()
-    expect(other.get_by_text("Vous instruisez maintenant les dossiers de Le French Impact")
+    expect(other.get_by_text("Vous instruisez maintenant les dossiers du French Impact")
            ).to_be_visible()
     assert FunderMember.objects.filter(funder=funder,
                                        user__email="lea.instructrice@exemple.fr").exists()

@@ -42,8 +42,9 @@ def test_emails_are_unique_whatever_their_case(facilitator):
         User.objects.create_user(email="ANIMATRICE@exemple.fr", password="x")
 
 
-def test_password_reset_sends_a_working_link(client, member_a,
+def test_password_reset_sends_a_working_link(client, member_a, settings,
                                             django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://clusters.example.org"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("password_reset"), {"email": member_a.email})
     assert response.status_code == 302
@@ -51,7 +52,7 @@ def test_password_reset_sends_a_working_link(client, member_a,
     message = mail.outbox[0]
     assert message.to == [member_a.email]
     assert message.subject == "Choisir un nouveau mot de passe"
-    link = re.search(r"http://testserver(/\S+)", message.body).group(1)
+    link = re.search(r"https://clusters\.example\.org(/\S+)", message.body).group(1)
 
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.test import Client
@@ -68,7 +69,7 @@ def test_resetting_the_password_revokes_tokens_and_links(client, member_a, crede
                                                          django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("password_reset"), {"email": member_a.email})
-    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(re.escape(settings.SITE_URL) + r"(/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     response = client.post(form_page.redirect_chain[-1][0],
                            {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})

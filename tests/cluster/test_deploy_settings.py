@@ -17,6 +17,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "example.org",
+    "SITE_URL": "https://example.org",
 }
 
 
@@ -25,7 +26,8 @@ def clean_env(**variables):
     env = {name: value for name, value in os.environ.items()
            if name not in {"DEBUG", "SECRET_KEY", "SECURE_COOKIES", "SECURE_SSL_REDIRECT",
                            "SECURE_HSTS_SECONDS", "ALLOWED_HOSTS", "MAP_TILE_URL",
-                           "BEHIND_HTTPS_PROXY", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+                           "BEHIND_HTTPS_PROXY", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                           "SITE_URL"}}
     return {**env, **variables}
 
 

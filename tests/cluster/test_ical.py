@@ -37,7 +37,9 @@ def test_the_dashboard_offers_a_personal_subscription_link(client, member_a, clu
     client.force_login(member_a)
     text = page_text(client.get(reverse("cluster_dashboard", args=[cluster.pk])))
     assert "S'abonner au calendrier" in text
-    link = re.search(r'href="(http://testserver/clusters/\d+/jalons\.ics\?jeton=[^"]+)"', text)
+    # The link starts with SITE_URL, not with the host the page was asked from.
+    link = re.search(r'href="https://clusters\.example\.org(/clusters/\d+/jalons\.ics\?jeton=[^"]+)"',
+                     text)
     assert link is not None
     response = Client().get(link.group(1))
     assert response.status_code == 200
@@ -162,7 +164,7 @@ def test_the_feed_query_count_does_not_grow(cluster, member_a, django_assert_max
 
 def dashboard_link(client, cluster):
     text = page_text(client.get(reverse("cluster_dashboard", args=[cluster.pk])))
-    return re.search(r'href="http://testserver(/clusters/\d+/jalons\.ics\?jeton=[^"]+)"',
+    return re.search(r'href="https://clusters\.example\.org(/clusters/\d+/jalons\.ics\?jeton=[^"]+)"',
                      text).group(1)
 
 

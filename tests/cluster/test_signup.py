@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ def _sign_up(client, committed, email="nouvelle@exemple.fr"):
 
 
 def _link(message):
-    return re.search(r"http://testserver(/\S+)", message.body).group(1)
+    return re.search(re.escape(settings.SITE_URL) + r"(/\S+)", message.body).group(1)
 
 
 def test_sign_up_asks_to_confirm_then_the_link_signs_in(client, committed):

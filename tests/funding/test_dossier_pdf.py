@@ -66,6 +66,15 @@ def test_submitting_renders_the_pdf_from_the_snapshot(submitted):
     assert '<img src="http://exemple.invalid/x.png"> & <b>gras</b>' in text
 
 
+def test_the_pdf_links_to_the_dossier_at_site_url(settings, dossier, facilitator,
+                                                  django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://clusters.exemple.fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_submit(dossier=dossier, by=facilitator)
+    text = pdf_text(Dossier.objects.get(pk=dossier.pk))
+    assert f"https://clusters.exemple.fr{dossier.get_absolute_url()}" in text
+
+
 def test_editing_the_cluster_changes_neither_the_snapshot_nor_the_pdf(submitted):
     before_text, snapshot = pdf_text(submitted), submitted.snapshot
     Challenge.objects.filter(title="Défi 0").update(title="Défi renommé")

@@ -273,7 +273,7 @@ def test_the_facilitators_are_reminded_30_and_7_days_before_once_each(
     on(date(2028, 1, 26), time_machine)  # 30 days before
     assert run() == 1 and run() == 0
     assert [message.to for message in mailoutbox] == [["animatrice@exemple.fr"]]
-    assert mailoutbox[0].subject == ("Suivi annuel du label de Aix-Marseille-Provence : à "
+    assert mailoutbox[0].subject == ("Suivi annuel du label d'Aix-Marseille-Provence : à "
                                      "déposer avant le 25 février 2028")
     assert "dans 30 jours" in mailoutbox[0].body
     assert reverse("funding:follow_up_start", args=[cluster.pk]) in mailoutbox[0].body

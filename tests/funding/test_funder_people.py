@@ -94,7 +94,7 @@ def test_the_staff_invites_and_a_signed_in_person_accepts(client, staff, funder,
                                {"email": "  Nouvelle.Instructrice@Exemple.fr "})
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["nouvelle.instructrice@exemple.fr"]
-    assert "Le French Impact" in mail.outbox[-1].subject
+    assert mail.outbox[-1].subject == "Invitation à instruire les dossiers du French Impact"
     link = _link(mail.outbox[-1])
     person = UserFactory(email="nouvelle.instructrice@exemple.fr")
     client.force_login(person)

@@ -4,7 +4,6 @@ Each edit carries the version it started from (a hidden input, or `version` in t
 a save made from an outdated version is refused with what changed since.
 """
 
-from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -54,7 +53,7 @@ def test_a_stage_move_does_not_make_the_edit_page_stale(project, facilitator, me
     client = signed_in(member_a)
     data = form_data(client.get(url))
     project_move_stage(project=project, to_stage=Project.Stage.PROTOTYPE, reason="Comité",
-                       on=date(2026, 3, 1), by=facilitator)
+                       on=project.first_day(), by=facilitator)
     assert client.post(url, {**data, "summary": "Nouveau résumé."}).status_code == 302
     project.refresh_from_db()
     assert project.stage == Project.Stage.PROTOTYPE and project.summary == "Nouveau résumé."

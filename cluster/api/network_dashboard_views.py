@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from cluster.api.network_serializers import (
     ComparisonSerializer,
-    ContributionSerializer,
+    IndicatorContributionSerializer,
     NetworkSummarySerializer,
     SharedIndicatorSerializer,
     TerritoryRowSerializer,
@@ -100,7 +100,8 @@ class ContributionList(generics.ListAPIView):
     year of each objective (or project outcome), with its territory and source. Paginated."""
 
     permission_classes = [permissions.AllowAny]
-    serializer_class = ContributionSerializer
+    serializer_class = IndicatorContributionSerializer
+    queryset = SharedIndicator.objects.none()  # the schema's path parameter: a slug
 
     def list(self, request, *args, **kwargs):
         indicator = get_object_or_404(SharedIndicator, slug=kwargs["slug"])

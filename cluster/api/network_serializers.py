@@ -88,7 +88,7 @@ class TerritoryRowSerializer(serializers.Serializer):
                                   help_text=_("Null hors de l'équipe nationale."))
 
 
-class ContributionSerializer(serializers.Serializer):
+class IndicatorContributionSerializer(serializers.Serializer):
     territory = serializers.CharField()
     origin = serializers.ChoiceField(choices=["objectifs", "projets"])
     label = serializers.CharField(help_text=_("L'objectif ou le projet."))

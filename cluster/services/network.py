@@ -102,7 +102,7 @@ def transfer_ask(*, requester: Cluster, provider: Cluster, theme, subject: str, 
 
 
 def _lock(transfer):
-    return Transfer.objects.select_for_update().select_related(
+    return Transfer.objects.select_for_update(of=("self",)).select_related(
         "requester__territory", "provider__territory", "theme").get(pk=transfer.pk)
 
 

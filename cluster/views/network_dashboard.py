@@ -25,9 +25,11 @@ from cluster.network_dashboard import (
     network_territories,
     territory_rows,
 )
+from cluster.permissions import PUBLIC_TRANSFER_STATUSES, visible_transfers
 from territories.permissions import national_access
 
 PAGE_SIZE = 30
+RECENT_TRANSFERS = 5
 CONTRIBUTIONS_PAGE_SIZE = 50
 
 
@@ -90,10 +92,16 @@ def network_page(request):
             row["chart"] = indicator_chart(row)
     page = Paginator(territories, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _with_lists(territory_rows(page.object_list, public=not staff, today=today))
+    # The expertise the territories share: the latest transfers accepted or held, as anyone
+    # may read them (the list page has the rest, and each collective's own).
+    transfers = visible_transfers(request.user).filter(
+        status__in=PUBLIC_TRANSFER_STATUSES).select_related(
+        "requester__territory", "provider__territory", "theme")[:RECENT_TRANSFERS]
     return render(request, "cluster/network/dashboard.html", {
         **data, **_charts(data["summary"]), **_summary_lists(data["summary"]), "page": page,
         "rows": rows, "staff": staff, "stages": provider_columns("projects"),
         "funds": provider_columns("funds") if staff else [], "states": OBJECTIVE_STATES,
+        "transfers": transfers,
     })
 
 

@@ -218,6 +218,15 @@ def test_an_asked_transfer_is_hidden_from_the_public_until_accepted(
     assert "Ouvrir une recyclerie" in client.get(reverse("transfer_list")).content.decode()
 
 
+def test_the_network_dashboard_shows_a_transfer_once_accepted(client, asked, facilitator_b):
+    page = client.get(reverse("network")).content.decode()
+    assert "Ouvrir une recyclerie" not in page
+    assert "Aucun transfert d'expertise accepté pour l'instant." in page
+    transfer_decide(transfer=asked, accept=True, by=facilitator_b)
+    page = client.get(reverse("network")).content.decode()
+    assert "Ouvrir une recyclerie" in page and "Aucun transfert d'expertise" not in page
+
+
 def test_the_peer_refuses_on_a_confirmation_page_and_records_nothing_on_get(
         client, asked, facilitator_b):
     client.force_login(facilitator_b)

@@ -1,6 +1,8 @@
 """Done when: /reseau/ shows the five themes with the shared indicators summed from the demo,
 each demo figure labelled as such."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -24,6 +26,9 @@ def test_the_network_page_shows_the_five_themes_summed_from_the_demo(client, dem
     assert "19 ETP" in text.replace("\u202f", " ").replace("\xa0", " ")
     # Tonnes avoided: Lyon, Normandie, Vallée de la Marne add up; shares are averaged.
     assert "moyenne des territoires" in text
+    # The seed's transfer: Nantes' know-how on tiers-lieux for Strasbourg.
+    assert "Nantes Métropole partage son expertise avec Strasbourg Eurométropole : Les " \
+        "tiers-lieux" in re.sub(r"<[^>]+>", "", text)
 
 
 def test_demo_figures_say_they_are_invented_and_defis_have_national_themes(demo):

@@ -310,6 +310,7 @@ class Call(models.Model):
         verbose_name = _("appel")
         verbose_name_plural = _("appels")
         ordering = ["-deadline", "pk"]
+        indexes = [models.Index(fields=["-deadline", "id"], name="call_deadline")]
         constraints = [
             models.CheckConstraint(condition=Q(deadline__gt=models.F("opens_at")),
                                    name="call_deadline_after_opening"),
@@ -418,6 +419,11 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-updated_at", "pk"]
+        # The funders' list (newest submitted first) and the collectives' list.
+        indexes = [
+            models.Index(fields=["-submitted_at", "id"], name="dossier_submitted"),
+            models.Index(fields=["cluster", "-updated_at", "id"], name="dossier_cluster_updated"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["call", "cluster"],
                                     condition=Q(follow_up_due__isnull=True),

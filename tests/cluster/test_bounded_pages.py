@@ -38,3 +38,22 @@ def test_the_step_page_shows_its_milestones_a_page_at_a_time(client, facilitator
     assert [m.title for m in second.context["milestones"]] == [
         f"Jalon {n:03}" for n in range(MILESTONES_PAGE, MILESTONES_PAGE + 5)]
     assert client.get(url, {"jalons": "x"}).status_code == 200
+
+
+def test_the_open_calls_come_a_page_at_a_time(client, django_assert_max_num_queries):
+    from funding.views.dossiers import PAGE_SIZE
+    from tests.funding.factories import CallFactory
+
+    now = timezone.now()
+    for n in range(PAGE_SIZE + 3):
+        CallFactory(title=f"Appel ouvert {n:02}", opens_at=now - timedelta(days=1),
+                    deadline=now + timedelta(days=10 + n))
+    url = reverse("funding:call_list")
+    first = client.get(url)
+    opened = [call.title for call in first.context["open_calls"]]
+    assert len(opened) == PAGE_SIZE and "?ouverts=2" in first.text
+    with django_assert_max_num_queries(12):
+        second = client.get(url, {"ouverts": 2})
+    rest = [call.title for call in second.context["open_calls"]]
+    assert not set(rest) & set(opened)
+    assert {f"Appel ouvert {n:02}" for n in range(PAGE_SIZE + 3)} <= set(opened + rest)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from territories.search_documents import search_document_field
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -158,6 +160,9 @@ class FundingSource(models.Model):
     closes_on = models.DateField(_("clôture"), null=True, blank=True,
                                  help_text=_("Vide pour un dispositif ouvert en continu."))
     website = models.URLField(_("site web"), blank=True)
+
+    # Kept by the database on PostgreSQL (territories/search_documents.py); empty on SQLite.
+    search_document = search_document_field()
 
     class Meta:
         verbose_name = _("source de financement")

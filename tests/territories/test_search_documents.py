@@ -74,3 +74,14 @@ def test_sqlite_leaves_the_document_empty_and_searches_all_the_same(territory, a
     Actor.objects.create(territory=territory, name="Atelier Vélo", is_published=True)
     assert Actor.objects.get().search_document is None
     assert found(anonymous, "velo") == ["Atelier Vélo"]
+
+
+@on_postgresql
+def test_projects_and_funding_sources_have_their_document(anonymous):
+    """The apps above register theirs in their own migrations (projects 0003, funding 0011)."""
+    with connection.cursor() as cursor:
+        for table in ("territories_actor", "territories_place", "projects_project",
+                      "funding_fundingsource"):
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = %s",
+                           [f"{table}_document"])
+            assert cursor.fetchone() == (1,), table

@@ -5,9 +5,10 @@ The engine switch lives here and only here:
 
 * on PostgreSQL, French full-text search: `unaccent` (migration 0004), French
   stemming ("réparer" finds "réparation"), ranked by `SearchRank` with the name
-  weighted A, the themes B and the description C; actors and places read a stored
-  `search_document` with a GIN index, kept by database triggers (so bulk imports keep
-  it current: territories/search_documents.py); the other kinds compute it per row;
+  weighted A, the themes B and the description C; actors, places, projects and funding
+  sources read a stored `search_document` with a GIN index, kept by database triggers
+  (so bulk imports keep it current: territories/search_documents.py); the small kinds
+  (territories, events, calls) compute it per row;
 * on SQLite, the embedded default, a documented fallback: every word must appear,
   accents and case aside (SQLite learns `unaccent` from `register_sqlite_functions`,
   connected when the app is ready), in the name, a theme or the description; results

@@ -14,7 +14,8 @@ The database keeps it current, not Python:
 The search (`territories/search.py`) reads the column and ranks with it instead of
 computing a vector per row. On SQLite the column stays empty and the search keeps its
 documented fallback (every word, accents and case aside, in the name, a theme or the
-description). Each app creates its own documents in its migration with `document_sql()`.
+description). Each app creates its own documents in its migration with
+`documents_operation()` (territories 0011, projects 0003, funding 0011).
 """
 
 import re

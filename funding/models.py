@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -8,8 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-from territories.search_documents import search_document_field
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -160,9 +159,7 @@ class FundingSource(models.Model):
     closes_on = models.DateField(_("clôture"), null=True, blank=True,
                                  help_text=_("Vide pour un dispositif ouvert en continu."))
     website = models.URLField(_("site web"), blank=True)
-
-    # Kept by the database on PostgreSQL (territories/search_documents.py); empty on SQLite.
-    search_document = search_document_field()
+    search_document = SearchVectorField(null=True, editable=False)  # see search_documents
 
     class Meta:
         verbose_name = _("source de financement")
@@ -315,7 +312,6 @@ class Call(models.Model):
         verbose_name = _("appel")
         verbose_name_plural = _("appels")
         ordering = ["-deadline", "pk"]
-        indexes = [models.Index(fields=["-deadline", "id"], name="call_deadline")]
         constraints = [
             models.CheckConstraint(condition=Q(deadline__gt=models.F("opens_at")),
                                    name="call_deadline_after_opening"),
@@ -424,11 +420,8 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-updated_at", "pk"]
-        # The funders' list (newest submitted first) and the collectives' list.
-        indexes = [
-            models.Index(fields=["-submitted_at", "id"], name="dossier_submitted"),
-            models.Index(fields=["cluster", "-updated_at", "id"], name="dossier_cluster_updated"),
-        ]
+        indexes = [models.Index(fields=["-submitted_at", "id"], name="dossier_submitted"),
+                   models.Index(fields=["cluster", "-updated_at"], name="dossier_cluster_updated")]
         constraints = [
             models.UniqueConstraint(fields=["call", "cluster"],
                                     condition=Q(follow_up_due__isnull=True),

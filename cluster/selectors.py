@@ -3,6 +3,7 @@
 import hashlib
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -168,13 +169,42 @@ def actors_available_to(collective):
         .select_related("territory").order_by("territory__name", "name")
 
 
-def with_people_and_actors(collectives):
-    """Prefetch each collective's people and member actors, in two queries for any number."""
-    return collectives.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by(
-            "role", "user__last_name", "user__first_name", "user__email")),
-        Prefetch("actor_links", queryset=CollectiveActor.objects.select_related("actor")
-                 .order_by("family", "actor__name")),
+# A collective's people and actors nested in its API answer: the first ones only, the others
+# on their own paginated endpoints (a collective of 50,000 actors would otherwise weigh MiBs).
+NESTED_LIMIT = 20
+
+
+def member_people(collective=None):
+    """Return the memberships with their person, in the API's order (of one collective)."""
+    members = Membership.objects.select_related("user").order_by(
+        "role", "user__last_name", "user__first_name", "user__email", "pk")
+    return members if collective is None else members.filter(collective=collective)
+
+
+def member_actor_links(collective=None):
+    """Return the member actors' links with their actor's name, in the API's order (of one
+    collective)."""
+    links = CollectiveActor.objects.select_related("actor").only(
+        "id", "family", "collective_id", "actor_id", "actor__id", "actor__name").order_by(
+        "family", "actor__name", "pk")
+    return links if collective is None else links.filter(collective=collective)
+
+
+def _count_of(model):
+    rows = model.objects.filter(collective=OuterRef("pk")).order_by().values("collective")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def with_people_and_actors(collectives, *, limit=NESTED_LIMIT):
+    """Prefetch each collective's first `limit` people and member actors (`first_members`,
+    `first_actor_links`), with how many there are, in three queries for any number."""
+    return collectives.annotate(
+        member_count=_count_of(Membership), actor_count=_count_of(CollectiveActor),
+    ).prefetch_related(
+        Prefetch("memberships", queryset=member_people()[:limit],
+                 to_attr="first_members"),
+        Prefetch("actor_links", queryset=member_actor_links()[:limit],
+                 to_attr="first_actor_links"),
     )
 
 

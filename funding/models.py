@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -146,6 +147,7 @@ class FundingSource(models.Model):
     closes_on = models.DateField(_("clôture"), null=True, blank=True,
                                  help_text=_("Vide pour un dispositif ouvert en continu."))
     website = models.URLField(_("site web"), blank=True)
+    search_document = SearchVectorField(null=True, editable=False)  # see search_documents
 
     class Meta:
         verbose_name = _("source de financement")
@@ -408,6 +410,8 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-updated_at", "pk"]
+        indexes = [models.Index(fields=["-submitted_at", "id"], name="dossier_submitted"),
+                   models.Index(fields=["cluster", "-updated_at"], name="dossier_cluster_updated")]
         constraints = [
             models.UniqueConstraint(fields=["call", "cluster"],
                                     condition=Q(follow_up_due__isnull=True),

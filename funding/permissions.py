@@ -345,6 +345,13 @@ class DossierAccess(_Access):
         return self.role is not None
 
     @property
+    def visible(self):
+        """What `visible_dossiers` says of the dossier, read from the access itself: its
+        collective's members and staff, or a reviewer of the funder with no conflict
+        declared, once submitted."""
+        return self.is_member or (self.reviews and self.declaration is not True)
+
+    @property
     def reviews(self):
         """Staff, or a reviewer of the call's funder, and the dossier is submitted."""
         return self.status != Dossier.Status.DRAFT and (self.is_staff or self.funder_reviewer)
@@ -488,7 +495,8 @@ def with_access(dossiers, user):
         return dossiers
     return dossiers.annotate(
         access_role=Subquery(Membership.objects.filter(
-            collective=OuterRef("cluster__collective"), user=user).values("role")[:1]),
+            collective=OuterRef("cluster__collective"), user=user).order_by().values(
+            "role")[:1]),
         access_funder_reviewer=Exists(FunderMember.objects.filter(
             funder=OuterRef("call__funder"), user=user)),
         access_declaration=Subquery(ConflictDeclaration.objects.filter(
@@ -504,12 +512,16 @@ def dossier_access(user, pk):
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("Dossier introuvable.") from None
-    dossier = with_access(visible_dossiers(user).select_related(
-        "call__funder", "cluster__collective", "cluster__territory"), user).filter(
-        pk=pk).first()
-    if dossier is None:
+    if not user.is_authenticated or not user.is_active:
         raise Http404("Dossier introuvable.")
-    return DossierAccess.from_row(dossier, user)
+    # Read who the person is once (the annotations), not again through visible_dossiers.
+    dossier = with_access(Dossier.objects.select_related(
+        "call__funder", "cluster__collective", "cluster__territory").defer(
+        "cluster__territory__perimeter_codes"), user).filter(pk=pk).first()
+    access = dossier and DossierAccess.from_row(dossier, user)
+    if access is None or not access.visible:
+        raise Http404("Dossier introuvable.")
+    return access
 
 
 def dossiers_for_reviewer(user):

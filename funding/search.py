@@ -21,7 +21,7 @@ def register_search_kinds():
         key="financements", label=_("Sources de financement"), order=50,
         rows=lambda user: FundingSource.objects.all(), themes_field="themes",
         url=lambda source: reverse("funding:source_detail", args=[source.slug]),
-        context=_funder_name, select_related=("funder",)))
+        context=_funder_name, select_related=("funder",), document_field="search_document"))
     register_search_kind(SearchKind(
         key="appels", label=_("Appels"), order=55, rows=lambda user: visible_calls(user),
         name_field="title", context=_funder_name, select_related=("funder",)))

@@ -515,16 +515,33 @@ def _euros(amount):
 # Reviews, conflicts of interest, decisions -------------------------------------------------
 
 
-def with_review_figures(dossiers):
+# What the lists of dossiers send (the funders' API, the reviewers' page, the CSV and XLSX
+# exports): never the frozen snapshot, the texts or the PDF, which a page of 100 would
+# otherwise decode for nothing (the snapshot alone weighs some 28 KiB a dossier).
+DOSSIER_LIST_FIELDS = (
+    "id", "call_id", "cluster_id", "title", "status", "submitted_at", "requested_amount",
+    "call__id", "call__slug", "call__title", "call__funder_id", "call__funder__id",
+    "call__funder__name", "cluster__id", "cluster__territory_id", "cluster__collective_id",
+    "cluster__territory__id", "cluster__territory__name", "cluster__territory__slug",
+    "cluster__collective__id", "cluster__collective__name",
+    "decision__id", "decision__dossier_id", "decision__outcome",
+)
+
+
+def with_review_figures(dossiers, *, listing=True):
     """Annotate each dossier's average weighted score and number of reviews.
 
     Subqueries rather than a GROUP BY, so that filters on other relations never count
     a review twice; the decision comes along, with the call, cluster and territory.
+    For a list (`listing`), only the columns the lists send are read
+    (`DOSSIER_LIST_FIELDS`); a dossier's detail passes `listing=False`.
     """
     reviews = Review.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
-    return dossiers.select_related(
-        "call__funder", "cluster__territory", "cluster__collective", "decision",
-    ).annotate(
+    dossiers = dossiers.select_related(
+        "call__funder", "cluster__territory", "cluster__collective", "decision")
+    if listing:
+        dossiers = dossiers.only(*DOSSIER_LIST_FIELDS)
+    return dossiers.annotate(
         average_score=Subquery(reviews.annotate(value=Avg("weighted_score")).values("value")[:1],
                                output_field=DecimalField(max_digits=5, decimal_places=2)),
         review_count=Coalesce(Subquery(reviews.annotate(value=Count("pk")).values("value")[:1]),

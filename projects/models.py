@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from territories.search_documents import search_document_field
+
 
 class Project(models.Model):
     """An innovation of the cluster's community, from idea to change of scale."""
@@ -58,9 +60,12 @@ class Project(models.Model):
                                    verbose_name=_("créé par"))
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[carriers, partners])
+    history = HistoricalRecords(m2m_fields=[carriers, partners],
+                                excluded_fields=["search_document"])
     # Optimistic locking: an edit made from an older version is refused (territories.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Kept by the database on PostgreSQL (territories/search_documents.py); empty on SQLite.
+    search_document = search_document_field()
 
     class Meta:
         verbose_name = _("projet")

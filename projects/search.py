@@ -15,7 +15,7 @@ def register_search_kinds():
         key="projets", label=_("Projets"), order=20, rows=visible_projects,
         name_field="title", text_field="summary", themes_field="themes",
         territory_path="cluster__territory", context=_territory_name,
-        select_related=("cluster__territory",)))
+        select_related=("cluster__territory",), document_field="search_document"))
     register_search_kind(SearchKind(
         key="evenements", label=_("Évènements"), order=40, rows=visible_events,
         name_field="title", text_field="programme",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from territories.search_documents import search_document_field
 from territories.validators import validate_siret
 
 
@@ -175,6 +176,7 @@ class Territory(models.Model):
         verbose_name = _("territoire")
         verbose_name_plural = _("territoires")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="territory_name")]
 
     def __str__(self):
         return self.name
@@ -359,10 +361,17 @@ class Actor(LocatedItem):
     )
     # Optimistic locking: an edit made from an older version is refused (territories.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Kept by the database on PostgreSQL (territories/search_documents.py); empty on SQLite.
+    search_document = search_document_field()
 
     class Meta(LocatedItem.Meta):
         verbose_name = _("acteur")
         verbose_name_plural = _("acteurs")
+        # The API and the pages list a territory's actors by name, page by page.
+        indexes = [
+            models.Index(fields=["territory", "name", "id"], name="actor_territory_name"),
+            models.Index(fields=["name", "id"], name="actor_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["territory", "siret"], condition=~models.Q(siret=""),
@@ -406,10 +415,12 @@ class Place(LocatedItem):
     )
     # Optimistic locking: an edit made from an older version is refused (territories.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
+    search_document = search_document_field()
 
     class Meta(LocatedItem.Meta):
         verbose_name = _("lieu")
         verbose_name_plural = _("lieux")
+        indexes = [models.Index(fields=["territory", "name", "id"], name="place_territory_name")]
 
     def get_absolute_url(self):
         return reverse("territories:place_detail", args=[self.territory.slug, self.pk])

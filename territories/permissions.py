@@ -115,17 +115,21 @@ class TerritoryAccess(Access):
         return mappable_territories(self.user).filter(pk=self.territory.pk).exists()
 
 
-def territory_access(user, slug=None):
+def territory_access(user, slug=None, *, territories=None):
     """Return the access to the territory `slug` (to a new territory when None): 404 when the
-    person may not read it, so drafts stay unseen."""
+    person may not read it, so drafts stay unseen.
+
+    `territories` (annotated, with related rows) is what the page reads, so that the
+    territory is read once."""
     if slug is None:
         return TerritoryAccess(user=user, territory=None)
+    territories = Territory.objects.all() if territories is None else territories
     if user.is_authenticated and user.is_staff:
-        territory = Territory.objects.filter(slug=slug).first()
+        territory = territories.filter(slug=slug).first()
         if territory is None:
             raise Http404(_("Territoire introuvable."))
         return TerritoryAccess(user=user, territory=territory, editable=True, mappable=True)
-    territory = Territory.objects.filter(slug=slug).annotate(
+    territory = territories.filter(slug=slug).annotate(
         editable=Exists(editable_territories(user).filter(pk=OuterRef("pk"))),
         mappable=Exists(mappable_territories(user).filter(pk=OuterRef("pk"))),
     ).first()

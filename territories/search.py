@@ -5,7 +5,10 @@ The engine switch lives here and only here:
 
 * on PostgreSQL, French full-text search: `unaccent` (migration 0004), French
   stemming ("réparer" finds "réparation"), ranked by `SearchRank` with the name
-  weighted A, the themes B and the description C;
+  weighted A, the themes B and the description C; actors, places, projects and funding
+  sources read a stored `search_document` with a GIN index, kept by database triggers
+  (so bulk imports keep it current: territories/search_documents.py); the small kinds
+  (territories, events, calls) compute it per row;
 * on SQLite, the embedded default, a documented fallback: every word must appear,
   accents and case aside (SQLite learns `unaccent` from `register_sqlite_functions`,
   connected when the app is ready), in the name, a theme or the description; results
@@ -71,6 +74,9 @@ class SearchKind:
     context: Callable = lambda item: ""  # a short line under the name
     select_related: tuple = ()
     order: int = 100
+    # A stored tsvector kept by the database (territories/search_documents.py), read on
+    # PostgreSQL instead of a vector computed per row; "" if the kind has none.
+    document_field: str = ""
 
     @property
     def fields(self):
@@ -137,7 +143,7 @@ def _postgres(queryset, query, kind):
                         function="array_to_string", output_field=TextField())
         return Coalesce(F(name), Value(""), output_field=TextField())
 
-    vector = reduce(
+    vector = F(kind.document_field) if kind.document_field else reduce(
         lambda left, right: left + right,
         (SearchVector(Unaccent(text(name)), weight=weight, config="french")
          for name, weight in kind.fields),
@@ -238,11 +244,12 @@ register_search_kind(SearchKind(
     key="acteurs", label=_("Acteurs"), order=10,
     rows=lambda user: visible_items(user, Actor.objects.all()),
     themes_field="themes", territory_path="territory", context=_territory_name,
-    select_related=("territory",)))
+    select_related=("territory",), document_field="search_document"))
 register_search_kind(SearchKind(
     key="lieux", label=_("Lieux"), order=30,
     rows=lambda user: visible_items(user, Place.objects.all()),
-    territory_path="territory", context=_territory_name, select_related=("territory",)))
+    territory_path="territory", context=_territory_name, select_related=("territory",),
+    document_field="search_document"))
 register_search_kind(SearchKind(
     key="territoires", label=_("Territoires"), order=60,
     rows=visible_territories, text_field="summary", territory_path="pk"))

@@ -29,10 +29,11 @@ def publication_changes(*, limit=20):
 def perimeter_of(territory):
     """Return the régions, départements and EPCI the territory's communes belong to."""
     communes = territory.communes.all()
+    # Lists: the page reads each of them more than once.
     return {
-        "regions": Region.objects.filter(departments__communes__in=communes).distinct(),
-        "departments": Department.objects.filter(communes__in=communes).distinct(),
-        "epcis": Epci.objects.filter(communes__in=communes).distinct(),
+        "regions": list(Region.objects.filter(departments__communes__in=communes).distinct()),
+        "departments": list(Department.objects.filter(communes__in=communes).distinct()),
+        "epcis": list(Epci.objects.filter(communes__in=communes).distinct()),
     }
 
 

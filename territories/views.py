@@ -64,9 +64,9 @@ def territory_list(request):
 
 
 def territory_detail(request, slug):
-    access = territory_access(request.user, slug)
-    territory = with_figures(Territory.objects.filter(pk=access.territory.pk)).select_related(
-        "label").get()
+    access = territory_access(request.user, slug, territories=with_figures(
+        Territory.objects.select_related("label")))
+    territory = access.territory
     counts = {
         kind.name: visible_items(request.user, kind.model.objects.filter(territory=territory))
         .count()

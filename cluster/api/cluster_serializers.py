@@ -87,13 +87,37 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class CollectiveSerializer(serializers.ModelSerializer):
-    members = CollectiveMemberSerializer(source="memberships", many=True, read_only=True)
-    actors = CollectiveActorSerializer(source="actor_links", many=True, read_only=True)
+    """A collective with its first people and member actors; all of them, page by page, at
+    `members_url` and `actors_url`."""
+
+    members = CollectiveMemberSerializer(source="first_members", many=True, read_only=True,
+                                         help_text=_("Les 20 premières personnes au plus ; "
+                                                     "toutes, page par page : members_url."))
+    member_count = serializers.IntegerField(read_only=True, help_text=_(
+        "Nombre de personnes du collectif."))
+    members_url = serializers.SerializerMethodField()
+    actors = CollectiveActorSerializer(source="first_actor_links", many=True, read_only=True,
+                                       help_text=_("Les 20 premiers acteurs au plus ; tous, "
+                                                   "page par page : actors_url."))
+    actor_count = serializers.IntegerField(read_only=True, help_text=_(
+        "Nombre d'acteurs membres du collectif."))
+    actors_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Collective
-        fields = ["id", "slug", "name", "description", "members", "actors"]
+        fields = ["id", "slug", "name", "description", "members", "member_count",
+                  "members_url", "actors", "actor_count", "actors_url"]
         read_only_fields = fields
+
+    def _link(self, name, collective):
+        return self.context["request"].build_absolute_uri(
+            reverse(f"api:collective-{name}", args=[collective.pk]))
+
+    def get_members_url(self, collective) -> str:
+        return self._link("members", collective)
+
+    def get_actors_url(self, collective) -> str:
+        return self._link("actors", collective)
 
 
 class ClusterSerializer(serializers.ModelSerializer):

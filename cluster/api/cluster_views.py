@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from cluster.api.cluster_serializers import (
     ChallengeSerializer,
     ClusterSerializer,
+    CollectiveActorSerializer,
+    CollectiveMemberSerializer,
     CollectiveSerializer,
     DeliverableSerializer,
     EngagementSerializer,
@@ -45,7 +47,12 @@ from cluster.permissions import (
     visible_clusters,
     visible_collectives,
 )
-from cluster.selectors import objectives_with_latest, with_people_and_actors
+from cluster.selectors import (
+    member_actor_links,
+    member_people,
+    objectives_with_latest,
+    with_people_and_actors,
+)
 from cluster.services import (
     engagement_delete,
     engagement_save,
@@ -103,7 +110,27 @@ class CollectiveViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        return with_people_and_actors(visible_collectives(self.request.user).order_by("name"))
+        collectives = visible_collectives(self.request.user).order_by("name")
+        if self.action in ("members", "actors"):
+            return collectives
+        return with_people_and_actors(collectives)
+
+    def _page_of(self, rows, serializer_class):
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(summary="Les personnes du collectif, page par page",
+                   responses={200: CollectiveMemberSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="membres")
+    def members(self, request, pk=None):
+        return self._page_of(member_people(self.get_object()), CollectiveMemberSerializer)
+
+    @extend_schema(summary="Les acteurs membres du collectif, page par page",
+                   responses={200: CollectiveActorSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="acteurs")
+    def actors(self, request, pk=None):
+        return self._page_of(member_actor_links(self.get_object()),
+                             CollectiveActorSerializer)
 
     @extend_schema(
         summary="Inviter une personne par e-mail",

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from cluster.api.cluster_serializers import VisibleRelatedField
 from cluster.models import Cluster, MasterPlanVersion
+from territories.api.serializers import ChoiceLabelField
 
 
 class MasterPlanSummarySerializer(serializers.Serializer):
@@ -38,7 +39,7 @@ class MasterPlanSectionSnapshotSerializer(serializers.Serializer):
 class MasterPlanVersionSerializer(serializers.ModelSerializer):
     cluster = serializers.IntegerField(source="plan.cluster_id", read_only=True)
     created_by = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status", choices=MasterPlanVersion.Status.choices)
     summary = MasterPlanSummarySerializer(read_only=True)
     pdf_url = serializers.SerializerMethodField()
 

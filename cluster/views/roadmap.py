@@ -91,10 +91,14 @@ def _get_step(cluster, step_pk):
     return get_object_or_404(RoadmapStep, pk=step_pk, cluster=cluster)
 
 
+MILESTONES_PAGE = 50
+
+
 def _step_page(request, access, step, *, milestone_form=None, deliverable_form=None,
                status=200):
     today = timezone.localdate()
-    milestones = list(step.milestones.order_by("position", "due_date", "pk"))
+    milestones = Paginator(step.milestones.order_by("position", "due_date", "pk"),
+                           MILESTONES_PAGE).get_page(request.GET.get("jalons"))
     for milestone in milestones:
         milestone.late = milestone.is_late(today)
     deliverables = Paginator(step.deliverables.select_related("uploaded_by")
@@ -111,7 +115,8 @@ def _step_page(request, access, step, *, milestone_form=None, deliverable_form=N
     return render(request, "cluster/step_detail.html", {
         "breadcrumbs": cluster_trail(access.cluster, str(step), from_list=True),
         "cluster": access.cluster, "access": access, "step": step, "today": today,
-        "milestones": milestones, "late_count": sum(m.late for m in milestones),
+        "milestones": milestones.object_list, "milestone_page": milestones,
+        "late_count": step.milestones.filter(done_on=None, due_date__lt=today).count(),
         "page": deliverables, "deliverables": deliverables.object_list,
         "history": history_entries(step),
         "milestone_form": milestone_form if steer else None,

@@ -118,8 +118,9 @@ class InstructionDossierViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        dossiers = with_declaration_state(with_review_figures(dossiers_for_reviewer(user)),
-                                          user).order_by("-submitted_at", "pk")
+        dossiers = with_declaration_state(with_review_figures(
+            dossiers_for_reviewer(user), listing=self.action in LIST_ACTIONS),
+            user).order_by("-submitted_at", "pk")
         if self.action not in LIST_ACTIONS:
             dossiers = with_access(dossiers, user)
         if self.action == "retrieve":

@@ -62,7 +62,7 @@ PAGE_SIZE = 20
 
 @require_GET
 def call_list(request):
-    """Open calls (all of them: a handful at a time) then closed ones, page by page."""
+    """Open calls then closed ones, each page by page (`ouverts`, `page`)."""
     form = CallFilterForm(request.GET or None)
     calls = visible_calls(request.user)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
@@ -70,8 +70,9 @@ def call_list(request):
         calls = calls.filter(kind=kind)
     open_calls, past_calls = calls_for_list(calls, now=timezone.now())
     page = Paginator(past_calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    open_page = Paginator(open_calls, PAGE_SIZE).get_page(request.GET.get("ouverts"))
     return render(request, "funding/call_list.html", {
-        "form": form, "open_calls": list(open_calls), "page": page,
+        "form": form, "open_calls": list(open_page), "open_page": open_page, "page": page,
         "query": urlencode({"kind": kind}) if kind else "",
     })
 

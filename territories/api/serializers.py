@@ -2,6 +2,8 @@ from collections.abc import Mapping
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from territories.locking import version_field
@@ -16,10 +18,29 @@ class PerimeterSerializer(serializers.Serializer):
                                   max_length=5000)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class ChoiceLabelField(serializers.ReadOnlyField):
+    """The label of a choice field's value, in the request's language.
+
+    The labels are translated once per field, so once per request for a whole list,
+    rather than once per row as `get_<field>_display` does.
+    """
+
+    def __init__(self, *, choices, **kwargs):
+        self.choices = choices
+        self._labels = None
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if self._labels is None:
+            self._labels = {key: str(label) for key, label in self.choices}
+        return self._labels.get(value, value)
+
+
 class LabelSerializer(serializers.ModelSerializer):
     """Where the territory's label stands, its wave and the day it was granted."""
 
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="status", choices=Label.Status.choices)
 
     class Meta:
         model = Label

@@ -111,9 +111,14 @@ class ItemViewSet(viewsets.ModelViewSet):
     write_right = "map"
     model = None
     select_related = ("territory",)
+    list_parent_columns = ("territory__id", "territory__slug")
 
     def get_queryset(self):
         items = self.model.objects.select_related(*self.select_related).order_by("name", "pk")
+        if self.action == "list":
+            # A list sends the parents' slug and code only, never a territory's perimeter.
+            items = items.only(*(field.attname for field in self.model._meta.concrete_fields),
+                               *self.list_parent_columns)
         return visible_items(self.request.user, items)
 
     def access_of(self, item):
@@ -140,6 +145,7 @@ class ActorViewSet(ItemViewSet):
     serializer_class = ActorSerializer
     filterset_class = ActorApiFilterSet
     select_related = ("territory", "commune")
+    list_parent_columns = ("territory__id", "territory__slug", "commune__code")
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("themes")
@@ -153,3 +159,4 @@ class PlaceViewSet(ItemViewSet):
     serializer_class = PlaceSerializer
     filterset_class = PlaceApiFilterSet
     select_related = ("territory", "commune")
+    list_parent_columns = ("territory__id", "territory__slug", "commune__code")

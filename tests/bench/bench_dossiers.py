@@ -29,8 +29,10 @@ SMALL_SNAPSHOT = {"version": 1, "dossier": {"title": "Dossier"}, "challenges": [
                   "call": {"criteria": []}}
 
 
-def add_dossiers(*, call, collective, count, reviewer, start):
-    """Bulk-create `count` submitted dossiers, one per new cluster, a review on every third."""
+def add_dossiers(*, call, collective, count, reviewer, start, snapshot_of=None):
+    """Bulk-create `count` submitted dossiers, one per new cluster, a review on every third.
+
+    `snapshot_of(number)` gives each dossier its snapshot (SMALL_SNAPSHOT by default)."""
     territories = [TerritoryFactory.build(name=f"Territoire {start + n}",
                                           slug=f"banc-{start + n}") for n in range(count)]
     territories = Territory.objects.bulk_create(territories)
@@ -40,7 +42,8 @@ def add_dossiers(*, call, collective, count, reviewer, start):
     now = timezone.now()
     dossiers = Dossier.objects.bulk_create(
         Dossier(call=call, cluster=cluster, title=f"Dossier {start + n}",
-                status=Dossier.Status.UNDER_REVIEW, submitted_at=now, snapshot=SMALL_SNAPSHOT)
+                status=Dossier.Status.UNDER_REVIEW, submitted_at=now,
+                snapshot=snapshot_of(start + n) if snapshot_of else SMALL_SNAPSHOT)
         for n, cluster in enumerate(clusters))
     Review.objects.bulk_create(
         Review(dossier=dossier, reviewer=reviewer, comment="Avis.", recommendation="accepter",

@@ -500,3 +500,24 @@ def test_who_declares_and_decides_through_the_api(client, cast, under_review, ro
                            content_type="application/json", **headers)
     assert response.status_code == decision
     assert Decision.objects.count() == (1 if decision == 201 else 0)
+
+
+def test_the_lists_never_read_the_snapshot_or_the_texts(client, reviewer, under_review,
+                                                        django_assert_max_num_queries):
+    """The list, the exports and the reviewers' page send no snapshot: they never load it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = token_for(reviewer)
+    client.force_login(reviewer)
+    for url_ in (reverse(LIST), reverse("api:instruction-dossier-export-csv"),
+                 reverse("api:instruction-dossier-export-xlsx"), reverse("funding:review_list")):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url_, **headers).status_code == 200
+        read = " ".join(query["sql"] for query in queries.captured_queries
+                        if "funding_dossier" in query["sql"])
+        assert "funding_dossier" in read, url_
+        for column in ('"snapshot"', '"strategic_plan"', '"summary"', '"perimeter_codes"'):
+            assert column not in read, (url_, column)
+    detail = client.get(url("detail", under_review), **headers).json()
+    assert detail["snapshot"] is not None

@@ -1,0 +1,205 @@
+"""Benchmark of what users see (`make bench`): each list API against a hand-written view of
+the same payload, and 1× against 10× data, printed as one table.
+
+The hand-written views below (`.values()` + `json.dumps`, the same rows, order, page and
+permission rule) live here only, never in the product: they are the limit a list API is
+compared with. Runs on the database `make bench` is given (SQLite in memory by default,
+PostgreSQL with DATABASE_URL). Goals of issue 15, printed, not asserted: list APIs
+≥ 60 % of the hand-written view at a page of 100; 10× data ≤ 1.3× the time of 1×;
+search ≤ 100 ms at 50,000 actors. Query counts must not grow: that one is asserted.
+"""
+
+import gc
+import json
+import random
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.db.models import Avg, Count, DecimalField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import include, path, reverse
+from django.utils import timezone
+
+from funding.models import Dossier, Review
+from territories.models import Actor, Theme
+from tests.bench.bench_dossiers import add_dossiers
+from tests.cluster.factories import CollectiveFactory, UserFactory
+from tests.funding.factories import CallFactory, FunderMemberFactory
+from tests.territories.factories import TerritoryFactory
+
+REQUESTS = 9
+ROWS = []
+
+
+def realistic_snapshot(seed):
+    """A frozen dossier of some 28 KiB, as the site builds them for a big cluster."""
+    rng = random.Random(seed)
+    words = "collectif défi mobilité solidaire circuits courts insertion emploi tiers-lieu".split()
+    text = lambda n: " ".join(rng.choice(words) for _ in range(n))  # noqa: E731
+    return {"version": 1, "dossier": {"title": "Dossier", "summary": text(300),
+                                      "strategic_plan": text(600)},
+            "actors": [{"name": text(3), "kind": "association", "siret": "", "themes": []}
+                       for _ in range(80)],
+            "challenges": [{"title": text(5), "objectives": [
+                {"indicator": text(4), "measurements": [[f"2026-0{m}-01", m * 3]
+                                                        for m in range(1, 9)]}
+                for _ in range(4)]} for _ in range(4)],
+            "call": {"criteria": [{"label": text(6), "weight": 2} for _ in range(8)]}}
+
+
+# The hand-written views: the limit each API is measured against ------------------------
+
+def hand_dossiers(request):
+    if not (request.user.is_authenticated and request.user.is_staff):
+        return HttpResponse(status=403)
+    reviews = Review.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
+    rows = Dossier.objects.exclude(status=Dossier.Status.DRAFT).order_by(
+        "-submitted_at", "pk").annotate(
+        average_score=Subquery(reviews.annotate(v=Avg("weighted_score")).values("v")[:1],
+                               output_field=DecimalField(max_digits=5, decimal_places=2)),
+        review_count=Coalesce(Subquery(reviews.annotate(v=Count("pk")).values("v")[:1]), 0))
+    page = list(rows.values(
+        "id", "call__slug", "call__title", "title", "status", "submitted_at",
+        "cluster__territory__name", "cluster__territory__slug", "cluster__collective__name",
+        "requested_amount", "average_score", "review_count", "decision__outcome")[:100])
+    base = request.build_absolute_uri("/api/instruction/dossiers/")
+    results = [{"id": row["id"], "call": row["call__slug"], "call_title": row["call__title"],
+                "title": row["title"], "status": row["status"],
+                "submitted_at": timezone.localtime(row["submitted_at"]).isoformat(),
+                "must_declare": False, "territory": row["cluster__territory__name"],
+                "territory_slug": row["cluster__territory__slug"],
+                "collective": row["cluster__collective__name"],
+                "requested_amount": row["requested_amount"] and str(row["requested_amount"]),
+                "average_score": row["average_score"] and f"{row['average_score']:.2f}",
+                "review_count": row["review_count"], "decision": row["decision__outcome"],
+                "url": f"{base}{row['id']}/"} for row in page]
+    return HttpResponse(json.dumps({"count": rows.count(), "next": None, "previous": None,
+                                    "results": results}), content_type="application/json")
+
+
+def hand_actors(request):
+    actors = Actor.objects.filter(territory__slug=request.GET["territory"], is_published=True,
+                                  territory__is_published=True).order_by("name", "pk")
+    page = list(actors.values("id", "territory__slug", "name", "kind", "siret", "description",
+                              "commune__code", "address", "latitude", "longitude", "website",
+                              "email", "is_published", "version", "created_at",
+                              "updated_at")[:100])
+    themes = {}
+    for actor_id, slug in Actor.themes.through.objects.filter(
+            actor_id__in=[row["id"] for row in page]).values_list("actor_id", "theme_id"):
+        themes.setdefault(actor_id, []).append(slug)
+    for row in page:
+        row["territory"], row["commune"] = row.pop("territory__slug"), row.pop("commune__code")
+        row["themes"] = themes.get(row["id"], [])
+        for key in ("latitude", "longitude"):
+            row[key] = None if row[key] is None else str(row[key])
+        for key in ("created_at", "updated_at"):
+            row[key] = timezone.localtime(row[key]).isoformat()
+    return HttpResponse(json.dumps({"count": actors.count(), "next": None, "previous": None,
+                                    "results": page}), content_type="application/json")
+
+
+urlpatterns = [path("banc/dossiers/", hand_dossiers), path("banc/acteurs/", hand_actors),
+               path("", include("cluster.urls"))]
+
+
+# Data --------------------------------------------------------------------------------------
+
+WORDS = ("atelier jardin réparation vélo compost épicerie solidaire coopérative énergie "
+         "mobilité insertion culture numérique alimentation").split()
+
+
+def add_actors(territory, start, count):
+    rng = random.Random(start)
+    themes = list(Theme.objects.all()) or [Theme.objects.create(slug="banc", name="Banc")]
+    actors = Actor.objects.bulk_create(
+        (Actor(territory=territory, is_published=True,
+               name=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {start + n}",
+               description=" ".join(rng.choice(WORDS) for _ in range(30)))
+         for n in range(count)), batch_size=2000)
+    Actor.themes.through.objects.bulk_create(
+        (Actor.themes.through(actor_id=actor.pk, theme_id=rng.choice(themes).slug)
+         for actor in actors), batch_size=5000)
+
+
+# Measures ----------------------------------------------------------------------------------
+
+def timed(client, url, params=None):
+    # Warm up, and leave the garbage of the bulk creations out of the first size's timings.
+    gc.collect()
+    for _ in range(3):
+        client.get(url, params or {})
+    timings = []
+    for _ in range(REQUESTS):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url, params or {})
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings), len(queries.captured_queries), response
+
+
+def row(name, small, large, hand=None):
+    ROWS.append((name, small, large, hand))
+
+
+def print_table():
+    print(f"\nBase : {connection.vendor}")
+    print(f"{'mesure (médianes)':46} {'1×':>9} {'10×':>9} {'10×/1×':>7} {'main':>9} "
+          f"{'projet/main':>11}")
+    for name, small, large, hand in ROWS:
+        ratio = f"{hand / large:10.0%}" if hand else ""
+        growth = f"{large / small:6.2f}×" if small else ""
+        hand_ms = f"{hand:7.1f}ms" if hand else ""
+        small_ms = f"{small:7.1f}ms" if small else ""
+        print(f"{name:46} {small_ms:>9} {large:7.1f}ms {growth:>7} {hand_ms:>9} {ratio:>11}")
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_bench_lists_against_hand_written_views(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    member = FunderMemberFactory()
+    call, collective = CallFactory(funder=member.funder), CollectiveFactory()
+    territory = TerritoryFactory(slug="banc-acteurs", is_published=True)
+    api = reverse("api:instruction-dossier-list")
+    actors_api = reverse("api:actor-list")
+    search = reverse("search")
+
+    sizes = {}
+    for label, dossiers, actors in (("1×", 100, 5_000), ("10×", 1_000, 50_000)):
+        done = Dossier.objects.count()
+        add_dossiers(call=call, collective=collective, reviewer=member.user, start=done,
+                     count=dossiers - done, snapshot_of=realistic_snapshot)
+        add_actors(territory, Actor.objects.count(), actors - Actor.objects.count())
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        measures = {}
+        for key, url, params in (
+                ("dossiers", api, {"page_size": 100}),
+                ("dossiers_hand", "/banc/dossiers/", None),
+                ("actors", actors_api, {"territory": territory.slug, "page_size": 100}),
+                ("actors_hand", "/banc/acteurs/", {"territory": territory.slug}),
+                ("search", search, {"q": "compost vélo", "type": "acteurs"})):
+            measures[key] = timed(client, url, params)
+        sizes[label] = measures
+        body = measures["dossiers"][2].json()
+        assert len(body["results"]) == 100 and "snapshot" not in body["results"][0]
+        assert json.loads(measures["dossiers_hand"][2].content)["results"][0].keys() == \
+            body["results"][0].keys()
+
+    small, large = sizes["1×"], sizes["10×"]
+    row("Dossiers (instruction), page de 100, 28 Kio", small["dossiers"][0],
+        large["dossiers"][0], large["dossiers_hand"][0])
+    row("API des acteurs, page de 100", small["actors"][0], large["actors"][0],
+        large["actors_hand"][0])
+    row("Recherche (5 000 → 50 000 acteurs)", small["search"][0], large["search"][0])
+    print_table()
+    for key in ("dossiers", "actors", "search"):
+        assert small[key][1] == large[key][1], f"{key} : le nombre de requêtes grandit"

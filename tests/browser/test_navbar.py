@@ -75,7 +75,7 @@ def test_keyboard_reaches_the_menu_in_reading_order(live_server, page, facilitat
         order.append(page.evaluate(
             "() => document.activeElement.id || document.activeElement.textContent.trim()"))
     assert order[:9] == ["Aller au contenu", "Clusters d'innovation responsable", "Accueil",
-                         "Clusters", "Territoires", "API", "q", "user-menu", "Langue — English"]
+                         "Clusters", "Territoires", "network-menu", "q", "user-menu", "Langue — English"]
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")  # opens the account menu
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()

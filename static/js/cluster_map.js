@@ -119,14 +119,40 @@
     return marker;
   }
 
+  // The markers on the map by what they show: a new view keeps those that did not change,
+  // so the marker a keyboard user is on (or whose popup is open) stays, focus and all.
+  var shown = {};
+  function featureKey(feature) {
+    return JSON.stringify([feature.geometry.coordinates, feature.properties]);
+  }
+
   function draw(answer, first) {
-    markers.clearLayers();
-    var points = [];
+    var points = [], next = {}, focusedTitle = null;
     (answer.features || []).forEach(function (feature) {
-      var marker = feature.properties.type === "cluster" ? clusterMarker(feature) : pointMarker(feature);
-      markers.addLayer(marker);
+      var key = featureKey(feature);
+      var marker = next[key] || shown[key];
+      if (!marker) {
+        marker = feature.properties.type === "cluster" ? clusterMarker(feature) : pointMarker(feature);
+        markers.addLayer(marker);
+      }
+      next[key] = marker;
       points.push(marker.getLatLng());
     });
+    Object.keys(shown).forEach(function (key) {
+      if (next[key]) { return; }
+      var gone = shown[key].getElement();
+      if (gone && gone === document.activeElement) { focusedTitle = gone.title; }
+      markers.removeLayer(shown[key]);
+    });
+    shown = next;
+    if (focusedTitle !== null) {
+      // The item under the focus changed (a cluster split, say): the focus goes to the
+      // marker of the same name when there is one, not back to the top of the page.
+      Object.keys(shown).forEach(function (key) {
+        var el = shown[key].getElement();
+        if (focusedTitle !== null && el && el.title === focusedTitle) { el.focus(); focusedTitle = null; }
+      });
+    }
     if (first && data.fit !== "false") {
       // Few items: show them all; many: the territory, then its clusters at that zoom.
       var clustered = answer.features.some(function (f) { return f.properties.type === "cluster"; });
@@ -158,6 +184,7 @@
     var params = query();
     if (params === null) {
       markers.clearLayers();
+      shown = {};
       say(data.countNone);
       return;
     }

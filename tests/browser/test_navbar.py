@@ -75,7 +75,16 @@ def test_keyboard_reaches_the_menu_in_reading_order(live_server, page, facilitat
         order.append(page.evaluate(
             "() => document.activeElement.id || document.activeElement.textContent.trim()"))
     assert order[:9] == ["Aller au contenu", "Clusters d'innovation responsable", "Accueil",
-                         "Clusters", "Territoires", "API", "q", "user-menu", "Langue — English"]
+                         "Clusters", "Territoires", "network-menu", "q", "user-menu",
+                         "Langue — English"]
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")  # opens the account menu
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    # The network's pages, grouped in one menu, open and are walked from the keyboard.
+    page.keyboard.press("Escape")
+    page.locator("#network-menu").focus()
+    page.keyboard.press("Enter")
+    menu = page.locator("#menu")
+    for name in ("Tableau de bord du réseau", "Carte nationale", "Données ouvertes", "API"):
+        page.keyboard.press("ArrowDown")
+        expect(menu.get_by_role("link", name=name, exact=True)).to_be_focused()

@@ -474,6 +474,9 @@ SPECTACULAR_SETTINGS = {
         # Objectives and the shared indicators they adopt go the same ways: one enum, with
         # the name clients have known since objectives came first.
         "ObjectiveDirectionEnum": "cluster.models.Objective.Direction",
+        # The network: a line of savoir-faire or besoin, a regulatory blocker's states.
+        "KnowHowKindEnum": "cluster.network_models.KnowHow.Kind",
+        "BlockerStatusEnum": "cluster.network_models.Blocker.Status",
     },
 }
 REST_KNOX = {

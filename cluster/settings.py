@@ -432,7 +432,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "defis", "description": _("Défis, objectifs et mesures.")},
         {"name": "reseau", "description": _(
             "Le réseau national : indicateurs partagés, tableau de bord, comparaison de "
-            "territoires.")},
+            "territoires, savoir-faire et besoins, freins réglementaires, masterclasses.")},
         {"name": "entreprises-engagees", "description": _("Entreprises engagées.")},
         {"name": "transferts", "description": _("Transferts d'expertise entre territoires "
                                                 "pairs.")},

@@ -75,7 +75,7 @@ class KnowHowCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=300)
 
 
-@extend_schema(tags=["réseau"])
+@extend_schema(tags=["reseau"])
 @extend_schema_view(
     list=extend_schema(summary="Savoir-faire et besoins des territoires",
                        description="Ceux des territoires que la personne lit (publiés pour "
@@ -166,7 +166,7 @@ class LiftedBlockerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema(tags=["réseau"])
+@extend_schema(tags=["reseau"])
 @extend_schema_view(
     list=extend_schema(summary="Freins réglementaires",
                        description="Ceux des clusters de la personne ; tous pour l'équipe "
@@ -221,7 +221,7 @@ class BlockerViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(BlockerSerializer(blocker).data)
 
 
-@extend_schema(tags=["réseau"])
+@extend_schema(tags=["reseau"])
 @extend_schema_view(
     list=extend_schema(summary="Freins réglementaires levés",
                        description="Leur résumé public, pour les territoires publiés."),
@@ -261,7 +261,7 @@ class MasterclassWriteSerializer(serializers.Serializer):
                                         allow_blank=True, default="")
 
 
-@extend_schema(tags=["réseau"])
+@extend_schema(tags=["reseau"])
 @extend_schema_view(
     list=extend_schema(summary="Masterclasses nationales",
                        description="Toutes, les prochaines d'abord ; lisibles par tous."),

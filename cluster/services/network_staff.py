@@ -9,15 +9,8 @@ from django.utils.translation import gettext as _
 from cluster.errors import DomainError, deletion_blocked_message
 from cluster.mailing import queue_emails
 from cluster.models import CompanyNetwork, Masterclass
+from cluster.services.network import _national, _required
 from territories.links import absolute_reverse
-
-
-def _required(value, message, field):
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(message, code=f"{field}_required", field=field)
-    return value
-
 
 # Masterclasses ------------------------------------------------------------------------------
 
@@ -41,9 +34,8 @@ def masterclass_save(*, masterclass: Masterclass | None = None, title: str, star
     if starts_at is None or starts_at <= now:
         raise DomainError(_("Choisissez une date et une heure à venir."),
                           code="starts_at_past", field="starts_at")
-    if theme is not None and not theme.is_national:
-        raise DomainError(_("Choisissez l'un des cinq thèmes nationaux du réseau."),
-                          code="theme_not_national", field="theme")
+    if theme is not None:
+        _national(theme)
     masterclass.title = _required(title, _("Donnez un titre à la masterclass."), "title")
     masterclass.place = _required(place, _("Indiquez le lieu ou le lien de connexion."),
                                   "place")

@@ -49,8 +49,7 @@ def masterclass_save(*, masterclass: Masterclass | None = None, title: str, star
 def masterclass_cancel(*, masterclass: Masterclass) -> int:
     """Cancel a masterclass still to come: its participants are told by e-mail, then it is
     deleted. Return the number of participants told."""
-    masterclass = Masterclass.objects.select_for_update().select_related("theme").filter(
-        pk=masterclass.pk).first()
+    masterclass = Masterclass.objects.select_for_update().filter(pk=masterclass.pk).first()
     if masterclass is None:
         raise DomainError(_("Cette masterclass est déjà annulée."), code="gone", status=409)
     if masterclass.starts_at <= timezone.now():

@@ -15,6 +15,7 @@ from cluster.models import Blocker, CompanyNetwork, Engagement, Masterclass
 from cluster.network_forms import BlockerForm, BlockerTrackForm
 from cluster.network_permissions import (
     blocker_access,
+    company_network_access,
     lifted_blockers,
     masterclass_access,
     visible_blockers,
@@ -121,6 +122,7 @@ def masterclass_list(request):
         "page": Paginator(masterclasses.filter(starts_at__gt=now).order_by("starts_at", "pk"),
                           PAGE_SIZE).get_page(request.GET.get("page")),
         "past": masterclasses.filter(starts_at__lte=now).order_by("-starts_at", "pk")[:5],
+        "can_organise": masterclass_access(request.user).can_organise,
     })
 
 
@@ -166,5 +168,6 @@ def company_network_list(request):
         network.by_kind = counts.get(network.pk, [])
     return render(request, "cluster/network/company_network_list.html", {
         "breadcrumbs": trail(_("Réseaux d'entreprises")), "page": page,
+        "can_manage": company_network_access(request.user).can_manage,
     })
 

@@ -316,3 +316,13 @@ def test_the_back_office_lists_take_constant_queries(client, staff, cluster, mem
     grow(12)
     assert counts() == small
     assert max(small) <= 15
+
+
+@pytest.mark.parametrize("role", ["facilitator", "member_a", "reviewer", "staff", None])
+def test_the_public_lists_lead_the_national_team_to_the_back_office(client, people, role):
+    if role:
+        client.force_login(people[role])
+    for public, back_office in (("masterclass_list", "national_masterclass_list"),
+                                ("company_network_list", "national_company_network_list")):
+        page = client.get(reverse(public)).content.decode()
+        assert (f'href="{reverse(back_office)}"' in page) == (role == "staff")

@@ -71,3 +71,23 @@ class BlockerTrackForm(forms.Form):
         label=_("Résumé public"), max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Obligatoire pour lever le frein : il paraît dans la liste publique."))
+
+
+# The national team's back office ------------------------------------------------------------
+
+class MasterclassForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    theme = national_themes(required=False, help_text=_(
+        "Laissez vide pour une masterclass qui traverse les thèmes."))
+    starts_at = forms.DateTimeField(
+        label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                     format="%Y-%m-%dT%H:%M"))
+    place = forms.CharField(label=_("Lieu ou lien de connexion"), max_length=300)
+    description = forms.CharField(label=_("Programme"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class CompanyNetworkForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    description = forms.CharField(label=_("Présentation"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))

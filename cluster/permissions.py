@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from cluster.models import (
-    Blocker,
     Cluster,
     ClusterRequest,
     Collective,
@@ -27,7 +26,6 @@ from cluster.models import (
     JoinRequest,
     MasterPlanVersion,
     Membership,
-    Transfer,
 )
 from territories.permissions import Access, get_territory_for_reading, visible_territories
 from territories.token_scope import narrow_to_token_scope, within_token_scope
@@ -46,6 +44,10 @@ CLUSTER_MESSAGES = {
     "write_master_plan": _("Seuls les membres du collectif rédigent le schéma directeur."),
     "adopt_master_plan": _("Seuls les animateur·rices du collectif valident les sections, "
                            "génèrent et publient le schéma directeur."),
+    "share": _("Seuls les animateur·rices du collectif tiennent ses savoir-faire et ses "
+               "besoins."),
+    "raise_blocker": _("Seuls les animateur·rices du collectif remontent un frein "
+                       "réglementaire."),
 }
 COLLECTIVE_MESSAGES = {
     "manage": _("Seuls les animateur·rices du collectif gèrent ses membres, ses invitations "
@@ -63,8 +65,6 @@ PERSON_MESSAGES = {
                         "l'accueil."),
     "found_collective": _("Connectez-vous avec un compte actif pour lancer un cluster."),
     "join_collective": _("Connectez-vous avec un compte actif pour rejoindre un collectif."),
-    "join_masterclass": _("Connectez-vous avec un compte actif pour vous inscrire à une "
-                          "masterclass."),
     "name_steward": _("Seule l'équipe nationale désigne le collectif qui anime un "
                       "territoire."),
 }
@@ -115,6 +115,9 @@ class ClusterAccess(RoleAccess):
     can_steer = RoleAccess.leads
     can_steer_commitments = RoleAccess.leads
     can_adopt_master_plan = RoleAccess.leads
+    # The network: they keep its savoir-faire and besoins and raise its blockers.
+    can_share = RoleAccess.leads
+    can_raise_blocker = RoleAccess.leads
     # Every member of the collective records measurements, uploads deliverables and
     # writes the schéma directeur's sections.
     can_measure = RoleAccess.can_read
@@ -219,7 +222,6 @@ class PersonAccess(Access):
         return _signed_in(self.user)
 
     can_join_collective = can_found_collective
-    can_join_masterclass = can_found_collective
 
     @property
     def can_name_steward(self):
@@ -413,106 +415,3 @@ def access_to_cluster_request(user, cluster_request):
     return ClusterRequestAccess(
         cluster_request=cluster_request,
         decider=decidable_cluster_requests(user).filter(pk=cluster_request.pk).exists())
-
-
-# The network: transfers of expertise and regulatory blockers ---------------------------------
-# A transfer is read by the members of both collectives and staff; once accepted or held
-# between two published territories, by anyone (it shows on both territories' pages). The
-# peer's facilitators (and staff) answer it; either side's facilitators record it as held.
-# A blocker is read by its cluster's members and staff; staff track it (national_access).
-
-TRANSFER_MESSAGES = {
-    "decide": _("Seuls les animateur·rices du territoire sollicité répondent à une demande "
-                "de transfert."),
-    "record": _("Seuls les animateur·rices des deux territoires enregistrent le transfert "
-                "réalisé."),
-}
-PUBLIC_TRANSFER_STATUSES = (Transfer.Status.ACCEPTED, Transfer.Status.HELD)
-TRANSFER_COLLECTIVES = ("requester__collective", "provider__collective")
-
-
-def visible_transfers(user):
-    """Return the transfers the person reads: those of their collectives (all for staff),
-    and accepted or held ones between published territories."""
-    public = Q(status__in=PUBLIC_TRANSFER_STATUSES, requester__territory__is_published=True,
-               provider__territory__is_published=True)
-    if not _signed_in(user):
-        return Transfer.objects.filter(public)
-    transfers = Transfer.objects.all()
-    if not user.is_staff:
-        mine = Collective.objects.filter(memberships__user=user)
-        transfers = transfers.filter(public | Q(requester__collective__in=mine)
-                                     | Q(provider__collective__in=mine))
-    return narrow_to_token_scope(transfers, user, collective_path=TRANSFER_COLLECTIVES)
-
-
-@dataclass(frozen=True)
-class TransferAccess(Access):
-    """A transfer and the person's role on each side ("staff", "facilitator", "member",
-    None)."""
-
-    transfer: Transfer
-    requester_role: str | None
-    provider_role: str | None
-
-    messages = TRANSFER_MESSAGES
-
-    @property
-    def is_party(self):
-        return self.requester_role is not None or self.provider_role is not None
-
-    @property
-    def can_decide(self):
-        return self.provider_role in (STAFF, FACILITATOR)
-
-    @property
-    def can_record(self):
-        return (self.requester_role in (STAFF, FACILITATOR)
-                or self.provider_role in (STAFF, FACILITATOR))
-
-
-def _transfer_roles(user, transfer):
-    if not _signed_in(user):
-        return None, None
-    if user.is_staff:
-        return STAFF, STAFF
-    return transfer.requester_role, transfer.provider_role
-
-
-def transfer_access(user, pk):
-    """Return the access to the transfer `pk`, in one query; 404 when the person may not
-    read it."""
-    transfers = visible_transfers(user).select_related(
-        "requester__territory", "provider__territory", "requester__collective",
-        "provider__collective", "theme", "asked_by", "decided_by").filter(pk=pk)
-    if _signed_in(user) and not user.is_staff:
-        transfers = transfers.annotate(**{
-            f"{side}_role": Subquery(Membership.objects.filter(
-                collective=OuterRef(f"{side}__collective"), user=user).values("role")[:1])
-            for side in ("requester", "provider")})
-    transfer = transfers.first()
-    if transfer is None:
-        raise Http404(_("Transfert introuvable."))
-    return access_to_transfer(user, transfer)
-
-
-def access_to_transfer(user, transfer):
-    """Return the access to a transfer already loaded (roles read when not annotated)."""
-    if _signed_in(user) and not user.is_staff and not hasattr(transfer, "provider_role"):
-        roles = dict(Membership.objects.filter(
-            user=user, collective__in=[transfer.requester.collective_id,
-                                       transfer.provider.collective_id],
-        ).values_list("collective_id", "role"))
-        transfer.requester_role = roles.get(transfer.requester.collective_id)
-        transfer.provider_role = roles.get(transfer.provider.collective_id)
-    requester_role, provider_role = _transfer_roles(user, transfer)
-    return TransferAccess(transfer=transfer, requester_role=requester_role,
-                          provider_role=provider_role)
-
-
-def blocker_access(user, pk):
-    """Return the access to the blocker `pk` through its cluster: 404 for anyone who may
-    not read the cluster."""
-    blocker = get_object_or_404(Blocker.objects.select_related("challenge"), pk=pk)
-    access = cluster_access(user, blocker.cluster_id)
-    return access, blocker

@@ -432,7 +432,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "defis", "description": _("Défis, objectifs et mesures.")},
         {"name": "reseau", "description": _(
             "Le réseau national : indicateurs partagés, tableau de bord, comparaison de "
-            "territoires.")},
+            "territoires, savoir-faire et besoins, freins réglementaires, masterclasses.")},
         {"name": "entreprises-engagees", "description": _("Entreprises engagées.")},
         {"name": "transferts", "description": _("Transferts d'expertise entre territoires "
                                                 "pairs.")},
@@ -474,6 +474,9 @@ SPECTACULAR_SETTINGS = {
         # Objectives and the shared indicators they adopt go the same ways: one enum, with
         # the name clients have known since objectives came first.
         "ObjectiveDirectionEnum": "cluster.models.Objective.Direction",
+        # The network: a line of savoir-faire or besoin, a regulatory blocker's states.
+        "KnowHowKindEnum": "cluster.network_models.KnowHow.Kind",
+        "BlockerStatusEnum": "cluster.network_models.Blocker.Status",
     },
 }
 REST_KNOX = {

@@ -9,12 +9,8 @@ from rest_framework.response import Response
 
 from cluster.models import Cluster, Transfer
 from cluster.network_models import TEXT_MAX_LENGTH
-from cluster.permissions import (
-    access_to_cluster,
-    access_to_transfer,
-    visible_clusters,
-    visible_transfers,
-)
+from cluster.network_permissions import access_to_transfer, visible_transfers
+from cluster.permissions import access_to_cluster, visible_clusters
 from cluster.services.network import transfer_ask, transfer_decide, transfer_record_held
 from territories.models import Theme
 from territories.permissions import AccessPermission

@@ -5,6 +5,7 @@ from cluster.api import (
     join_views,
     masterplan_views,
     network_dashboard_views,
+    network_more_views,
     network_views,
     stewardship_views,
     views,
@@ -36,6 +37,12 @@ router.register("schemas-directeurs", masterplan_views.MasterPlanVersionViewSet,
 
 # The network between territories ----
 router.register("transferts", network_views.TransferViewSet, basename="transfer")
+router.register("savoir-faire", network_more_views.KnowHowViewSet, basename="know-how")
+router.register("freins", network_more_views.BlockerViewSet, basename="blocker")
+router.register("freins-leves", network_more_views.LiftedBlockerViewSet,
+                basename="lifted-blocker")
+router.register("masterclasses", network_more_views.MasterclassViewSet,
+                basename="masterclass")
 
 urlpatterns = [
     path("me/", views.me, name="me"),

@@ -1,16 +1,14 @@
 """State changes of the network: savoir-faire and besoins, transfers of expertise between
 peer territories, masterclasses, regulatory blockers. Shared by the pages and the API."""
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cluster.errors import DomainError
+from cluster.mailing import queue_emails
 from cluster.models import Blocker, Cluster, KnowHow, Membership, Transfer, User
-from territories.outbox import enqueue
+from territories.links import absolute_reverse
 
 TransferStatus = Transfer.Status
 BlockerStatus = Blocker.Status
@@ -150,25 +148,21 @@ def transfer_record_held(*, transfer: Transfer, held_on, format: str, outcome: s
     return transfer
 
 
+def _facilitator_emails(clusters):
+    """Return the addresses of the active facilitators of the clusters' collectives."""
+    return set(User.objects.filter(
+        is_active=True, memberships__role=Membership.Role.FACILITATOR,
+        memberships__collective__in=[cluster.collective_id for cluster in clusters],
+    ).values_list("email", flat=True))
+
+
 def _notify(transfer, template, clusters, *, asker=False):
     """Queue one e-mail per facilitator of the clusters' collectives, after the commit."""
-    users = User.objects.filter(
-        is_active=True, memberships__role=Membership.Role.FACILITATOR,
-        memberships__collective__in=[cluster.collective_id for cluster in clusters])
-    emails = set(users.values_list("email", flat=True))
+    emails = _facilitator_emails(clusters)
     if asker and transfer.asked_by is not None and transfer.asked_by.is_active:
         emails.add(transfer.asked_by.email)
-    link = settings.SITE_URL.rstrip("/") + reverse("transfer_detail",
-                                                   args=[transfer.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"transfer": transfer, "link": link}
-        prefix = f"cluster/emails/{template}"
-        subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
-        body = render_to_string(f"{prefix}.txt", context)
-        html_body = render_to_string(f"{prefix}.html", context)
-    for email in sorted(emails):
-        enqueue("cluster.tasks.send_email_task", kwargs={
-            "subject": subject, "body": body, "to": [email], "html_body": html_body})
+    queue_emails(template, {"transfer": transfer,
+                            "link": absolute_reverse("transfer_detail", transfer.pk)}, emails)
 
 
 # Masterclasses ------------------------------------------------------------------------------
@@ -201,16 +195,23 @@ def blocker_raise(*, cluster: Cluster, challenge, rule: str, text: str, by) -> B
     if challenge is None or challenge.cluster_id != cluster.pk:
         raise DomainError(_("Choisissez le défi du cluster que ce frein retient."),
                           code="challenge_required", field="challenge")
-    return Blocker.objects.create(cluster=cluster, challenge=challenge, rule=rule, text=text,
-                                  raised_by=by)
+    blocker = Blocker.objects.create(cluster=cluster, challenge=challenge, rule=rule,
+                                     text=text, raised_by=by)
+    # The national team: every active staff person.
+    queue_emails("blocker_raised", {
+        "blocker": blocker, "territory": cluster.territory,
+        "link": absolute_reverse("national_blocker_track", blocker.pk),
+    }, User.objects.filter(is_active=True, is_staff=True).values_list("email", flat=True))
+    return blocker
 
 
 @transaction.atomic
 def blocker_track(*, blocker: Blocker, status: str, sponsor: str = "",
                   public_summary: str = "") -> Blocker:
     """Move a blocker on (the national team): sponsored needs the senior civil servant's
-    name, lifted a public summary."""
-    blocker = Blocker.objects.select_for_update().get(pk=blocker.pk)
+    name, lifted a public summary. The cluster's facilitators are told by e-mail."""
+    blocker = Blocker.objects.select_for_update(of=("self",)).select_related(
+        "cluster__territory", "challenge").get(pk=blocker.pk)
     if status not in BLOCKER_TRANSITIONS[blocker.status]:
         raise DomainError(
             _("Ce frein est %(status)s : il ne peut pas passer à cet état.")
@@ -229,5 +230,9 @@ def blocker_track(*, blocker: Blocker, status: str, sponsor: str = "",
     blocker.sponsor = sponsor or blocker.sponsor
     blocker.public_summary = public_summary or blocker.public_summary
     blocker.save()
+    queue_emails("blocker_tracked", {
+        "blocker": blocker, "territory": blocker.cluster.territory,
+        "link": absolute_reverse("cluster_network", blocker.cluster_id),
+    }, _facilitator_emails([blocker.cluster]))
     return blocker
 

@@ -4,7 +4,7 @@ transfers of expertise. Blockers, masterclasses and company networks: network_mo
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,13 +17,14 @@ from cluster.network_forms import (
     TransferAskForm,
     TransferHeldForm,
 )
-from cluster.peers import suggest_peers
-from cluster.permissions import (
-    cluster_access,
+from cluster.network_permissions import (
+    know_how_access,
     transfer_access,
-    visible_clusters,
+    visible_know_how,
     visible_transfers,
 )
+from cluster.peers import suggest_peers
+from cluster.permissions import cluster_access, visible_clusters
 from cluster.services.network import (
     know_how_add,
     know_how_delete,
@@ -60,8 +61,8 @@ def territory_network(request, slug):
     # The clusters whose own network page the person reads (members, staff).
     readable = set(visible_clusters(request.user).filter(territory=territory)
                    .values_list("pk", flat=True))
-    know_how = KnowHow.objects.filter(cluster__territory=territory).select_related("theme") \
-        .order_by("kind", "theme__name", "pk")
+    know_how = visible_know_how(request.user).filter(cluster__territory=territory) \
+        .select_related("theme").order_by("kind", "theme__name", "pk")
     return render(request, "cluster/network/territory_network.html", {
         "breadcrumbs": territory_trail(territory, _("Réseau")),
         "territory": territory,
@@ -99,7 +100,7 @@ def cluster_network(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def know_how_create(request, pk):
-    access = cluster_access(request.user, pk).require("steer")
+    access = know_how_access(request.user, pk)[0].require("share")
     cluster = access.cluster
     form = KnowHowForm(request.POST or None, initial={"kind": request.GET.get("nature")})
     return form_page(
@@ -115,10 +116,9 @@ def know_how_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def know_how_delete_view(request, pk, item_pk):
-    access = cluster_access(request.user, pk).require("steer")
+    access, item = know_how_access(request.user, pk, item_pk)
+    access.require("share")
     cluster = access.cluster
-    item = get_object_or_404(KnowHow.objects.select_related("theme"), pk=item_pk,
-                             cluster=cluster)
     return confirm_page(
         request, action=lambda: know_how_delete(item=item),
         success=_("La ligne est retirée."), next=reverse("cluster_network", args=[cluster.pk]),

@@ -25,7 +25,7 @@ from cluster.network_dashboard import (
     network_territories,
     territory_rows,
 )
-from cluster.permissions import PUBLIC_TRANSFER_STATUSES, visible_transfers
+from cluster.network_permissions import PUBLIC_TRANSFER_STATUSES, visible_transfers
 from territories.permissions import national_access
 
 PAGE_SIZE = 30

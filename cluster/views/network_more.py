@@ -13,7 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cluster.breadcrumbs import cluster_trail
 from cluster.models import Blocker, CompanyNetwork, Engagement, Masterclass
 from cluster.network_forms import BlockerForm, BlockerTrackForm
-from cluster.permissions import cluster_access, person_access
+from cluster.network_permissions import (
+    blocker_access,
+    company_network_access,
+    lifted_blockers,
+    masterclass_access,
+    visible_blockers,
+)
+from cluster.permissions import cluster_access
 from cluster.services.network import (
     BLOCKER_TRANSITIONS,
     blocker_raise,
@@ -34,7 +41,7 @@ PAGE_SIZE = 20
 @require_http_methods(["GET", "POST"])
 def blocker_create(request, pk):
     """A facilitator raises a regulatory blocker to the national team."""
-    access = cluster_access(request.user, pk).require("steer")
+    access = cluster_access(request.user, pk).require("raise_blocker")
     cluster = access.cluster
     form = BlockerForm(request.POST or None, cluster=cluster)
     back = reverse("cluster_network", args=[cluster.pk])
@@ -54,9 +61,8 @@ def blocker_create(request, pk):
 @require_GET
 def lifted_blocker_list(request):
     """The blockers lifted, with their public summary: public."""
-    blockers = Blocker.objects.filter(status=Blocker.Status.LIFTED,
-                                      cluster__territory__is_published=True).select_related(
-        "cluster__territory", "challenge").order_by("-lifted_on", "-pk")
+    blockers = lifted_blockers().select_related("cluster__territory", "challenge").order_by(
+        "-lifted_on", "-pk")
     return render(request, "cluster/network/lifted_blocker_list.html", {
         "breadcrumbs": trail(_("Freins réglementaires levés")),
         "page": Paginator(blockers, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -68,8 +74,8 @@ def lifted_blocker_list(request):
 def national_blocker_list(request):
     """Every blocker raised, to track: the national team's back office."""
     national_access(request.user).require("coordinate")
-    blockers = Blocker.objects.select_related("cluster__territory", "challenge").order_by(
-        "-raised_at", "-pk")
+    blockers = visible_blockers(request.user).select_related(
+        "cluster__territory", "challenge").order_by("-raised_at", "-pk")
     shown = request.GET.get("etat", "")
     if shown in Blocker.Status.values:
         blockers = blockers.filter(status=shown)
@@ -85,8 +91,7 @@ def national_blocker_list(request):
 def national_blocker_track(request, pk):
     """Move a blocker on: examined, sponsored by a senior civil servant, lifted, dropped."""
     national_access(request.user).require("coordinate")
-    blocker = get_object_or_404(Blocker.objects.select_related(
-        "cluster__territory", "challenge", "raised_by"), pk=pk)
+    blocker = blocker_access(request.user, pk).require("track").blocker
     form = BlockerTrackForm(request.POST or None, initial={
         "sponsor": blocker.sponsor, "public_summary": blocker.public_summary})
     allowed = BLOCKER_TRANSITIONS[blocker.status]
@@ -117,13 +122,14 @@ def masterclass_list(request):
         "page": Paginator(masterclasses.filter(starts_at__gt=now).order_by("starts_at", "pk"),
                           PAGE_SIZE).get_page(request.GET.get("page")),
         "past": masterclasses.filter(starts_at__lte=now).order_by("-starts_at", "pk")[:5],
+        "can_organise": masterclass_access(request.user).can_organise,
     })
 
 
 @login_required
 @require_POST
 def masterclass_join_view(request, pk):
-    person_access(request.user).require("join_masterclass")
+    masterclass_access(request.user).require("join")
     masterclass = get_object_or_404(Masterclass, pk=pk)
     if request.POST.get("leave") == "1":
         run_action(request, lambda: masterclass_leave(masterclass=masterclass,
@@ -162,5 +168,6 @@ def company_network_list(request):
         network.by_kind = counts.get(network.pk, [])
     return render(request, "cluster/network/company_network_list.html", {
         "breadcrumbs": trail(_("Réseaux d'entreprises")), "page": page,
+        "can_manage": company_network_access(request.user).can_manage,
     })
 

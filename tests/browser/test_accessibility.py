@@ -125,6 +125,9 @@ def main_pages():
         ("gestion des dossiers", reverse("funding:manage_dossier_list")),
         ("gestion des territoires", reverse("national_territory_list")),
         ("gestion des collectifs", reverse("national_collective_list")),
+        ("gestion des masterclasses", reverse("national_masterclass_list")),
+        ("nouvelle masterclass", reverse("national_masterclass_create")),
+        ("gestion des réseaux d'entreprises", reverse("national_company_network_list")),
     ]
 
 

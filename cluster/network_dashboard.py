@@ -80,14 +80,20 @@ def _current_steps(territory_ids):
             .order_by("cluster__territory", "cluster", "number")
             .values_list("cluster__territory", "number", "kind", "status")):
         steps[territory].append((number, kind, status))
+    # The choices' labels are translated once per request, not once per row.
+    kinds, statuses = _labels(RoadmapStep.Kind), _labels(RoadmapStep.Status)
     current = {}
     for territory, rows in steps.items():
         row = (next((row for row in rows if row[2] == RoadmapStep.Status.DOING), None)
                or next((row for row in rows if row[2] == RoadmapStep.Status.TODO), None)
                or rows[-1])
-        current[territory] = {"number": row[0], "kind": str(RoadmapStep.Kind(row[1]).label),
-                              "status": str(RoadmapStep.Status(row[2]).label)}
+        current[territory] = {"number": row[0], "kind": kinds[row[1]],
+                              "status": statuses[row[2]]}
     return current
+
+
+def _labels(choices):
+    return {value: str(label) for value, label in choices.choices}
 
 
 class _Days(Func):
@@ -175,13 +181,15 @@ def territory_rows(territories, *, public, today):
     states = objective_states(
         Objective.objects.filter(challenge__cluster__territory__in=ids), today)
     figures = territory_figures(ids, public=public)
+    statuses = {**_labels(Label.Status), NO_LABEL: str(_("sans label"))}
     rows = []
     for territory in territories:
         label = getattr(territory, "label", None)
+        status = label.status if label else NO_LABEL
         rows.append({
             "territory": territory,
-            "label_status": label.status if label else NO_LABEL,
-            "label_status_display": label.get_status_display() if label else _("sans label"),
+            "label_status": status,
+            "label_status_display": statuses[status],
             "wave": label.wave if label else None,
             "step": steps.get(territory.pk),
             "challenges": challenges.get(territory.pk, 0),

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, Sum, Value, Window
+from django.db.models import Avg, Count, F, Sum, Window
 from django.db.models.functions import ExtractYear, Lower, Rank, Trim
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -166,20 +166,26 @@ def added_up(rows, *, indicator, territory, unit=None):
     count those left out for their unit.
 
     `unit` is the path of the unit written with each row (an objective's), compared with
-    its indicator's; None when the rows are always in the indicator's unit.
+    its indicator's; None when the rows are always in the indicator's unit. The rows are
+    then grouped by their unit as well, the units compared once a row (not once an
+    aggregate): of each indicator and year, the group in the indicator's unit is counted,
+    the others are left out.
     """
-    counted = Q()
+    keys = {"indicator_pk": F(indicator)}
     if unit is not None:
-        rows = rows.annotate(own_unit=Lower(Trim(unit)),
-                             fixed_unit=Lower(Trim(f"{indicator}__unit")))
-        counted = Q(own_unit=F("fixed_unit"))
-    figures = list(rows.values("year", indicator_pk=F(indicator)).annotate(
-        total=Sum("value", filter=counted), mean=Avg("value", filter=counted),
-        territories=Count(territory, distinct=True, filter=counted),
-        excluded=Count("pk", filter=~counted) if unit is not None else Value(0))
-        .order_by())
-    return ([row for row in figures if row["total"] is not None],
-            [row for row in figures if row["excluded"]])
+        keys.update(own_unit=Lower(Trim(unit)), fixed_unit=Lower(Trim(f"{indicator}__unit")))
+    groups = (rows.values("year", **keys).annotate(
+        total=Sum("value"), mean=Avg("value"), territories=Count(territory, distinct=True),
+        rows=Count("pk")).order_by())
+    figures, left_out = [], defaultdict(int)
+    for group in groups:
+        if unit is None or group["own_unit"] == group["fixed_unit"]:
+            figures.append({key: group[key] for key in
+                            ("year", "indicator_pk", "total", "mean", "territories")})
+        else:
+            left_out[group["indicator_pk"], group["year"]] += group["rows"]
+    return figures, [{"indicator_pk": indicator_pk, "year": year, "excluded": excluded}
+                     for (indicator_pk, year), excluded in left_out.items()]
 
 
 def objective_figures(territories, *, public):

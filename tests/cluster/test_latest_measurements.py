@@ -158,3 +158,18 @@ def test_the_database_states_the_objectives_as_the_rule_does():
         assert found == {cluster.territory_id: {expected: 1}}, (
             start, target_date, baseline, target, latest)
     assert seen == {"reached", "on_track", "late", "unmeasured"}
+
+
+def test_units_written_otherwise_are_counted_once_per_territory():
+    build_network(2)
+    first, second = Objective.objects.filter(title="Emplois d'insertion").order_by("pk")
+    Objective.objects.filter(pk=first.pk).update(unit=" etp ")
+    Objective.objects.filter(title="Emplois (autre unité)",
+                             challenge=second.challenge).update(unit="Etp")
+    themes = network_dashboard(network_territories(staff=True), public=False,
+                               today=timezone.localdate())["themes"]
+    jobs = next(row for theme in themes for row in theme["indicators"]
+                if row["indicator"].slug == "emplois-insertion")
+    year = next(year for year in jobs["years"] if year["year"] == 2026)
+    assert (year["objectifs"], year["territories"]) == (Decimal(18), 2)
+    assert jobs["excluded"] == 2  # the other « emplois » objective, 2025 and 2026

@@ -42,6 +42,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Sum, Window
 from django.db.models.functions import ExtractYear, Lower, Rank, Trim
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -147,6 +148,11 @@ class Year(ExtractYear):
         sql, params = compiler.compile(self.lhs)
         return f"CAST(strftime('%%Y', {sql}) AS INTEGER)", params
 
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # A float rather than EXTRACT's numeric, which PostgreSQL computes slowly.
+        sql, params = compiler.compile(self.lhs)
+        return f"date_part('year', {sql})::integer", params
+
 
 def latest_of_each_year(rows, *, same):
     """Keep the rows no later row of the same `same` fields and year follows.
@@ -167,25 +173,24 @@ def added_up(rows, *, indicator, territory, unit=None):
 
     `unit` is the path of the unit written with each row (an objective's), compared with
     its indicator's; None when the rows are always in the indicator's unit. The rows are
-    then grouped by their unit as well, the units compared once a row (not once an
-    aggregate): of each indicator and year, the group in the indicator's unit is counted,
-    the others are left out.
+    then grouped by whether their unit is the indicator's as well (compared once a row,
+    not once an aggregate): that group is counted, the other is left out.
     """
     keys = {"indicator_pk": F(indicator)}
     if unit is not None:
-        keys.update(own_unit=Lower(Trim(unit)), fixed_unit=Lower(Trim(f"{indicator}__unit")))
+        keys["counted"] = Exact(Lower(Trim(unit)), Lower(Trim(f"{indicator}__unit")))
     groups = (rows.values("year", **keys).annotate(
         total=Sum("value"), mean=Avg("value"), territories=Count(territory, distinct=True),
         rows=Count("pk")).order_by())
-    figures, left_out = [], defaultdict(int)
+    figures, left_out = [], []
     for group in groups:
-        if unit is None or group["own_unit"] == group["fixed_unit"]:
+        if group.get("counted", True):
             figures.append({key: group[key] for key in
                             ("year", "indicator_pk", "total", "mean", "territories")})
         else:
-            left_out[group["indicator_pk"], group["year"]] += group["rows"]
-    return figures, [{"indicator_pk": indicator_pk, "year": year, "excluded": excluded}
-                     for (indicator_pk, year), excluded in left_out.items()]
+            left_out.append({"indicator_pk": group["indicator_pk"], "year": group["year"],
+                             "excluded": group["rows"]})
+    return figures, left_out
 
 
 def objective_figures(territories, *, public):

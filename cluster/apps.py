@@ -16,6 +16,10 @@ class ClusterConfig(AppConfig):
         from cluster.credentials import connect_signals
 
         connect_signals()
+        # The latest measurement of each objective, kept on the rows for the dashboard.
+        from cluster import latest_measurements
+
+        latest_measurements.connect_signals()
 
         # The open data (territories) publishes the défis through its registry.
         from cluster.opendata import register_datasets

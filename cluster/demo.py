@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from cluster.latest_measurements import refresh_latest_measurements
 from cluster.models import (
     Challenge,
     Cluster,
@@ -167,6 +168,7 @@ def load_objectives(labelled, clusters, *, today, by):
                     for index, value in enumerate(spec["values"]))
                 if measured_on <= today
             )
+            refresh_latest_measurements([objective.pk])  # bulk_create sends no signal
 
 
 # Collectives ----

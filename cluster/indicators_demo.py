@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from cluster.latest_measurements import refresh_latest_measurements
 from cluster.models import Challenge, Measurement, Objective, SharedIndicator
 from cluster.roadmap import add_months
 
@@ -109,6 +110,7 @@ def load_shared_indicators(clusters, *, today, by):
                         source=DEMO_SOURCE, created_by=by)
             for measured_on, value in _quarters(cluster.start_date, values)
             if measured_on <= today)
+        refresh_latest_measurements([objective.pk])  # bulk_create sends no signal
 
 
 def _quarters(start: date, values):

@@ -40,8 +40,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum, Value
-from django.db.models.functions import ExtractYear, Lower, Trim
+from django.db.models import Avg, Count, F, Sum, Window
+from django.db.models.functions import ExtractYear, Lower, Rank, Trim
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -122,16 +123,11 @@ class Contribution:
 def objective_contributions(territory_ids, *, public):
     """The latest measurement per year of every objective that adopted a shared indicator."""
     measurements = (Measurement.objects
-                    .filter(objective__shared_indicator__isnull=False,
+                    .filter(is_latest_of_year=True, objective__shared_indicator__isnull=False,
                             objective__challenge__cluster__territory__in=territory_ids)
-                    .select_related("objective__challenge__cluster__territory")
-                    .order_by("objective_id", "measured_on", "pk"))
-    latest = {}
-    for measurement in measurements:
-        objective = measurement.objective
-        latest[objective.pk, measurement.measured_on.year] = measurement
+                    .select_related("objective__challenge__cluster__territory"))
     contributions = []
-    for measurement in latest.values():
+    for measurement in measurements:
         objective = measurement.objective
         cluster = objective.challenge.cluster
         contributions.append(Contribution(
@@ -144,12 +140,31 @@ def objective_contributions(territory_ids, *, public):
     return contributions
 
 
+class Year(ExtractYear):
+    """The year of a date; computed by SQLite itself rather than by a Python function
+    called on every row (Django's ExtractYear on SQLite)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%Y', {sql}) AS INTEGER)", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # A float rather than EXTRACT's numeric, which PostgreSQL computes slowly.
+        sql, params = compiler.compile(self.lhs)
+        return f"date_part('year', {sql})::integer", params
+
+
 def latest_of_each_year(rows, *, same):
-    """Keep the rows no later row of the same `same` fields and year follows."""
-    later = (rows.model.objects.annotate(year=ExtractYear("measured_on"))
-             .filter(**{field: OuterRef(field) for field in same}, year=OuterRef("year"),
-                     measured_on__gt=OuterRef("measured_on")))
-    return rows.annotate(year=ExtractYear("measured_on")).filter(~Exists(later))
+    """Keep the rows no later row of the same `same` fields and year follows.
+
+    One pass of the database over the rows (a window ranking each year's rows from the
+    latest), not a search for a later row under every row.
+    """
+    ranked = rows.annotate(rank=Window(
+        Rank(), partition_by=[F(field) for field in same] + [Year("measured_on")],
+        order_by=F("measured_on").desc())).filter(rank=1)
+    return rows.model.objects.filter(pk__in=ranked.values("pk")).annotate(
+        year=Year("measured_on"))
 
 
 def added_up(rows, *, indicator, territory, unit=None):
@@ -157,28 +172,36 @@ def added_up(rows, *, indicator, territory, unit=None):
     count those left out for their unit.
 
     `unit` is the path of the unit written with each row (an objective's), compared with
-    its indicator's; None when the rows are always in the indicator's unit.
+    its indicator's; None when the rows are always in the indicator's unit. The rows are
+    then grouped by whether their unit is the indicator's as well (compared once a row,
+    not once an aggregate): that group is counted, the other is left out.
     """
-    counted = Q()
+    keys = {"indicator_pk": F(indicator)}
     if unit is not None:
-        rows = rows.annotate(own_unit=Lower(Trim(unit)),
-                             fixed_unit=Lower(Trim(f"{indicator}__unit")))
-        counted = Q(own_unit=F("fixed_unit"))
-    figures = list(rows.values("year", indicator_pk=F(indicator)).annotate(
-        total=Sum("value", filter=counted), mean=Avg("value", filter=counted),
-        territories=Count(territory, distinct=True, filter=counted),
-        excluded=Count("pk", filter=~counted) if unit is not None else Value(0))
-        .order_by())
-    return ([row for row in figures if row["total"] is not None],
-            [row for row in figures if row["excluded"]])
+        keys["counted"] = Exact(Lower(Trim(unit)), Lower(Trim(f"{indicator}__unit")))
+    groups = (rows.values("year", **keys).annotate(
+        total=Sum("value"), mean=Avg("value"), territories=Count(territory, distinct=True),
+        rows=Count("pk")).order_by())
+    figures, left_out = [], []
+    for group in groups:
+        if group.get("counted", True):
+            figures.append({key: group[key] for key in
+                            ("year", "indicator_pk", "total", "mean", "territories")})
+        else:
+            left_out.append({"indicator_pk": group["indicator_pk"], "year": group["year"],
+                             "excluded": group["rows"]})
+    return figures, left_out
 
 
 def objective_figures(territories, *, public):
-    """The objectives' figures on shared indicators, added up by the database."""
-    rows = latest_of_each_year(
-        Measurement.objects.filter(objective__shared_indicator__isnull=False,
-                                   objective__challenge__cluster__territory__in=territories),
-        same=["objective"])
+    """The objectives' figures on shared indicators, added up by the database.
+
+    The latest measurement of each year is flagged on its row (cluster.latest_measurements).
+    """
+    rows = Measurement.objects.filter(
+        is_latest_of_year=True, objective__shared_indicator__isnull=False,
+        objective__challenge__cluster__territory__in=territories).annotate(
+        year=Year("measured_on"))
     return added_up(rows, indicator="objective__shared_indicator",
                     territory="objective__challenge__cluster__territory",
                     unit="objective__unit")

@@ -9,10 +9,27 @@ funds) come through the registry of cluster/network.py.
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Round
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.translation import gettext_lazy as _
 
-from cluster.models import Challenge, Measurement, Objective, RoadmapStep, SharedIndicator
+from cluster.models import Challenge, Objective, RoadmapStep, SharedIndicator
 from cluster.network import (
     network_totals,
     per_territory,
@@ -63,31 +80,92 @@ def _current_steps(territory_ids):
             .order_by("cluster__territory", "cluster", "number")
             .values_list("cluster__territory", "number", "kind", "status")):
         steps[territory].append((number, kind, status))
+    # The choices' labels are translated once per request, not once per row.
+    kinds, statuses = _labels(RoadmapStep.Kind), _labels(RoadmapStep.Status)
     current = {}
     for territory, rows in steps.items():
         row = (next((row for row in rows if row[2] == RoadmapStep.Status.DOING), None)
                or next((row for row in rows if row[2] == RoadmapStep.Status.TODO), None)
                or rows[-1])
-        current[territory] = {"number": row[0], "kind": str(RoadmapStep.Kind(row[1]).label),
-                              "status": str(RoadmapStep.Status(row[2]).label)}
+        current[territory] = {"number": row[0], "kind": kinds[row[1]],
+                              "status": statuses[row[2]]}
     return current
 
 
-def objective_states(objectives, today):
-    """Count the objectives by state per territory: {territory_id: Counter(state)}.
+def _labels(choices):
+    return {value: str(label) for value, label in choices.choices}
 
-    Read as plain tuples, one query: the network's total runs over every objective.
+
+class _Days(Func):
+    """The days from the date `start` to the date `end` (an integer), in the database."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (end, end_params), (start, start_params) = (compiler.compile(expression)
+                                                      for expression in self.source_expressions)
+        if connection.vendor == "sqlite":
+            return (f"CAST(julianday({end}) - julianday({start}) AS INTEGER)",
+                    [*end_params, *start_params])
+        return f"(({end})::date - ({start})::date)", [*end_params, *start_params]
+
+
+def _state(today):
+    """`objective_state` as a database expression, exact: the share of the way from
+    baseline to target and the share of the time gone by are compared by cross products
+    (in hundredths on SQLite, whose decimals are binary floats)."""
+    def exact(expression):
+        if connection.vendor == "sqlite":  # two decimal places: whole hundredths
+            return Cast(Round(F(expression) * 100), IntegerField())
+        return F(expression)
+
+    latest, baseline, target = exact("latest__value"), exact("baseline"), exact("target")
+    gone = _Days(Value(today, output_field=DateField()), F("challenge__cluster__start_date"))
+    span = _Days(F("target_date"), F("challenge__cluster__start_date"))
+    increase = Q(target__gt=F("baseline"))
+    done = ExpressionWrapper((latest - baseline) * span, output_field=DecimalField())
+    due = ExpressionWrapper(gone * (target - baseline), output_field=DecimalField())
+    return Case(
+        When(latest__value__isnull=True, then=Value("unmeasured")),
+        When(increase & Q(latest__value__gte=F("target")), then=Value("reached")),
+        When(~increase & Q(latest__value__lte=F("target")), then=Value("reached")),
+        # The target date has come (or precedes the start): not reached is late.
+        When(Q(target_date__lte=F("challenge__cluster__start_date"))
+             | Q(target_date__lte=today), then=Value("late")),
+        # Before the start, the time gone by counts as none.
+        When(Q(challenge__cluster__start_date__gte=today)
+             & (increase & Q(latest__value__lt=F("baseline"))
+                | ~increase & Q(latest__value__gt=F("baseline"))), then=Value("late")),
+        When(Q(challenge__cluster__start_date__gte=today), then=Value("on_track")),
+        When(increase, then=Case(When(GreaterThan(due, done), then=Value("late")),
+                                 default=Value("on_track"))),
+        default=Case(When(LessThan(due, done), then=Value("late")),
+                     default=Value("on_track")),
+        output_field=CharField())
+
+
+def objective_states(objectives, today, *, by_territory=True):
+    """Count the objectives by state: {territory_id: Counter(state)}, or Counter(state)
+    over all of them when not `by_territory`.
+
+    The database works the states out and counts them (one query, a row per territory
+    and state): the network's total runs over every objective of every territory.
     """
+    rows = objectives.alias(latest=FilteredRelation(
+        "measurements", condition=Q(measurements__is_latest=True))).annotate(
+        state=_state(today)).order_by()
+    if not by_territory:
+        return Counter(dict(rows.values("state").annotate(count=Count("pk"))
+                            .values_list("state", "count")))
     states = defaultdict(Counter)
-    latest = Measurement.objects.filter(objective=OuterRef("pk")).order_by("-measured_on",
-                                                                          "-pk")
-    rows = objectives.annotate(latest_value=Subquery(latest.values("value")[:1])).values_list(
-        "challenge__cluster__territory", "challenge__cluster__start_date", "baseline",
-        "target", "target_date", "latest_value")
-    for territory, start, baseline, target, target_date, latest in rows:
-        states[territory][objective_state(baseline=baseline, target=target,
-                                          target_date=target_date, latest=latest,
-                                          start=start, today=today)] += 1
+    for territory, state, count in (rows.values("challenge__cluster__territory", "state")
+                                    .annotate(count=Count("pk"))
+                                    .values_list("challenge__cluster__territory", "state",
+                                                 "count")):
+        states[territory][state] = count
     return states
 
 
@@ -103,13 +181,15 @@ def territory_rows(territories, *, public, today):
     states = objective_states(
         Objective.objects.filter(challenge__cluster__territory__in=ids), today)
     figures = territory_figures(ids, public=public)
+    statuses = {**_labels(Label.Status), NO_LABEL: str(_("sans label"))}
     rows = []
     for territory in territories:
         label = getattr(territory, "label", None)
+        status = label.status if label else NO_LABEL
         rows.append({
             "territory": territory,
-            "label_status": label.status if label else NO_LABEL,
-            "label_status_display": label.get_status_display() if label else _("sans label"),
+            "label_status": status,
+            "label_status_display": statuses[status],
             "wave": label.wave if label else None,
             "step": steps.get(territory.pk),
             "challenges": challenges.get(territory.pk, 0),
@@ -129,11 +209,9 @@ def network_summary(territories, *, public, today):
         waves[wave][status or NO_LABEL] += count
     statuses = [(status.value, status.label) for status in Label.Status] + [
         (NO_LABEL, _("sans label"))]
-    states = Counter()
-    for counts in objective_states(
-            Objective.objects.filter(challenge__cluster__territory__in=territories),
-            today).values():
-        states.update(counts)
+    states = objective_states(
+        Objective.objects.filter(challenge__cluster__territory__in=territories), today,
+        by_territory=False)
     totals = network_totals(territories, public=public)
     return {
         "territories": sum(sum(counts.values()) for counts in waves.values()),

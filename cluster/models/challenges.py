@@ -134,7 +134,11 @@ class Measurement(models.Model):
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("saisie par"))
     created_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
-    history = HistoricalRecords()
+    # Kept by cluster.latest_measurements whenever a measurement is written or deleted, so
+    # that the national dashboard adds up the latest figures without searching for them.
+    is_latest = models.BooleanField(default=False, editable=False)
+    is_latest_of_year = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["is_latest", "is_latest_of_year"])
 
     class Meta:
         verbose_name = _("mesure")

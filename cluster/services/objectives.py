@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cluster.errors import DomainError
+from cluster.latest_measurements import refresh_latest_measurements
 from cluster.models import Measurement, Objective
 from territories.locking import save_if_unchanged
 
@@ -75,4 +76,5 @@ def measurements_import(*, objective, rows, by):
         new.append(Measurement(objective=objective, measured_on=measured_on, value=value,
                                source=source, created_by=by))
     bulk_create_with_history(new, Measurement, batch_size=500, default_user=by)
+    refresh_latest_measurements([objective.pk])  # a bulk write sends no signal
     return len(new), len(rows) - len(new)

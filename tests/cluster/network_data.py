@@ -8,6 +8,7 @@ its own, two projects (one published) with an outcome, and a funding plan.
 from datetime import date
 from decimal import Decimal
 
+from cluster.latest_measurements import refresh_latest_measurements
 from cluster.models import (
     Challenge,
     Cluster,
@@ -60,6 +61,7 @@ def build_network(size, *, prefix="reseau"):
         for objective in objectives
         for day, value in ((date(2025, 6, 1), Decimal(2)), (date(2025, 12, 1), Decimal(4)),
                            (date(2026, 3, 1), Decimal(6))))
+    refresh_latest_measurements(objective.pk for objective in objectives)
     projects = Project.objects.bulk_create(
         Project(cluster=challenge.cluster, challenge=challenge, title=f"Projet {n}",
                 slug=f"{prefix}-projet-{challenge.pk}-{n}", summary="…",

@@ -42,7 +42,7 @@ def project_board_view(request, cluster_pk):
     return render(request, "projects/board.html", {
         "breadcrumbs": projects_trail(access.cluster),
         "cluster": access.cluster, "access": access, "columns": columns,
-        "total": sum(len(projects) for _stage, _label, projects in columns),
+        "total": sum(count for _stage, _label, _projects, count in columns),
     })
 
 

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -98,10 +98,13 @@ def dashboard(cluster, today):
     late_count = sum(step.late_count for step in steps)
     upcoming = list(milestones.filter(due_date__gte=today).order_by("due_date", "pk")
                     [:DASHBOARD_MILESTONES])
-    challenges = first_of(challenges_for_cards(cluster), DASHBOARD_CHALLENGES)
-    objectives = Objective.objects.filter(challenge__cluster=cluster).aggregate(
-        total=Count("pk"), measured=Count("pk", filter=Q(Exists(
-            Measurement.objects.filter(objective=OuterRef("pk"))))))
+    counts = cluster.challenges.aggregate(
+        challenge_total=Count("pk", distinct=True),
+        objective_total=Count("objectives", distinct=True),
+        measured_total=Count("objectives", distinct=True,
+                             filter=Q(objectives__measurements__isnull=False)))
+    challenges = first_of(challenges_for_cards(cluster), DASHBOARD_CHALLENGES,
+                          total=counts["challenge_total"])
     current = next((step for step in steps if step.status == RoadmapStep.Status.DOING), None) \
         or next((step for step in steps if step.start_date <= today <= step.end_date), None)
     territory = cluster.territory
@@ -115,8 +118,8 @@ def dashboard(cluster, today):
         "upcoming_milestones": upcoming,
         "challenges": challenge_cards(challenges),
         "challenge_page": challenges,
-        "objective_count": objectives["total"],
-        "measured_count": objectives["measured"],
+        "objective_count": counts["objective_total"],
+        "measured_count": counts["measured_total"],
         "actor_count": territory.actors.count(),
         "place_count": territory.places.count(),
         "next_actions": next_actions(cluster, challenges.paginator.count, late_count, current),

@@ -21,10 +21,14 @@ def page_of(request, items, *, per_page, param="page", count=None):
     return paginator.get_page(request.GET.get(param))
 
 
-def first_of(items, count):
+def first_of(items, count, *, total=None):
     """Return the first `count` of `items` as a page: `page.paginator.count` says how many
-    there are in all and `page.has_next` whether a "voir tout" link is due."""
-    return Paginator(items, count).get_page(1)
+    there are in all (`total`, when already known, spares its query) and `page.has_next`
+    whether a "voir tout" link is due."""
+    paginator = Paginator(items, count)
+    if total is not None:
+        paginator.count = total
+    return paginator.get_page(1)
 
 
 def first_of_each(queryset, *, group, order_by, count):

@@ -13,8 +13,6 @@ import gc
 import random
 import statistics
 import time
-from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.db import connection

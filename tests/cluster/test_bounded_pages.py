@@ -163,3 +163,53 @@ def test_an_objective_shows_its_measurements_a_page_at_a_time(
     last = client.get(url, {"mesures": 3})
     assert last.context["measurements"][0].measured_on == date(2020, 1, 1) + timedelta(
         days=2 * MEASUREMENTS_PAGE)
+
+
+# Community lists ---------------------------------------------------------------------------
+
+def test_a_collectives_member_actors_come_a_page_at_a_time_by_family(
+        client, facilitator, cluster):
+    from cluster.models import CollectiveActor
+    from cluster.views.collectives import ACTORS_PER_PAGE
+    from territories.models import Actor
+
+    collective = cluster.collective
+    families = CollectiveActor.Family.values
+    actors = Actor.objects.bulk_create(
+        Actor(territory=cluster.territory, name=f"Acteur {n:03}")
+        for n in range(ACTORS_PER_PAGE + 4))
+    CollectiveActor.objects.bulk_create(
+        CollectiveActor(collective=collective, actor=actor, family=families[n % 2])
+        for n, actor in enumerate(actors))
+    client.force_login(facilitator)
+    url = reverse("collective_detail", args=[collective.slug])
+    first = client.get(url)
+    shown = [link for _label, links in first.context["families"] for link in links]
+    assert len(shown) == ACTORS_PER_PAGE and "?acteurs=2" in first.text
+    assert {link.family for link in shown} == set(families[:2])
+    assert f"{ACTORS_PER_PAGE + 4} acteurs de 2 familles" in " ".join(first.text.split())
+    second = client.get(url, {"acteurs": 2})
+    rest = [link for _label, links in second.context["families"] for link in links]
+    assert len(rest) == 4 and not {link.pk for link in rest} & {link.pk for link in shown}
+    # The families' order holds across pages: the first family ends before the second.
+    order = [families.index(link.family) for link in shown + rest]
+    assert order == sorted(order)
+    assert client.get(url, {"acteurs": "x"}).status_code == 200
+
+
+def test_the_people_drifting_away_come_a_page_at_a_time(client, facilitator, cluster):
+    from projects.views.community import PAGE_SIZE
+    from tests.projects.factories import CommunityMemberFactory
+
+    long_ago = timezone.localdate() - timedelta(weeks=30)
+    for n in range(PAGE_SIZE + 2):
+        CommunityMemberFactory(cluster=cluster, name=f"Personne {n:02}", joined_on=long_ago)
+    client.force_login(facilitator)
+    url = reverse("projects:community", args=[cluster.pk])
+    first = client.get(url)
+    assert len(first.context["drifting"]) == PAGE_SIZE
+    assert first.context["drifting_page"].paginator.count == PAGE_SIZE + 2
+    assert "absents=2" in first.text and "participants=2" in first.text
+    assert len(client.get(url, {"absents": 2}).context["drifting"]) == 2
+    table = client.get(url, {"participants": 2}).context["participation"]
+    assert len(table["rows"]) == 2

@@ -216,7 +216,7 @@ def test_dashboard_query_count_does_not_grow(client, staff, fresh_cluster,
 
     grow(1)
     # Bounded lists cost a query each (a count, the first rows), never one per row.
-    with django_assert_max_num_queries(24) as few:
+    with django_assert_max_num_queries(23) as few:
         client.get(url)
     grow(10)
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -53,6 +53,7 @@ from funding.services import (
 from funding.snapshot import dossier_contents, snapshot_display
 from funding.views.reviews import declaration_page, refused
 from territories.breadcrumbs import trail
+from territories.choices import with_labels
 from territories.pages import add_refusal, confirm_page, form_page, render_form, run_action
 from territories.paging import page_of
 
@@ -72,6 +73,8 @@ def call_list(request):
     open_calls, past_calls = calls_for_list(calls, now=timezone.now())
     page = page_of(request, past_calls, per_page=PAGE_SIZE)
     open_page = page_of(request, open_calls, per_page=PAGE_SIZE, param="ouverts")
+    for calls_page in (page, open_page):
+        with_labels(calls_page, "kind", Call.Kind.choices)
     return render(request, "funding/call_list.html", {
         "form": form, "open_calls": list(open_page), "open_page": open_page, "page": page,
         "query": urlencode({"kind": kind}) if kind else "",

@@ -2,12 +2,13 @@
 
 import hashlib
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cluster.models import (
+    Challenge,
     CollectiveActor,
     Invitation,
     Measurement,
@@ -16,7 +17,9 @@ from cluster.models import (
     Objective,
     RoadmapStep,
 )
+from territories.choices import choice_labels, with_labels
 from territories.models import Actor
+from territories.paging import first_of, first_of_each
 
 
 def memberships_of(user):
@@ -51,37 +54,75 @@ def with_counts(clusters, today):
     )
 
 
-def dashboard(cluster, today):
-    """Return what the facilitator's dashboard shows, in a fixed number of queries."""
-    steps = list(cluster.steps.prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.order_by("position", "due_date"))))
-    challenges = list(cluster.challenges.select_related("theme").prefetch_related(
-        Prefetch("objectives", queryset=objectives_with_latest().order_by("pk"))))
+def challenges_for_cards(cluster):
+    """Return the cluster's défis with their theme and objectives (each with its latest
+    measure): what a défi's card shows, in three queries for any page of them."""
+    return cluster.challenges.select_related("theme").prefetch_related(
+        Prefetch("objectives", queryset=objectives_with_latest().order_by("pk")))
+
+
+def challenge_cards(challenges):
+    """Give a page of défis their kind's label and their objectives' progress."""
+    challenges = with_labels(challenges, "kind", Challenge.Kind.choices)
     for challenge in challenges:
         for objective in challenge.objectives.all():
             objective.progress_share = objective.progress(objective.latest_value)
-    milestones = [milestone for step in steps for milestone in step.milestones.all()]
-    late = [milestone for milestone in milestones if milestone.is_late(today)]
-    upcoming = sorted((m for m in milestones if m.done_on is None and m.due_date >= today),
-                      key=lambda milestone: milestone.due_date)[:5]
+    return challenges
+
+
+DASHBOARD_CHALLENGES = 6
+DASHBOARD_STEP_MILESTONES = 3
+DASHBOARD_MILESTONES = 5
+
+
+def dashboard(cluster, today):
+    """Return what the facilitator's dashboard shows, in a fixed number of queries and a
+    bounded number of rows: each step's first milestones, the first late and upcoming ones
+    and the first défis, with counts of all of them (their pages list the rest)."""
+    open_milestones = Q(milestones__done_on__isnull=True)
+    steps = list(cluster.steps.annotate(
+        milestone_count=Count("milestones"),
+        open_count=Count("milestones", filter=open_milestones),
+        late_count=Count("milestones", filter=open_milestones & Q(milestones__due_date__lt=today)))
+        .order_by("number"))
+    previews = {}
+    for milestone in first_of_each(
+            Milestone.objects.filter(step__cluster=cluster), group="step",
+            order_by=("position", "due_date", "pk"), count=DASHBOARD_STEP_MILESTONES):
+        previews.setdefault(milestone.step_id, []).append(milestone)
+    for step in steps:
+        step.milestone_preview = previews.get(step.pk, [])
+    milestones = Milestone.objects.filter(step__cluster=cluster, done_on__isnull=True)
+    late = list(milestones.filter(due_date__lt=today).order_by("due_date", "pk")
+                [:DASHBOARD_MILESTONES])
+    late_count = sum(step.late_count for step in steps)
+    upcoming = list(milestones.filter(due_date__gte=today).order_by("due_date", "pk")
+                    [:DASHBOARD_MILESTONES])
+    counts = cluster.challenges.aggregate(
+        challenge_total=Count("pk", distinct=True),
+        objective_total=Count("objectives", distinct=True),
+        measured_total=Count("objectives", distinct=True,
+                             filter=Q(objectives__measurements__isnull=False)))
+    challenges = first_of(challenges_for_cards(cluster), DASHBOARD_CHALLENGES,
+                          total=counts["challenge_total"])
     current = next((step for step in steps if step.status == RoadmapStep.Status.DOING), None) \
         or next((step for step in steps if step.start_date <= today <= step.end_date), None)
     territory = cluster.territory
     return {
-        "steps": steps,
+        "steps": with_labels(with_labels(steps, "kind", RoadmapStep.Kind.choices),
+                             "status", RoadmapStep.Status.choices),
         "finished_step_count": sum(
-            1 for step in steps if step.counts_as_finished(
-                today, sum(1 for milestone in step.milestones.all() if milestone.done_on is None))),
+            1 for step in steps if step.counts_as_finished(today, step.open_count)),
         "current_step": current,
-        "late_milestones": late,
+        "late_milestones": late, "late_count": late_count,
         "upcoming_milestones": upcoming,
-        "challenges": challenges,
-        "objective_count": sum(len(c.objectives.all()) for c in challenges),
-        "measured_count": sum(1 for c in challenges for o in c.objectives.all()
-                              if o.latest_value is not None),
+        "challenges": challenge_cards(challenges),
+        "challenge_page": challenges,
+        "objective_count": counts["objective_total"],
+        "measured_count": counts["measured_total"],
         "actor_count": territory.actors.count(),
         "place_count": territory.places.count(),
-        "next_actions": next_actions(cluster, challenges, late, current),
+        "next_actions": next_actions(cluster, challenges.paginator.count, late_count, current),
         **projects_by_stage(cluster),
         **commitments_summary(cluster, today),
     }
@@ -99,27 +140,37 @@ def projects_by_stage(cluster):
     return {"projects_by_stage": rows, "project_total": sum(n for _label, n in rows)}
 
 
-def next_actions(cluster, challenges, late, current):
-    """What to do next, in the words of the method."""
+NEXT_ACTIONS = 6
+
+
+def next_actions(cluster, challenge_count, late_count, current):
+    """What to do next, in the words of the method: at most NEXT_ACTIONS, in two queries
+    however many défis and objectives the cluster has."""
     actions = []
-    if len(challenges) < 3:
+    if challenge_count < 3:
         actions.append(_("Définir au moins trois défis (%(count)s pour l'instant).")
-                       % {"count": len(challenges)})
-    for challenge in challenges:
-        if not challenge.objectives.all():
-            actions.append(_("Donner un objectif mesurable au défi « %(title)s ».")
-                           % {"title": challenge.title})
-        for objective in challenge.objectives.all():
-            if objective.latest_value is None:
-                actions.append(_("Enregistrer une première mesure pour « %(title)s ».")
-                               % {"title": objective.title})
-    if late:
+                       % {"count": challenge_count})
+    # In the order of the défis: a défi without objective, then its unmeasured objectives.
+    bare = [(challenge.position, challenge.pk, 0, challenge.title) for challenge in
+            cluster.challenges.filter(objectives__isnull=True).order_by("position", "pk")
+            [:NEXT_ACTIONS]]
+    unmeasured = [
+        (position, challenge_pk, pk, title) for pk, title, position, challenge_pk in
+        Objective.objects.filter(challenge__cluster=cluster, measurements__isnull=True)
+        .order_by("challenge__position", "challenge_id", "pk")
+        .values_list("pk", "title", "challenge__position", "challenge_id")[:NEXT_ACTIONS]]
+    for _position, _challenge, objective, title in sorted(bare + unmeasured):
+        actions.append(_("Enregistrer une première mesure pour « %(title)s ».")
+                       % {"title": title} if objective else
+                       _("Donner un objectif mesurable au défi « %(title)s ».")
+                       % {"title": title})
+    if late_count:
         actions.append(ngettext("Traiter le jalon en retard.",
-                                "Traiter les %(count)s jalons en retard.", len(late))
-                       % {"count": len(late)})
+                                "Traiter les %(count)s jalons en retard.", late_count)
+                       % {"count": late_count})
     if current is not None and current.kind == RoadmapStep.Kind.MAP:
         actions.append(_("Importer les acteurs du territoire pour compléter la cartographie."))
-    return actions[:6]
+    return actions[:NEXT_ACTIONS]
 
 
 # Collectives ------------------------------------------------------------------------------
@@ -143,17 +194,26 @@ def collective_people(collective):
 
 
 def actors_by_family(links):
-    """Group member actors by family, in the order of the families: [(label, [links])]."""
-    order = {value: index for index, value in enumerate(CollectiveActor.Family.values)}
-    groups = {}
-    for link in sorted(links, key=lambda link: (order.get(link.family, len(order)),
-                                                 link.actor.name.lower())):
-        groups.setdefault(link.family, (link.get_family_display(), []))[1].append(link)
+    """Group member actors (ordered as `collective_actor_links` orders them) by family:
+    [(label, [links])], the labels translated once."""
+    labels, groups = choice_labels(CollectiveActor.Family.choices), {}
+    for link in links:
+        groups.setdefault(link.family, (labels.get(link.family, link.family), []))[1].append(link)
     return list(groups.values())
 
 
 def collective_actor_links(collective):
-    return collective.actor_links.select_related("actor__territory")
+    """Return the collective's member actors, in the order of the families, then by name."""
+    families = CollectiveActor.Family.values
+    order = Case(*(When(family=value, then=Value(index)) for index, value in enumerate(families)),
+                 default=Value(len(families)))
+    return collective.actor_links.select_related("actor__territory").order_by(
+        order, Lower("actor__name"), "pk")
+
+
+def family_counts(collective):
+    """Return {family: number of member actors} of the collective, in one query."""
+    return dict(collective.actor_links.order_by().values_list("family").annotate(n=Count("pk")))
 
 
 def open_invitations(collective):

@@ -149,6 +149,7 @@ urlpatterns = [
          roadmap.deliverable_delete_view, name="deliverable_delete"),
     # ---- Roadmap
     path("clusters/<int:pk>/", clusters.cluster_dashboard, name="cluster_dashboard"),
+    path("clusters/<int:pk>/defis/", clusters.challenge_list, name="challenge_list"),
     path("clusters/<int:pk>/defis/nouveau/", clusters.challenge_edit, name="challenge_create"),
     path("clusters/<int:pk>/defis/<int:challenge_pk>/", clusters.challenge_edit,
          name="challenge_update"),

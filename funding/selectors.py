@@ -39,6 +39,7 @@ from funding.models import (
     Score,
 )
 from funding.snapshot import dossier_contents
+from territories.choices import choice_labels
 
 # Catalogue and funding plans -------------------------------------------------------------
 
@@ -212,9 +213,10 @@ def funding_mix(*, first_year, last_year, lines, contributions):
         funder = contribution.source.funder
         by_funder.setdefault(funder.pk, [funder, ZERO])[1] += contribution.amount
     ranked = sorted(by_funder.values(), key=lambda item: (-item[1], item[0].name))
+    kinds = choice_labels(Funder.Kind.choices)  # once, not once per funder
     funders = _breakdown([
         (str(funder.pk), funder.name, amount,
-         {"kind": Funder.Kind(funder.kind).label, "is_public": funder.is_public})
+         {"kind": kinds.get(funder.kind, funder.kind), "is_public": funder.is_public})
         for funder, amount in ranked
     ], contribution_total)
     hhi = herfindahl([part.amount for part in funders])

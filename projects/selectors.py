@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from cluster.roadmap import add_months
 from projects.models import CommunityMeeting, CommunityMember, Project, Registration, Replication
+from territories.paging import first_of_each
 
 # Projects --------------------------------------------------------------------------------
 
@@ -17,12 +18,20 @@ def projects_for_lists(queryset):
         "carriers", "themes").order_by("title", "pk")
 
 
-def project_board(queryset):
-    """Return [(stage value, label, [projects])] for the five stages, in their order."""
+BOARD_COLUMN_SIZE = 12
+
+
+def project_board(queryset, *, per_column=BOARD_COLUMN_SIZE):
+    """Return [(stage value, label, [first projects], number of projects)] for the five
+    stages, in their order: each column shows its first `per_column` projects (the list
+    page, filtered by stage, has them all), in a fixed number of queries."""
+    counts = dict(queryset.order_by().values_list("stage").annotate(n=Count("pk")))
     columns = {stage.value: [] for stage in Project.Stage}
-    for project in projects_for_lists(queryset):
+    for project in projects_for_lists(first_of_each(
+            queryset, group="stage", order_by=("title", "pk"), count=per_column)):
         columns[project.stage].append(project)
-    return [(stage.value, stage.label, columns[stage.value]) for stage in Project.Stage]
+    return [(stage.value, stage.label, columns[stage.value], counts.get(stage.value, 0))
+            for stage in Project.Stage]
 
 
 def project_detail(project):
@@ -106,36 +115,36 @@ def drifting_members(cluster, *, weeks, today):
     ).order_by(Coalesce("last_attended_on", "joined_on"), "name", "pk")
 
 
-def participation_by_month(cluster, *, months, today):
+def participation_by_month(cluster, *, months, today, paginate=list):
     """Return how many meetings each person attended per month over the last `months` months.
 
-    The months end with today's. The counts come from one aggregate query grouped
-    by person and month (TruncMonth), the people from a second one: active
-    members, and departed ones who still came during the period.
+    The months end with today's. The people are the active members and the departed ones
+    who still came during the period, passed through `paginate` (a page of them on the
+    community page); their counts come from one aggregate query grouped by person and
+    month (TruncMonth), the totals of every person from one grouped by month.
     """
     first_month = add_months(today.replace(day=1), -(months - 1))
     month_starts = [add_months(first_month, offset) for offset in range(months)]
-    counts = (
-        CommunityMember.meetings.through.objects
-        .filter(communitymeeting__cluster=cluster,
-                communitymeeting__held_on__gte=first_month,
-                communitymeeting__held_on__lte=today)
-        .annotate(month=TruncMonth("communitymeeting__held_on"))
-        .values("communitymember_id", "month")
-        .annotate(count=Count("pk"))
-    )
+    attendances = CommunityMember.meetings.through.objects.filter(
+        communitymeeting__cluster=cluster, communitymeeting__held_on__gte=first_month,
+        communitymeeting__held_on__lte=today).annotate(
+        month=TruncMonth("communitymeeting__held_on")).order_by()
+    members = paginate(cluster.community.select_related("actor").filter(
+        Q(left_on__isnull=True) | Q(pk__in=attendances.values("communitymember_id")))
+        .order_by("name", "pk"))
     by_member = {}
-    for row in counts:
-        by_member.setdefault(row["communitymember_id"], {})[row["month"]] = row["count"]
-    members = cluster.community.select_related("actor").filter(
-        Q(left_on__isnull=True) | Q(pk__in=list(by_member))).order_by("name", "pk")
+    for member_id, month, count in attendances.filter(
+            communitymember_id__in=[member.pk for member in members]).values_list(
+            "communitymember_id", "month").annotate(count=Count("pk")):
+        by_member.setdefault(member_id, {})[month] = count
     rows = []
     for member in members:
         counts_of_member = by_member.get(member.pk, {})
         cells = [counts_of_member.get(month, 0) for month in month_starts]
         rows.append({"member": member, "cells": cells, "total": sum(cells)})
-    totals = [sum(row["cells"][index] for row in rows) for index in range(months)]
-    return {"months": month_starts, "rows": rows, "totals": totals}
+    totals = dict(attendances.values_list("month").annotate(count=Count("pk")))
+    return {"months": month_starts, "rows": rows, "page": members,
+            "totals": [totals.get(month, 0) for month in month_starts]}
 
 
 def meetings_held(cluster, *, today, limit=24):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from territories import filters, forms
 from territories.breadcrumbs import item_kind_trail, territories_trail, territory_trail, trail
+from territories.choices import with_labels
 from territories.errors import DomainError
 from territories.exports import csv_content, xlsx_content
 from territories.import_reports import report_lines, summary_sentences
@@ -26,6 +27,7 @@ from territories.map_layers import territory_sources
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
 from territories.national_map import MapFilterForm, published_list
 from territories.pages import add_refusal, form_page, form_status
+from territories.paging import page_of
 from territories.permissions import (
     get_import_for_editing,
     get_item,
@@ -58,7 +60,8 @@ PAGE_SIZE = 20
 def territory_list(request):
     territories = with_figures(visible_territories(request.user)).select_related(
         "label").order_by("name")
-    page = Paginator(territories, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, territories, per_page=PAGE_SIZE)
+    with_labels(page, "kind", Territory.Kind.choices)
     return render(request, "territories/territory_list.html", {
         "page": page, "access": territory_access(request.user)})
 

@@ -16,6 +16,8 @@ from cluster.history import history_entries
 from cluster.models import Challenge, Objective
 from cluster.permissions import cluster_access, visible_clusters
 from cluster.selectors import (
+    challenge_cards,
+    challenges_for_cards,
     dashboard,
     objectives_with_latest,
     with_counts,
@@ -27,6 +29,7 @@ from cluster.services import (
 from territories.labels import follow_up_due
 from territories.locking import VERSION
 from territories.pages import form_page
+from territories.paging import page_of
 
 # Clusters: list, dashboard, défis, objectives, measurements (the roadmap: views/roadmap.py)
 
@@ -49,6 +52,22 @@ def cluster_dashboard(request, pk):
         "cluster": cluster, "today": today, "access": access,
         "label": label, "follow_up_due": follow_up_due(label, today),
         **dashboard(cluster, today),
+    })
+
+
+CHALLENGES_PAGE = 20
+
+
+@login_required
+def challenge_list(request, pk):
+    """Every défi of the cluster with its objectives, a page at a time."""
+    access = cluster_access(request.user, pk)
+    cluster = access.cluster
+    page = page_of(request, challenges_for_cards(cluster), per_page=CHALLENGES_PAGE)
+    return render(request, "cluster/challenge_list.html", {
+        "breadcrumbs": cluster_trail(cluster, _("Défis et objectifs")),
+        "cluster": cluster, "access": access, "page": page,
+        "challenges": challenge_cards(page),
     })
 
 
@@ -98,6 +117,10 @@ def objective_edit(request, pk, challenge_pk=None, objective_pk=None):
         })
 
 
+MEASUREMENTS_PAGE = 50
+CHART_POINTS = 120
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_detail(request, pk, objective_pk):
@@ -108,7 +131,11 @@ def objective_detail(request, pk, objective_pk):
     form = MeasurementForm(request.POST or None)
     if request.method == "POST":
         access.require("measure")
-    measurements = list(objective.measurements.select_related("created_by"))
+    measurements = page_of(request, objective.measurements.select_related("created_by"),
+                           per_page=MEASUREMENTS_PAGE, param="mesures")
+    # The chart draws the latest CHART_POINTS measurements, in date order.
+    points = list(objective.measurements.order_by("-measured_on", "-pk").values_list(
+        "measured_on", "value")[:CHART_POINTS])[::-1]
     return form_page(
         request, form,
         action=lambda data: measurement_record(objective=objective, by=request.user, **data),
@@ -117,11 +144,13 @@ def objective_detail(request, pk, objective_pk):
         template="cluster/objective_detail.html", context={
             "breadcrumbs": cluster_trail(cluster, objective.title),
             "cluster": cluster, "objective": objective, "form": form,
-            "measurements": measurements, "history": history_entries(objective, limit=20),
+            "measurements": measurements.object_list, "measurement_page": measurements,
+            "chart_is_partial": measurements.paginator.count > len(points),
+            "history": history_entries(objective, limit=20),
             "progress": objective.progress(objective.latest_value),
             "chart": {
-                "labels": [m.measured_on.isoformat() for m in measurements],
-                "values": [float(m.value) for m in measurements],
+                "labels": [measured_on.isoformat() for measured_on, _value in points],
+                "values": [float(value) for _measured_on, value in points],
                 "baseline": float(objective.baseline), "target": float(objective.target),
                 "unit": objective.unit,
             },

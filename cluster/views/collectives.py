@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -26,6 +25,7 @@ from cluster.selectors import (
     actors_by_family,
     collective_actor_links,
     collective_people,
+    family_counts,
     invitation_for_token,
     open_invitations,
 )
@@ -44,8 +44,10 @@ from cluster.services import (
     membership_set_role,
 )
 from territories.pages import add_refusal, confirm_page, form_page, render_form, run_action
+from territories.paging import page_of
 
 PEOPLE_PER_PAGE = 50
+ACTORS_PER_PAGE = 100
 
 
 def _managed_collective(request, slug):
@@ -59,9 +61,10 @@ def _managed_collective(request, slug):
 def collective_detail(request, slug):
     access = collective_access(request.user, slug)
     collective = access.collective
-    people = Paginator(collective_people(collective), PEOPLE_PER_PAGE).get_page(
-        request.GET.get("page"))
-    families = actors_by_family(collective_actor_links(collective))
+    people = page_of(request, collective_people(collective), per_page=PEOPLE_PER_PAGE)
+    families = family_counts(collective)
+    actors = page_of(request, collective_actor_links(collective), per_page=ACTORS_PER_PAGE,
+                     param="acteurs", count=sum(families.values()))
     return render(request, "cluster/collective_detail.html", {
         "collective": collective,
         "access": access,
@@ -69,8 +72,8 @@ def collective_detail(request, slug):
         "page": people,
         "facilitator_count": collective.memberships.filter(
             role=Membership.Role.FACILITATOR).count(),
-        "families": families,
-        "actor_count": sum(len(links) for _label, links in families),
+        "families": actors_by_family(actors), "actor_page": actors,
+        "family_count": len(families), "actor_count": actors.paginator.count,
         "clusters": collective.clusters.select_related("territory").order_by("territory__name"),
         "invitations": open_invitations(collective) if access.can_manage else None,
         "roles": Membership.Role.choices,

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +43,7 @@ from cluster.services import (
 )
 from territories.grammar import le
 from territories.pages import form_page, run_action
+from territories.paging import page_of
 from territories.permissions import visible_territories
 
 # Creating a cluster ------------------------------------------------------------------------
@@ -97,13 +97,12 @@ MILESTONES_PAGE = 50
 def _step_page(request, access, step, *, milestone_form=None, deliverable_form=None,
                status=200):
     today = timezone.localdate()
-    milestones = Paginator(step.milestones.order_by("position", "due_date", "pk"),
-                           MILESTONES_PAGE).get_page(request.GET.get("jalons"))
+    milestones = page_of(request, step.milestones.order_by("position", "due_date", "pk"),
+                         per_page=MILESTONES_PAGE, param="jalons")
     for milestone in milestones:
         milestone.late = milestone.is_late(today)
-    deliverables = Paginator(step.deliverables.select_related("uploaded_by")
-                             .order_by("-uploaded_at", "-pk"), 20).get_page(
-        request.GET.get("page"))
+    deliverables = page_of(request, step.deliverables.select_related("uploaded_by")
+                           .order_by("-uploaded_at", "-pk"), per_page=20)
     for deliverable in deliverables:
         deliverable.filename = deliverable.file.name.rsplit("/", 1)[-1]
     steer, upload = access.can_steer, access.can_upload

@@ -53,7 +53,9 @@ from funding.services import (
 from funding.snapshot import dossier_contents, snapshot_display
 from funding.views.reviews import declaration_page, refused
 from territories.breadcrumbs import trail
+from territories.choices import with_labels
 from territories.pages import add_refusal, confirm_page, form_page, render_form, run_action
+from territories.paging import page_of
 
 PAGE_SIZE = 20
 
@@ -69,8 +71,10 @@ def call_list(request):
     if kind:
         calls = calls.filter(kind=kind)
     open_calls, past_calls = calls_for_list(calls, now=timezone.now())
-    page = Paginator(past_calls, PAGE_SIZE).get_page(request.GET.get("page"))
-    open_page = Paginator(open_calls, PAGE_SIZE).get_page(request.GET.get("ouverts"))
+    page = page_of(request, past_calls, per_page=PAGE_SIZE)
+    open_page = page_of(request, open_calls, per_page=PAGE_SIZE, param="ouverts")
+    for calls_page in (page, open_page):
+        with_labels(calls_page, "kind", Call.Kind.choices)
     return render(request, "funding/call_list.html", {
         "form": form, "open_calls": list(open_page), "open_page": open_page, "page": page,
         "query": urlencode({"kind": kind}) if kind else "",

@@ -4,7 +4,6 @@ an invited person accepts."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,8 +26,10 @@ from funding.services.funders import (
     funder_member_remove,
     funder_member_set_role,
 )
+from territories.choices import with_labels
 from territories.grammar import de
 from territories.pages import confirm_page, form_page, render_form, run_action
+from territories.paging import page_of
 from territories.permissions import national_access
 
 PAGE_SIZE = 25
@@ -43,7 +44,8 @@ def funder_list(request):
         member_count=Count("members"),
         admin_count=Count("members", filter=Q(members__role=FunderMember.Role.ADMIN)),
     ).order_by("name")
-    page = Paginator(funders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, funders, per_page=PAGE_SIZE)
+    with_labels(page, "kind", Funder.Kind.choices)
     return render(request, "funding/funder_list.html", {"page": page, "section": "funders"})
 
 

@@ -14,7 +14,8 @@ from funding.filters import SourceFilter
 from funding.forms import BudgetLineForm, ContributionForm, PlanForm
 from funding.models import BudgetLine, Contribution, FundingPlan, FundingSource
 from funding.permissions import Right, funding_access, funding_plan_access
-from funding.selectors import funding_plan_detail, plans_of, sources_for_catalogue
+from funding.plan_page import plan_page
+from funding.selectors import plans_of, sources_for_catalogue
 from funding.services import (
     budget_line_delete,
     budget_line_save,
@@ -74,7 +75,7 @@ def plan_list(request, cluster_pk):
 def plan_detail_view(request, cluster_pk, plan_pk):
     access = funding_plan_access(request.user, cluster_pk, plan_pk)
     cluster, plan = access.cluster, access.plan
-    detail = funding_plan_detail(plan)
+    detail = plan_page(request, plan)
     mix = detail["mix"]
     return render(request, "funding/plan_detail.html", {
         "breadcrumbs": funding_plan_trail(cluster, plan),

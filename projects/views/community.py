@@ -1,8 +1,9 @@
 """Pages of the project community (step 2): its people, its meetings, who comes and who
 drifts away."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from projects.services import (
     community_member_save,
 )
 from territories.pages import form_page
+from territories.paging import page_of
 
 PAGE_SIZE = 25
 
@@ -49,12 +51,18 @@ def community_view(request, cluster_pk):
     period = CommunityPeriodForm(request.GET or None)
     weeks, months = period.period()
     held = meetings_held(cluster, today=today)
+    drifting = page_of(request, drifting_members(cluster, weeks=weeks, today=today),
+                       per_page=PAGE_SIZE, param="absents")
     return render(request, "projects/community.html", {
         "breadcrumbs": community_trail(cluster),
         "cluster": cluster, "today": today, "period": period, "weeks": weeks, "months": months,
         "overview": community_overview(cluster, today=today),
-        "drifting": list(drifting_members(cluster, weeks=weeks, today=today)),
-        "participation": participation_by_month(cluster, months=months, today=today),
+        "drifting": drifting, "drifting_page": drifting,
+        "query": urlencode({"semaines": weeks, "mois": months}),
+        "participation": participation_by_month(
+            cluster, months=months, today=today,
+            paginate=lambda members: page_of(request, members, per_page=PAGE_SIZE,
+                                             param="participants")),
         "meetings_held": held,
         "chart": {
             "labels": [date_format(meeting.held_on, "SHORT_DATE_FORMAT") for meeting in held],
@@ -70,7 +78,7 @@ def community_member_list_view(request, cluster_pk):
     cluster = _community_of(request, cluster_pk)
     include_departed = request.GET.get("departs") == "1"
     members = community_members(cluster, include_departed=include_departed)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, members, per_page=PAGE_SIZE)
     return render(request, "projects/community_members.html", {
         "breadcrumbs": community_trail(cluster, _("Personnes")),
         "cluster": cluster, "page": page, "include_departed": include_departed,
@@ -125,7 +133,7 @@ def community_member_leave_view(request, cluster_pk, member_pk):
 @login_required
 def community_meeting_list_view(request, cluster_pk):
     cluster = _community_of(request, cluster_pk)
-    page = Paginator(community_meetings(cluster), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, community_meetings(cluster), per_page=PAGE_SIZE)
     return render(request, "projects/community_meetings.html", {
         "breadcrumbs": community_trail(cluster, _("Rencontres")),
         "cluster": cluster, "page": page, "today": timezone.localdate(),

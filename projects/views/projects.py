@@ -3,7 +3,6 @@ editing, stage moves, prototype decisions, essaimage."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,8 +24,10 @@ from projects.services import (
     prototype_decision_record,
     steering_meetings_for,
 )
+from territories.choices import with_labels
 from territories.locking import VERSION
 from territories.pages import form_page, run_action
+from territories.paging import page_of
 
 
 def _form_choices(form):
@@ -42,7 +43,7 @@ def project_board_view(request, cluster_pk):
     return render(request, "projects/board.html", {
         "breadcrumbs": projects_trail(access.cluster),
         "cluster": access.cluster, "access": access, "columns": columns,
-        "total": sum(len(projects) for _stage, _label, projects in columns),
+        "total": sum(count for _stage, _label, _projects, count in columns),
     })
 
 
@@ -52,7 +53,8 @@ def project_list_view(request, cluster_pk):
     cluster = access.cluster
     filters = ProjectFilter(request.GET or None, queryset=cluster.projects.all(),
                             cluster=cluster)
-    page = Paginator(projects_for_lists(filters.qs), 20).get_page(request.GET.get("page"))
+    page = page_of(request, projects_for_lists(filters.qs), per_page=20)
+    with_labels(page, "stage", Project.Stage.choices)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "projects/project_list.html", {

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from territories.choices import choice_labels
 from territories.locking import version_field
 from territories.models import Actor, Commune, Label, Place, Territory, Theme
 from territories.permissions import steward_of
@@ -33,7 +34,7 @@ class ChoiceLabelField(serializers.ReadOnlyField):
 
     def to_representation(self, value):
         if self._labels is None:
-            self._labels = {key: str(label) for key, label in self.choices}
+            self._labels = choice_labels(self.choices)
         return self._labels.get(value, value)
 
 

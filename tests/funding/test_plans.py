@@ -537,9 +537,15 @@ def test_the_plan_page_keeps_a_constant_number_of_queries(client, facilitator, p
                             source=FundingSourceFactory(funder=FunderFactory()))
         BudgetLineFactory(plan=plan, year=2026 + n % 3)
     client.force_login(facilitator)
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("funding:plan_detail", args=[plan.cluster_id, plan.pk]))
-    assert page_text(response).count('href="/financements/catalogue/appel-a-projets-n') == 30
+    url = reverse("funding:plan_detail", args=[plan.cluster_id, plan.pk])
+    # The mix's two sums, then a page of lines and one of contributions: 10 at any size.
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    assert page_text(response).count('href="/financements/catalogue/appel-a-projets-n') == 25
+    assert "?contributions=2" in response.text
+    with django_assert_max_num_queries(10):
+        rest = client.get(url, {"contributions": 2})
+    assert page_text(rest).count('href="/financements/catalogue/appel-a-projets-n') == 5
 
 
 def test_the_plan_list_keeps_a_constant_number_of_queries(client, facilitator, plan, cluster,

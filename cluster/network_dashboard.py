@@ -36,6 +36,7 @@ from cluster.network import (
     territory_figures,
     themes_with_indicators,
 )
+from territories.choices import choice_labels
 from territories.models import Label, Territory
 
 # The state of an objective against the time gone by since its cluster started.
@@ -81,7 +82,8 @@ def _current_steps(territory_ids):
             .values_list("cluster__territory", "number", "kind", "status")):
         steps[territory].append((number, kind, status))
     # The choices' labels are translated once per request, not once per row.
-    kinds, statuses = _labels(RoadmapStep.Kind), _labels(RoadmapStep.Status)
+    kinds = choice_labels(RoadmapStep.Kind.choices)
+    statuses = choice_labels(RoadmapStep.Status.choices)
     current = {}
     for territory, rows in steps.items():
         row = (next((row for row in rows if row[2] == RoadmapStep.Status.DOING), None)
@@ -90,10 +92,6 @@ def _current_steps(territory_ids):
         current[territory] = {"number": row[0], "kind": kinds[row[1]],
                               "status": statuses[row[2]]}
     return current
-
-
-def _labels(choices):
-    return {value: str(label) for value, label in choices.choices}
 
 
 class _Days(Func):
@@ -181,7 +179,7 @@ def territory_rows(territories, *, public, today):
     states = objective_states(
         Objective.objects.filter(challenge__cluster__territory__in=ids), today)
     figures = territory_figures(ids, public=public)
-    statuses = {**_labels(Label.Status), NO_LABEL: str(_("sans label"))}
+    statuses = {**choice_labels(Label.Status.choices), NO_LABEL: str(_("sans label"))}
     rows = []
     for territory in territories:
         label = getattr(territory, "label", None)

@@ -1,16 +1,28 @@
 """The maps' API: one view of a map at a time, clustered in the database (map_clusters)."""
 
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions
-from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    renderer_classes,
+)
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from territories.errors import DomainError
 from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
 from territories.map_layers import territory_sources
-from territories.national_map import MapFilterForm, national_perimeters, published_sources
+from territories.national_map import (
+    MapFilterForm,
+    cached_national_perimeters,
+    published_sources,
+)
 from territories.permissions import territory_access
 from territories.selectors import map_perimeter
 
@@ -19,6 +31,8 @@ class GeoJSONRenderer(JSONRenderer):
     media_type = "application/geo+json"
     format = "geojson"
 
+
+PERIMETERS_MAX_AGE = 300
 
 FEATURE = {"type": "object", "additionalProperties": {}}
 CLUSTERS = {
@@ -92,16 +106,30 @@ def national_map(request):
     tags=["carte"], summary="Carte nationale : contours des territoires (GeoJSON)",
     description=(
         "Le contour des communes de chaque territoire publié, simplifié à l'échelle de la "
-        "France (environ 1 km) ; au-delà de 150 communes, le rectangle qui les entoure."),
+        "France (environ 1 km) ; au-delà de 150 communes, le rectangle qui les entoure. "
+        "Calculés une fois puis gardés en cache jusqu'au prochain changement d'un territoire ; "
+        "la réponse porte un `ETag` et un `Last-Modified` (une requête conditionnelle reçoit "
+        "304 quand rien n'a changé)."),
     responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(
         {"type": "object", "properties": {"type": {"type": "string"},
-                                          "features": {"type": "array", "items": FEATURE}}})},
+                                          "features": {"type": "array", "items": FEATURE}}}),
+        304: OpenApiResponse(description="Inchangés depuis la version que le client a.")},
 )
 @api_view(["GET"])
+@authentication_classes([])  # the same public outlines for all: no session read
 @permission_classes([permissions.AllowAny])
 @renderer_classes([GeoJSONRenderer, JSONRenderer])
 def national_map_perimeters(request):
-    return Response(national_perimeters())
+    entry = cached_national_perimeters()
+    etag = '"' + entry["etag"] + '"'
+    response = get_conditional_response(request, etag=etag, last_modified=entry["modified"])
+    if response is None:
+        response = HttpResponse(entry["body"], content_type=GeoJSONRenderer.media_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(entry["modified"])
+    # Clients may keep them a few minutes, then ask again (conditionally).
+    patch_cache_control(response, public=True, max_age=PERIMETERS_MAX_AGE)
+    return response
 
 
 @extend_schema(

@@ -16,6 +16,7 @@ from django.db.models import CharField, F, Value
 from django.utils.translation import gettext_lazy as _
 
 from territories.commune_shapes import commune_contours, commune_point, simplify
+from territories.map_clusters import parse_view, within
 from territories.map_layers import map_layer, map_layers
 from territories.models import Label, Territory, Theme
 
@@ -58,10 +59,23 @@ def published_sources(*, theme="", kind="", territory=""):
                                    territory=territory or None)) for layer in layers]
 
 
-def published_list(filters, page_number):
-    """A page of the list beside the map: every layer's items in one query, by name."""
+def list_view(params):
+    """The view the list keeps (its `bbox`), or None for the whole list; DomainError if the
+    box is wrong (the zoom does not matter to a list)."""
+    raw = params.get("bbox", "")
+    return parse_view({"bbox": raw}) if raw.strip() else None
+
+
+def published_list(filters, page_number, view=None):
+    """A page of the list beside the map: every layer's items in one query, by name.
+
+    With a view, only the items the map draws in it (one more query per layer, for the
+    communes of the items without a point).
+    """
     parts = []
     for layer, queryset in published_sources(**filters):
+        if view is not None:
+            queryset = within(queryset, view)
         parts.append(queryset.annotate(
             map_layer=Value(layer.key, CharField()),
             map_territory=F(f"{layer.territory_path}__name"),

@@ -19,8 +19,11 @@ from territories.errors import DomainError
 from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
 from territories.map_layers import territory_sources
 from territories.national_map import (
+    LIST_PAGE_SIZE,
     MapFilterForm,
     cached_national_perimeters,
+    list_view,
+    published_list,
     published_sources,
 )
 from territories.permissions import territory_access
@@ -93,13 +96,76 @@ def _answer(features, total, view, **extra):
 @renderer_classes([GeoJSONRenderer, JSONRenderer])
 def national_map(request):
     view = parse_view(request.query_params)
+    features, total = cluster_view(published_sources(**_filters(request)), view)
+    return _answer(features, total, view)
+
+
+def _filters(request):
+    """The national map's filters of the query; DomainError with the first wrong one."""
     form = MapFilterForm(request.query_params)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise DomainError(f"{form.fields[field].label if field in form.fields else ''} : "
                           f"{errors[0]}".lstrip(" :"), code="invalid_filter", field=field)
-    features, total = cluster_view(published_sources(**form.cleaned_data), view)
-    return _answer(features, total, view)
+    return form.cleaned_data
+
+
+LIST_ROW = {
+    "type": "object", "required": ["name", "url", "layer", "layer_key", "kind", "territory"],
+    "properties": {
+        "name": {"type": "string"},
+        "url": {"type": "string", "description": "La fiche de l'élément."},
+        "layer": {"type": "string", "description": "Acteurs, Lieux ou Projets."},
+        "layer_key": {"type": "string", "enum": ["actor", "place", "project"]},
+        "kind": {"type": "string", "description": "Son type, en toutes lettres."},
+        "territory": {"type": "string", "description": "Le nom de son territoire."},
+    },
+}
+LIST = {
+    "type": "object", "required": ["count", "page", "pages", "page_size", "bbox", "results"],
+    "properties": {
+        "count": {"type": "integer", "description": "Éléments de la liste, toutes pages."},
+        "page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "page_size": {"type": "integer"},
+        "bbox": {"type": "array", "items": {"type": "number"}, "nullable": True},
+        "results": {"type": "array", "items": LIST_ROW},
+    },
+}
+
+
+@extend_schema(
+    tags=["carte"], summary="Carte nationale : la liste accessible, par pages",
+    description=(
+        f"Les acteurs, lieux et projets publiés des territoires publiés, par ordre "
+        f"alphabétique, {LIST_PAGE_SIZE} par page : la liste à côté de la carte. Avec `bbox`, "
+        "seulement ceux que la carte dessine dans ce cadre (un élément sans coordonnées "
+        "compte si la mairie de sa commune y est). Une page hors limites donne la dernière."),
+    parameters=[
+        OpenApiParameter("bbox", OpenApiTypes.STR, description=(
+            "Cadre affiché : ouest,sud,est,nord en degrés décimaux (WGS 84). Sans cadre : "
+            "toute la liste.")),
+        OpenApiParameter("page", OpenApiTypes.INT, description="Numéro de page, dès 1."),
+        OpenApiParameter("theme", OpenApiTypes.STR, description="Identifiant d'un thème."),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=["actor", "place", "project"],
+                         description="Un seul type d'élément."),
+        OpenApiParameter("territory", OpenApiTypes.STR,
+                         description="Identifiant (slug) d'un territoire publié."),
+    ],
+    responses={200: OpenApiResponse(LIST),
+               400: OpenApiResponse(ERROR, description="Cadre ou filtre invalide.")},
+)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+def national_map_list(request):
+    view = list_view(request.query_params)
+    page = published_list(_filters(request), request.query_params.get("page"), view)
+    return Response({
+        "count": page.paginator.count, "page": page.number,
+        "pages": page.paginator.num_pages, "page_size": LIST_PAGE_SIZE,
+        "bbox": list(view.bbox) if view else None,
+        "results": [{key: row[key] for key in LIST_ROW["required"]} for row in page.rows],
+    })
 
 
 @extend_schema(

@@ -143,10 +143,11 @@ def national_perimeters():
 # computed once and kept in the cache; `forget_national_perimeters` (signals) starts a new
 # generation. A value computed from data that changed meanwhile carries the old generation
 # and is never served. The time limit is a safety net for changes made behind the signals'
-# back (a raw `update()`).
+# back (a raw `update()`) or in another process when the cache is each process's own
+# memory (no REDIS_URL): they show within the hour.
 PERIMETERS_KEY = "carte:perimetres"
 PERIMETERS_GENERATION_KEY = "carte:perimetres:generation"
-PERIMETERS_SECONDS = 24 * 3600
+PERIMETERS_SECONDS = 3600
 
 
 def cached_national_perimeters():

@@ -41,7 +41,7 @@ def _commune_codes(ids):
 
 def outline(codes):
     """The territory's outline: its communes' contours (offline dataset, about 200 m)."""
-    polygons = commune_contours(codes)
+    polygons = commune_contours(codes) if codes else []
     return {"type": "MultiPolygon", "coordinates": polygons} if polygons else None
 
 

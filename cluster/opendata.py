@@ -1,5 +1,7 @@
 """The open datasets of the cluster app: défis, their objectives and the measurements, and
-the national catalogue of shared indicators the objectives adopt.
+the national catalogue of shared indicators the objectives adopt, and the regulatory
+blockers lifted (their public summary only: what the territory wrote to the national team,
+and who raised it, stay with them).
 
 The défis of a cluster are public once its territory is: they are what the label asks a
 territory to commit to in public, and the network adds their impact up. Who recorded a
@@ -12,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from cluster.models import Challenge, Measurement, Objective, SharedIndicator
+from cluster.network_models import Blocker
 from territories.opendata import register_dataset, streamed
 
 TERRITORY = ("territoire", "string", _("Identifiant du territoire (voir le jeu « territoires »)."))
@@ -68,6 +71,16 @@ def indicator_rows():
         yield {"id": row["id"], "identifiant": row["slug"], "nom": row["name"],
                "theme": row["theme__name"], "unite": row["unit"], "sens": row["direction"],
                "description": row["description"]}
+
+
+def lifted_blocker_rows():
+    blockers = Blocker.objects.filter(status=Blocker.Status.LIFTED,
+                                      cluster__territory__is_published=True).order_by("pk")
+    for row in streamed(blockers, "id", "rule", "public_summary", "sponsor", "lifted_on",
+                        "challenge_id", "cluster__territory__slug"):
+        yield {"id": row["id"], "regle": row["rule"], "resume": row["public_summary"],
+               "parraine_par": row["sponsor"], "leve_le": row["lifted_on"],
+               "defi": row["challenge_id"], "territoire": row["cluster__territory__slug"]}
 
 
 def register_datasets():
@@ -136,3 +149,17 @@ def register_datasets():
             ("description", "string", _("Description.")),
         ],
         rows=indicator_rows, order=45, keywords=(_("indicateurs"), _("impact")))
+    register_dataset(
+        "freins-leves", _("Freins réglementaires levés"),
+        _("Les freins réglementaires que les territoires ont remontés à l'équipe nationale "
+          "et qui ont été levés, avec leur résumé public."),
+        columns=[
+            ("id", "integer", _("Identifiant numérique.")),
+            ("regle", "string", _("Règle concernée.")),
+            ("resume", "string", _("Résumé public : le frein et comment il a été levé.")),
+            ("parraine_par", "string", _("Haut-fonctionnaire qui l'a parrainé.")),
+            ("leve_le", "date", _("Date de la levée.")),
+            CHALLENGE,
+            TERRITORY,
+        ],
+        rows=lifted_blocker_rows, order=65, keywords=(_("réglementation"),))

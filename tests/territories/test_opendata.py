@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cluster.models import Measurement, Objective, SharedIndicator
+from cluster.network_models import Blocker
 from cluster.services import cluster_create
 from funding.models import FundingPlan
 from projects.models import ProjectOutcome, Registration, Replication
@@ -37,6 +38,7 @@ SECRETS = [
     "RessourceNonPublieeXq", "FournisseurPriveXq", "PolitiqueNonPublieeXq",
     "RessourceDansBrouillonXq", "PolitiqueDansBrouillonXq", "ResultatNonPublieXq",
     "saisie-resultat-xq@exemple.fr", "EssaimageNonPublieXq", "essaimage-xq@exemple.fr",
+    "FreinInterneXq", "FreinNonLeveXq", "frein-xq@exemple.fr",
 ]
 
 
@@ -99,6 +101,13 @@ def world(db):
                                by=UserFactory(email="essaimage-xq@exemple.fr"))
     Replication.objects.create(origin=project, copy=hidden_project,
                                note="EssaimageNonPublieXq")
+    Blocker.objects.create(cluster=cluster, challenge=challenge, rule="Code des marchés Xq",
+                           text="FreinInterneXq", status=Blocker.Status.LIFTED,
+                           sponsor="Préfète Xq", public_summary="Levé par circulaire Xq",
+                           lifted_on=date(2026, 5, 1),
+                           raised_by=UserFactory(email="frein-xq@exemple.fr"))
+    Blocker.objects.create(cluster=cluster, challenge=challenge, rule="FreinNonLeveXq",
+                           text="Toujours là", public_summary="FreinNonLeveXq")
     provider = ActorFactory(territory=territory, name="FournisseurPriveXq", is_published=False)
     Resource.objects.create(territory=territory, name="Ressource Publique Xq",
                             kind=Resource.Kind.TRAINING, provider=provider, is_published=True)
@@ -159,14 +168,15 @@ def test_no_draft_nor_private_field_in_any_file_of_any_dataset(world, opendata_r
                    "Défi Public Xq", "Emplois d'insertion Xq", "Rapport annuel Xq",
                    "Projet Public Xq", "Rencontre Publique Xq", "Fonds Public Xq",
                    "Ressource Publique Xq", "Plan ESS Public Xq", "Emplois Partagés Xq",
-                   "Bilan Projet Xq", "Le modèle Xq"):
+                   "Bilan Projet Xq", "Le modèle Xq", "Levé par circulaire Xq"):
         assert public in everything
 
 
 def test_every_dataset_of_every_app_is_registered():
     assert [dataset.slug for dataset in datasets()] == [
         "territoires", "acteurs", "lieux", "ressources", "politiques-locales", "defis",
-        "indicateurs-partages", "objectifs", "mesures", "projets", "resultats-projets",
+        "indicateurs-partages", "objectifs", "mesures", "freins-leves", "projets",
+        "resultats-projets",
         "essaimages", "evenements", "sources-de-financement"]
 
 

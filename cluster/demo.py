@@ -35,7 +35,7 @@ from cluster.services import (
     master_plan_section_validate,
     steering_meeting_save,
 )
-from territories.models import Actor, Commune, Place, Territory
+from territories.models import Actor, Commune, LocalPolicy, Place, Resource, Territory
 
 FRENCH_IMPACT_2019 = Path(__file__).resolve().parent / "data" / "french_impact_2019.json"
 # The seven territories of the second wave (seed localtis-27-territoires.txt): the source
@@ -278,6 +278,23 @@ DEMO_PLACES = [
      "Tiers-lieu ressource à ouvrir avec le centre social : permanence du cluster, fabrique "
      "des projets citoyens et point d'accueil de l'hébergement d'urgence."),
 ]
+# (name, kind, description): what the territory can count on, published on its map.
+DEMO_RESOURCES = [
+    ("Accompagnement des porteurs de projets ESS", Resource.Kind.ENGINEERING,
+     "Permanences d'accompagnement à la création d'activités d'utilité sociale, ouvertes aux "
+     "porteurs de projets des quartiers."),
+    ("Atelier de réparation partagé", Resource.Kind.EQUIPMENT,
+     "Outillage et machines prêtés aux associations et aux habitants, sur réservation."),
+]
+# (name, level, description): the public policies the dynamic leans on.
+DEMO_POLICIES = [
+    ("Contrat de ville", LocalPolicy.Level.EPCI,
+     "Le contrat de ville de la métropole et ses quartiers prioritaires : emploi, cadre de "
+     "vie, cohésion sociale."),
+    ("Stratégie régionale de l'économie sociale et solidaire", LocalPolicy.Level.REGION,
+     "Le plan de la région pour l'ESS : soutien à la création, aux tiers-lieux et aux "
+     "pôles territoriaux de coopération économique."),
+]
 DEMO_COOPERATION = ("Quartiers Nord de Marseille", ["13213", "13214", "13215", "13216"],
                     "Les 13e à 16e arrondissements de Marseille, quartiers prioritaires où le "
                     "cluster veut faire émerger une dynamique d'innovation sans écosystème mûr.")
@@ -366,7 +383,8 @@ essaimera en priorité les projets qui ont fait leurs preuves.""",
 
 
 def load_places_and_cooperation(cluster):
-    """Give the demo territory its places and a priority cooperation territory, once."""
+    """Give the demo territory its places, resources, local policies and a priority
+    cooperation territory, once."""
     territory = cluster.territory
     communes = set(Commune.objects.filter(
         code__in=[item[3] for item in DEMO_PLACES] + DEMO_COOPERATION[1])
@@ -375,6 +393,12 @@ def load_places_and_cooperation(cluster):
         Place.objects.get_or_create(territory=territory, name=name, defaults={
             "kind": kind, "status": status, "is_published": True, "description": description,
             "commune_id": commune if commune in communes else None})
+    for name, kind, description in DEMO_RESOURCES:
+        Resource.objects.get_or_create(territory=territory, name=name, defaults={
+            "kind": kind, "description": description, "is_published": True})
+    for name, level, description in DEMO_POLICIES:
+        LocalPolicy.objects.get_or_create(territory=territory, name=name, defaults={
+            "level": level, "description": description, "is_published": True})
     name, codes, summary = DEMO_COOPERATION
     other = Territory.objects.filter(name=name).first()
     if other is None:

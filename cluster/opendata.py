@@ -1,4 +1,7 @@
-"""The open datasets of the cluster app: défis, their objectives and the measurements.
+"""The open datasets of the cluster app: défis, their objectives and the measurements, and
+the national catalogue of shared indicators the objectives adopt, and the regulatory
+blockers lifted (their public summary only: what the territory wrote to the national team,
+and who raised it, stay with them).
 
 The défis of a cluster are public once its territory is: they are what the label asks a
 territory to commit to in public, and the network adds their impact up. Who recorded a
@@ -10,7 +13,8 @@ territories.opendata).
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from cluster.models import Challenge, Measurement, Objective
+from cluster.models import Challenge, Measurement, Objective, SharedIndicator
+from cluster.network_models import Blocker
 from territories.opendata import register_dataset, streamed
 
 TERRITORY = ("territoire", "string", _("Identifiant du territoire (voir le jeu « territoires »)."))
@@ -39,11 +43,12 @@ def objective_rows():
     ).order_by("pk")
     for row in streamed(objectives, "id", "challenge_id", "title", "unit", "baseline",
                         "target", "target_date", "direction", "latest_value", "latest_on",
-                        "challenge__cluster__territory__slug"):
+                        "challenge__cluster__territory__slug", "shared_indicator__slug"):
         yield {"id": row["id"], "defi": row["challenge_id"], "titre": row["title"],
                "unite": row["unit"], "valeur_depart": row["baseline"], "cible": row["target"],
                "echeance": row["target_date"], "sens": row["direction"],
                "derniere_valeur": row["latest_value"], "derniere_mesure_le": row["latest_on"],
+               "indicateur_partage": row["shared_indicator__slug"] or "",
                "territoire": row["challenge__cluster__territory__slug"]}
 
 
@@ -58,6 +63,24 @@ def measurement_rows():
                "valeur": row["value"], "unite": row["objective__unit"],
                "source": row["source"],
                "territoire": row["objective__challenge__cluster__territory__slug"]}
+
+
+def indicator_rows():
+    for row in streamed(SharedIndicator.objects.order_by("pk"), "id", "slug", "name",
+                        "theme__name", "unit", "direction", "description"):
+        yield {"id": row["id"], "identifiant": row["slug"], "nom": row["name"],
+               "theme": row["theme__name"], "unite": row["unit"], "sens": row["direction"],
+               "description": row["description"]}
+
+
+def lifted_blocker_rows():
+    blockers = Blocker.objects.filter(status=Blocker.Status.LIFTED,
+                                      cluster__territory__is_published=True).order_by("pk")
+    for row in streamed(blockers, "id", "rule", "public_summary", "sponsor", "lifted_on",
+                        "challenge_id", "cluster__territory__slug"):
+        yield {"id": row["id"], "regle": row["rule"], "resume": row["public_summary"],
+               "parraine_par": row["sponsor"], "leve_le": row["lifted_on"],
+               "defi": row["challenge_id"], "territoire": row["cluster__territory__slug"]}
 
 
 def register_datasets():
@@ -90,6 +113,9 @@ def register_datasets():
              tuple(Objective.Direction.values)),
             ("derniere_valeur", "number", _("Valeur de la dernière mesure, vide sans mesure.")),
             ("derniere_mesure_le", "date", _("Date de la dernière mesure.")),
+            ("indicateur_partage", "string", _("Identifiant de l'indicateur partagé qu'il "
+                                               "adopte (voir le jeu « indicateurs "
+                                               "partagés »), vide sinon.")),
             TERRITORY,
         ],
         rows=objective_rows, order=50, keywords=(_("indicateurs"), _("impact")))
@@ -107,3 +133,33 @@ def register_datasets():
             TERRITORY,
         ],
         rows=measurement_rows, order=60, keywords=(_("indicateurs"), _("impact")))
+    register_dataset(
+        "indicateurs-partages", _("Indicateurs partagés"),
+        _("Le catalogue national des indicateurs partagés, par thème national, avec leur "
+          "unité et leur sens : les objectifs qui les adoptent s'additionnent d'un "
+          "territoire à l'autre."),
+        columns=[
+            ("id", "integer", _("Identifiant numérique.")),
+            ("identifiant", "string", _("Identifiant de l'indicateur.")),
+            ("nom", "string", _("Nom de l'indicateur.")),
+            ("theme", "string", _("Thème national.")),
+            ("unite", "string", _("Unité, fixée.")),
+            ("sens", "string", _("Sens attendu (code) : à augmenter ou à réduire."),
+             tuple(SharedIndicator.Direction.values)),
+            ("description", "string", _("Description.")),
+        ],
+        rows=indicator_rows, order=45, keywords=(_("indicateurs"), _("impact")))
+    register_dataset(
+        "freins-leves", _("Freins réglementaires levés"),
+        _("Les freins réglementaires que les territoires ont remontés à l'équipe nationale "
+          "et qui ont été levés, avec leur résumé public."),
+        columns=[
+            ("id", "integer", _("Identifiant numérique.")),
+            ("regle", "string", _("Règle concernée.")),
+            ("resume", "string", _("Résumé public : le frein et comment il a été levé.")),
+            ("parraine_par", "string", _("Haut-fonctionnaire qui l'a parrainé.")),
+            ("leve_le", "date", _("Date de la levée.")),
+            CHALLENGE,
+            TERRITORY,
+        ],
+        rows=lifted_blocker_rows, order=65, keywords=(_("réglementation"),))

@@ -1,13 +1,15 @@
-"""The open datasets of the projects app: published projects and events.
+"""The open datasets of the projects app: published projects, their outcomes on the shared
+indicators, their essaimages, and events.
 
 Published ones of published territories only; a carrier, a partner or a place appears only
-when it is published itself. Registrations and the community are never published.
+when it is published itself. Registrations, the community, and who recorded an outcome or
+an essaimage are never published.
 Registered from `ProjectsConfig.ready()` into the registry of territories.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Event, Project
+from projects.models import Event, Project, ProjectOutcome, Replication
 from territories.opendata import register_dataset, streamed, url_maker, with_lists
 from territories.opendata_datasets import LATITUDE, LONGITUDE, PAGE, TERRITORY, theme_names
 
@@ -54,6 +56,34 @@ def project_rows():
                "resultats_attendus": row["expected_outcomes"],
                "resultats_observes": row["observed_outcomes"],
                "modifie_le": row["updated_at"], "url": url(row["slug"])}
+
+
+def outcome_rows():
+    outcomes = ProjectOutcome.objects.filter(
+        project__in=_published(Project).values("pk")).order_by("pk")
+    for row in streamed(outcomes, "id", "project_id", "project__title", "indicator__slug",
+                        "indicator__unit", "measured_on", "value", "source",
+                        "project__cluster__territory__slug"):
+        yield {"id": row["id"], "projet": row["project_id"],
+               "projet_titre": row["project__title"], "indicateur": row["indicator__slug"],
+               "date": row["measured_on"], "valeur": row["value"],
+               "unite": row["indicator__unit"], "source": row["source"],
+               "territoire": row["project__cluster__territory__slug"]}
+
+
+def replication_rows():
+    published = _published(Project).values("pk")
+    replications = Replication.objects.filter(origin__in=published,
+                                              copy__in=published).order_by("pk")
+    for row in streamed(replications, "id", "origin_id", "origin__title",
+                        "origin__cluster__territory__slug", "copy_id", "copy__title",
+                        "copy__cluster__territory__slug", "note", "created_at"):
+        yield {"id": row["id"], "projet_origine": row["origin_id"],
+               "projet_origine_titre": row["origin__title"],
+               "territoire_origine": row["origin__cluster__territory__slug"],
+               "projet_essaime": row["copy_id"], "projet_essaime_titre": row["copy__title"],
+               "territoire_essaime": row["copy__cluster__territory__slug"],
+               "ce_qui_est_repris": row["note"], "essaime_le": row["created_at"]}
 
 
 def event_rows():
@@ -114,3 +144,35 @@ def register_datasets():
         ],
         rows=event_rows, geometry=("longitude", "latitude"), order=80,
         keywords=(_("évènements"),))
+    register_dataset(
+        "resultats-projets", _("Résultats des projets"),
+        _("Les résultats que les projets publiés déclarent sur les indicateurs partagés du "
+          "réseau, datés, avec leur source."),
+        columns=[
+            ("id", "integer", _("Identifiant numérique.")),
+            ("projet", "integer", _("Identifiant du projet (voir le jeu « projets »).")),
+            ("projet_titre", "string", _("Titre du projet.")),
+            ("indicateur", "string", _("Identifiant de l'indicateur partagé (voir le jeu "
+                                       "« indicateurs partagés »).")),
+            ("date", "date", _("Date du résultat.")),
+            ("valeur", "number", _("Valeur.")),
+            ("unite", "string", _("Unité de l'indicateur.")),
+            ("source", "string", _("Source.")),
+            TERRITORY,
+        ],
+        rows=outcome_rows, order=75, keywords=(_("indicateurs"), _("impact")))
+    register_dataset(
+        "essaimages", _("Essaimages"),
+        _("Les projets repris d'un territoire à l'autre, quand les deux projets sont publiés."),
+        columns=[
+            ("id", "integer", _("Identifiant numérique.")),
+            ("projet_origine", "integer", _("Identifiant du projet d'origine.")),
+            ("projet_origine_titre", "string", _("Titre du projet d'origine.")),
+            ("territoire_origine", "string", _("Territoire du projet d'origine.")),
+            ("projet_essaime", "integer", _("Identifiant du projet essaimé.")),
+            ("projet_essaime_titre", "string", _("Titre du projet essaimé.")),
+            ("territoire_essaime", "string", _("Territoire du projet essaimé.")),
+            ("ce_qui_est_repris", "string", _("Ce qui est repris.")),
+            ("essaime_le", "datetime", _("Date de l'essaimage.")),
+        ],
+        rows=replication_rows, order=77, keywords=(_("essaimage"),))

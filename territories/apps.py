@@ -14,6 +14,11 @@ class TerritoriesConfig(AppConfig):
         connection_created.connect(register_sqlite_functions,
                                    dispatch_uid="territories_sqlite_functions")
 
+        # The national map's outlines are cached until a territory changes.
+        from territories.signals import connect
+
+        connect()
+
         # The open data's own datasets; the apps above add theirs from their ready().
         from territories.opendata_datasets import register_datasets
 

@@ -178,15 +178,32 @@ def cluster_view(sources, view):
     return features, total
 
 
+def communes_in_view(queryset, view):
+    """The communes whose town hall is in the view and holds rows without a point. One query."""
+    codes = _without_point(queryset).values_list("map_commune", flat=True).distinct().order_by()
+    return {code for code in codes
+            if (point := commune_point(code)) is not None and view.contains(*point)}
+
+
+def within(queryset, view, communes=None):
+    """Keep the rows the map draws inside the view: their point is in the box, or they have
+    none and their commune's town hall is. `communes`: those communes when already known
+    (else one query finds them)."""
+    if communes is None:
+        communes = communes_in_view(queryset, view)
+    west, south, east, north = view.bbox
+    located = Q(map_lat__gte=south, map_lat__lte=north, map_lon__gte=west, map_lon__lte=east)
+    if communes:
+        located |= (Q(map_lat__isnull=True) | Q(map_lon__isnull=True)) & Q(
+            map_commune__in=communes)
+    return queryset.filter(located)
+
+
 def _all_points(sources, view, communes):
     features = []
     for layer, queryset in sources:
-        located = Q(pk__in=_in_box(queryset, view).values("pk"))
-        codes = communes.get(layer.key)
-        if codes:
-            located |= Q(pk__in=_without_point(queryset).filter(
-                map_commune__in=codes).values("pk"))
-        features += _points(layer, _detail_rows(layer, queryset.filter(located)))
+        located = within(queryset, view, communes.get(layer.key, set()))
+        features += _points(layer, _detail_rows(layer, located))
     return features
 
 

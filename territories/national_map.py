@@ -4,12 +4,19 @@ The public sees the same thing whoever they are: only what is published, in terr
 that are published (drafts stay with their editors, on the territory's own map).
 """
 
+import hashlib
+import json
+import secrets
+import time
+
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import CharField, F, Value
 from django.utils.translation import gettext_lazy as _
 
 from territories.commune_shapes import commune_contours, commune_point, simplify
+from territories.map_clusters import parse_view, within
 from territories.map_layers import map_layer, map_layers
 from territories.models import Label, Territory, Theme
 
@@ -52,10 +59,23 @@ def published_sources(*, theme="", kind="", territory=""):
                                    territory=territory or None)) for layer in layers]
 
 
-def published_list(filters, page_number):
-    """A page of the list beside the map: every layer's items in one query, by name."""
+def list_view(params):
+    """The view the list keeps (its `bbox`), or None for the whole list; DomainError if the
+    box is wrong (the zoom does not matter to a list)."""
+    raw = params.get("bbox", "")
+    return parse_view({"bbox": raw}) if raw.strip() else None
+
+
+def published_list(filters, page_number, view=None):
+    """A page of the list beside the map: every layer's items in one query, by name.
+
+    With a view, only the items the map draws in it (one more query per layer, for the
+    communes of the items without a point).
+    """
     parts = []
     for layer, queryset in published_sources(**filters):
+        if view is not None:
+            queryset = within(queryset, view)
         parts.append(queryset.annotate(
             map_layer=Value(layer.key, CharField()),
             map_territory=F(f"{layer.territory_path}__name"),
@@ -117,6 +137,43 @@ def national_perimeters():
                 "type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": polygons},
                 "properties": {"type": "perimeter", "name": item["name"], "slug": item["slug"]}})
     return {"type": "FeatureCollection", "features": features}
+
+
+# The outlines change only when a territory's perimeter, name or publication does: they are
+# computed once and kept in the cache; `forget_national_perimeters` (signals) starts a new
+# generation. A value computed from data that changed meanwhile carries the old generation
+# and is never served. The time limit is a safety net for changes made behind the signals'
+# back (a raw `update()`) or in another process when the cache is each process's own
+# memory (no REDIS_URL): they show within the hour.
+PERIMETERS_KEY = "carte:perimetres"
+PERIMETERS_GENERATION_KEY = "carte:perimetres:generation"
+PERIMETERS_SECONDS = 3600
+
+
+def cached_national_perimeters():
+    """Return the national outlines as {"body": GeoJSON text, "etag", "modified"}.
+
+    A cache hit reads no database row: one round trip to the cache.
+    """
+    found = cache.get_many([PERIMETERS_KEY, PERIMETERS_GENERATION_KEY])
+    generation = found.get(PERIMETERS_GENERATION_KEY)
+    entry = found.get(PERIMETERS_KEY)
+    if entry and generation and entry.get("generation") == generation:
+        return entry
+    if not generation:
+        generation = secrets.token_hex(8)
+        cache.add(PERIMETERS_GENERATION_KEY, generation, None)
+        generation = cache.get(PERIMETERS_GENERATION_KEY, generation)
+    body = json.dumps(national_perimeters(), ensure_ascii=False, separators=(",", ":"))
+    entry = {"generation": generation, "body": body, "modified": int(time.time()),
+             "etag": hashlib.sha256(body.encode()).hexdigest()[:32]}
+    cache.set(PERIMETERS_KEY, entry, PERIMETERS_SECONDS)
+    return entry
+
+
+def forget_national_perimeters():
+    """Make the next request compute the national outlines again."""
+    cache.set(PERIMETERS_GENERATION_KEY, secrets.token_hex(8), None)
 
 
 def network_overview():

@@ -2,8 +2,9 @@
 
 A dataset is a title, a description, its documented columns and a function that yields its
 rows, published items of published territories only. This app registers its own datasets
-(territories, actors, places); the apps above register theirs (défis, objectives,
-measurements, projects, events, funding sources) from their `AppConfig.ready()`, so the page
+(territories with their outlines, actors, places, resources, local policies); the apps above
+register theirs (défis, shared indicators, objectives, measurements, projects, their
+outcomes and essaimages, events, funding sources) from their `AppConfig.ready()`, so the page
 and the build gather from every app while imports still point down.
 
 Every dataset is published under the Licence Ouverte / Open Licence 2.0 (Etalab), documented
@@ -70,8 +71,10 @@ class Dataset:
 
     `rows()` yields one dict per published item, keyed by column names; it reads the
     database in chunks (`.iterator(chunk_size=CHUNK_SIZE)`) and never builds a list.
-    `geometry` names the longitude and latitude columns when the rows are points: the
-    dataset is then published in GeoJSON too.
+    `geometry` names the longitude and latitude columns when the rows are points; `shape`
+    names a key of each row (not a column: CSV and JSON leave it out) that holds a GeoJSON
+    geometry, or None, such as a territory's outline. Either way the dataset is published
+    in GeoJSON too.
     """
 
     slug: str
@@ -83,10 +86,12 @@ class Dataset:
     primary_key: str = "id"
     order: int = 100
     keywords: tuple = field(default=())
+    shape: str | None = None
 
     @property
     def formats(self):
-        keys = ["csv", "csv-semicolon", "json"] + (["geojson"] if self.geometry else [])
+        spatial = self.geometry or self.shape
+        keys = ["csv", "csv-semicolon", "json"] + (["geojson"] if spatial else [])
         return [FORMATS[key] for key in keys]
 
     def filename(self, format_key):
@@ -101,7 +106,7 @@ _DATASETS = {}
 
 
 def register_dataset(slug, title, description, *, columns, rows, geometry=None,
-                     primary_key="id", order=100, keywords=()):
+                     primary_key="id", order=100, keywords=(), shape=None):
     """Add a dataset to the open data; `columns` are (name, type, description[, choices])."""
     columns = tuple(column if isinstance(column, Column) else Column(*column)
                     for column in columns)
@@ -110,9 +115,14 @@ def register_dataset(slug, title, description, *, columns, rows, geometry=None,
         raise ValueError(f"Colonnes de géométrie absentes du jeu {slug} : {geometry}.")
     if primary_key and primary_key not in names:
         raise ValueError(f"Clé primaire absente du jeu {slug} : {primary_key}.")
+    if geometry and shape:
+        raise ValueError(f"Le jeu {slug} a des points ou des formes, pas les deux.")
+    if shape in names:
+        raise ValueError(f"La forme du jeu {slug} n'est pas une colonne : {shape}.")
     _DATASETS[slug] = Dataset(slug=slug, title=title, description=description,
                               columns=columns, rows=rows, geometry=tuple(geometry or ()),
-                              primary_key=primary_key, order=order, keywords=tuple(keywords))
+                              primary_key=primary_key, order=order, keywords=tuple(keywords),
+                              shape=shape)
 
 
 def unregister_dataset(slug):
@@ -148,13 +158,14 @@ def in_batches(rows, size=CHUNK_SIZE):
         yield batch
 
 
-def with_lists(rows, **lists):
+def with_lists(rows, size=CHUNK_SIZE, **lists):
     """Add to each row the lists `lists` name, fetched for a batch of rows at a time.
 
     Each value of `lists` is a function of the batch's ids that returns (id, value) pairs,
     in the order the list shows them: one query per batch, however many rows it holds.
+    `size` bounds the rows of a batch, smaller when a row's lists are long.
     """
-    for batch in in_batches(rows):
+    for batch in in_batches(rows, size):
         ids = [row["id"] for row in batch]
         found = {}
         for name, fetch in lists.items():
@@ -277,8 +288,10 @@ def dcat_catalogue(*, manifest, absolute, site_title):
         "@type": "dcat:Catalog",
         "dct:title": str(_("Données ouvertes — %(site)s") % {"site": site_title}),
         "dct:description": str(_(
-            "Les territoires, acteurs, lieux, défis, objectifs et leurs mesures, projets, "
-            "évènements et sources de financement publiés sur la plateforme.")),
+            "Les territoires et leurs contours, acteurs, lieux, ressources, politiques "
+            "locales, défis, indicateurs partagés, objectifs et leurs mesures, projets, leurs "
+            "résultats et leurs essaimages, évènements et sources de financement publiés sur "
+            "la plateforme.")),
         "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/FRA"},
         "dct:license": licence,
         "dct:publisher": {"@type": "foaf:Agent", "foaf:name": site_title},

@@ -146,16 +146,22 @@ class _JsonFile(_File):
 
 
 class _GeoJsonFile(_JsonFile):
-    """A GeoJSON FeatureCollection of points; rows without coordinates have no geometry."""
+    """A GeoJSON FeatureCollection: points from two columns, or the shape a row carries.
+
+    Rows without coordinates, or without a shape, have no geometry.
+    """
 
     opening, closing = '{"type": "FeatureCollection", "features": [', "\n]}\n"
 
-    def __init__(self, path, *, columns, geometry):
+    def __init__(self, path, *, columns, geometry=(), shape=None):
         super().__init__(path, columns=[name for name in columns if name not in geometry])
-        self.longitude, self.latitude = geometry
+        self.geometry, self.shape = geometry, shape
 
     def _item(self, row):
-        longitude, latitude = row.get(self.longitude), row.get(self.latitude)
+        if self.shape:
+            return {"type": "Feature", "geometry": row.get(self.shape),
+                    "properties": super()._item(row)}
+        longitude, latitude = (row.get(name) for name in self.geometry)
         point = None
         if longitude is not None and latitude is not None:
             point = {"type": "Point", "coordinates": [longitude, latitude]}
@@ -172,9 +178,9 @@ def _open_files(dataset, folder):
                                   columns=columns, delimiter=";", bom=True),
         "json": _JsonFile(folder / dataset.filename("json"), columns=columns),
     }
-    if dataset.geometry:
-        files["geojson"] = _GeoJsonFile(folder / dataset.filename("geojson"),
-                                        columns=columns, geometry=dataset.geometry)
+    if dataset.geometry or dataset.shape:
+        files["geojson"] = _GeoJsonFile(folder / dataset.filename("geojson"), columns=columns,
+                                        geometry=dataset.geometry, shape=dataset.shape)
     return files
 
 

@@ -25,7 +25,7 @@ from territories.locking import BASE, VERSION, VersionedFormMixin
 from territories.map_clusters import located_total
 from territories.map_layers import territory_sources
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
-from territories.national_map import MapFilterForm, published_list
+from territories.national_map import MapFilterForm, list_view, published_list
 from territories.pages import add_refusal, form_page, form_status
 from territories.paging import page_of
 from territories.permissions import (
@@ -365,17 +365,32 @@ def territory_map(request, slug):
 
 
 def national_map(request):
-    """The national map: published actors, places and projects of published territories."""
+    """The national map: published actors, places and projects of published territories.
+
+    The list beside it holds every item the filters keep, or, given a `bbox` (the map's
+    script asks the API the same), those drawn in that box; a wrong box answers 400 with
+    the whole list and the reason.
+    """
     form = MapFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
+    view, refusal = None, None
+    try:
+        view = list_view(request.GET)
+    except DomainError as error:
+        refusal = error
+    query = {key: value for key, value in filters.items() if value}
+    if view is not None:
+        query["bbox"] = request.GET["bbox"].strip()
     return render(request, "territories/national_map.html", {
         "breadcrumbs": trail(_("Carte nationale")),
         "form": form,
-        "page": published_list(filters, request.GET.get("page")),
-        "query": urlencode({key: value for key, value in filters.items() if value}),
+        "page": published_list(filters, request.GET.get("page"), view),
+        "in_view": view is not None,
+        "refusal": refusal.message if refusal else "",
+        "query": urlencode(query),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-    })
+    }, status=refusal.status if refusal else 200)
 
 
 def commune_suggestions(request):

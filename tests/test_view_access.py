@@ -42,6 +42,7 @@ WITHOUT_OBJECT = {
     "projects.views.events.registration_cancel_view",
     "territories.api.map_views.national_map",
     "territories.api.map_views.national_map_perimeters",
+    "territories.api.map_views.national_map_list",
     "territories.opendata_views.opendata_catalogue",
     "territories.opendata_views.opendata_file",
     "territories.opendata_views.opendata_page",

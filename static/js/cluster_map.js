@@ -206,6 +206,9 @@
         if (answer.perimeter) { drawPerimeter(answer.perimeter); }
         ready = true;
         draw(answer, first);
+        // The list beside the map (map_list.js) follows the view just drawn.
+        params.delete("zoom");
+        element.dispatchEvent(new CustomEvent("map:view", { detail: { params: params.toString() } }));
       })
       .catch(function (error) {
         if (error && error.name === "AbortError") { return; }

@@ -1,16 +1,31 @@
 """The maps' API: one view of a map at a time, clustered in the database (map_clusters)."""
 
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions
-from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    renderer_classes,
+)
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from territories.errors import DomainError
 from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
 from territories.map_layers import territory_sources
-from territories.national_map import MapFilterForm, national_perimeters, published_sources
+from territories.national_map import (
+    LIST_PAGE_SIZE,
+    MapFilterForm,
+    cached_national_perimeters,
+    list_view,
+    published_list,
+    published_sources,
+)
 from territories.permissions import territory_access
 from territories.selectors import map_perimeter
 
@@ -19,6 +34,8 @@ class GeoJSONRenderer(JSONRenderer):
     media_type = "application/geo+json"
     format = "geojson"
 
+
+PERIMETERS_MAX_AGE = 300
 
 FEATURE = {"type": "object", "additionalProperties": {}}
 CLUSTERS = {
@@ -79,29 +96,106 @@ def _answer(features, total, view, **extra):
 @renderer_classes([GeoJSONRenderer, JSONRenderer])
 def national_map(request):
     view = parse_view(request.query_params)
+    features, total = cluster_view(published_sources(**_filters(request)), view)
+    return _answer(features, total, view)
+
+
+def _filters(request):
+    """The national map's filters of the query; DomainError with the first wrong one."""
     form = MapFilterForm(request.query_params)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise DomainError(f"{form.fields[field].label if field in form.fields else ''} : "
                           f"{errors[0]}".lstrip(" :"), code="invalid_filter", field=field)
-    features, total = cluster_view(published_sources(**form.cleaned_data), view)
-    return _answer(features, total, view)
+    return form.cleaned_data
+
+
+LIST_ROW = {
+    "type": "object", "required": ["name", "url", "layer", "layer_key", "kind", "territory"],
+    "properties": {
+        "name": {"type": "string"},
+        "url": {"type": "string", "description": "La fiche de l'élément."},
+        "layer": {"type": "string", "description": "Acteurs, Lieux ou Projets."},
+        "layer_key": {"type": "string", "enum": ["actor", "place", "project"]},
+        "kind": {"type": "string", "description": "Son type, en toutes lettres."},
+        "territory": {"type": "string", "description": "Le nom de son territoire."},
+    },
+}
+LIST = {
+    "type": "object", "required": ["count", "page", "pages", "page_size", "bbox", "results"],
+    "properties": {
+        "count": {"type": "integer", "description": "Éléments de la liste, toutes pages."},
+        "page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "page_size": {"type": "integer"},
+        "bbox": {"type": "array", "items": {"type": "number"}, "nullable": True},
+        "results": {"type": "array", "items": LIST_ROW},
+    },
+}
+
+
+@extend_schema(
+    tags=["carte"], summary="Carte nationale : la liste accessible, par pages",
+    description=(
+        f"Les acteurs, lieux et projets publiés des territoires publiés, par ordre "
+        f"alphabétique, {LIST_PAGE_SIZE} par page : la liste à côté de la carte. Avec `bbox`, "
+        "seulement ceux que la carte dessine dans ce cadre (un élément sans coordonnées "
+        "compte si la mairie de sa commune y est). Une page hors limites donne la dernière."),
+    parameters=[
+        OpenApiParameter("bbox", OpenApiTypes.STR, description=(
+            "Cadre affiché : ouest,sud,est,nord en degrés décimaux (WGS 84). Sans cadre : "
+            "toute la liste.")),
+        OpenApiParameter("page", OpenApiTypes.INT, description="Numéro de page, dès 1."),
+        OpenApiParameter("theme", OpenApiTypes.STR, description="Identifiant d'un thème."),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=["actor", "place", "project"],
+                         description="Un seul type d'élément."),
+        OpenApiParameter("territory", OpenApiTypes.STR,
+                         description="Identifiant (slug) d'un territoire publié."),
+    ],
+    responses={200: OpenApiResponse(LIST),
+               400: OpenApiResponse(ERROR, description="Cadre ou filtre invalide.")},
+)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+def national_map_list(request):
+    view = list_view(request.query_params)
+    page = published_list(_filters(request), request.query_params.get("page"), view)
+    return Response({
+        "count": page.paginator.count, "page": page.number,
+        "pages": page.paginator.num_pages, "page_size": LIST_PAGE_SIZE,
+        "bbox": list(view.bbox) if view else None,
+        "results": [{key: row[key] for key in LIST_ROW["required"]} for row in page.rows],
+    })
 
 
 @extend_schema(
     tags=["carte"], summary="Carte nationale : contours des territoires (GeoJSON)",
     description=(
         "Le contour des communes de chaque territoire publié, simplifié à l'échelle de la "
-        "France (environ 1 km) ; au-delà de 150 communes, le rectangle qui les entoure."),
+        "France (environ 1 km) ; au-delà de 150 communes, le rectangle qui les entoure. "
+        "Calculés une fois puis gardés en cache jusqu'au prochain changement d'un territoire ; "
+        "la réponse porte un `ETag` et un `Last-Modified` (une requête conditionnelle reçoit "
+        "304 quand rien n'a changé)."),
     responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(
         {"type": "object", "properties": {"type": {"type": "string"},
-                                          "features": {"type": "array", "items": FEATURE}}})},
+                                          "features": {"type": "array", "items": FEATURE}}}),
+        304: OpenApiResponse(description="Inchangés depuis la version que le client a.")},
 )
 @api_view(["GET"])
+@authentication_classes([])  # the same public outlines for all: no session read
 @permission_classes([permissions.AllowAny])
 @renderer_classes([GeoJSONRenderer, JSONRenderer])
 def national_map_perimeters(request):
-    return Response(national_perimeters())
+    entry = cached_national_perimeters()
+    etag = '"' + entry["etag"] + '"'
+    response = get_conditional_response(request, etag=etag, last_modified=entry["modified"])
+    if response is None:
+        response = HttpResponse(entry["body"], content_type=GeoJSONRenderer.media_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(entry["modified"])
+    # Clients may keep them a few minutes, then ask again (conditionally).
+    patch_cache_control(response, public=True, max_age=PERIMETERS_MAX_AGE)
+    return response
 
 
 @extend_schema(

@@ -12,5 +12,6 @@ urlpatterns = [
     path("territoires/<slug:slug>/carte/", map_views.territory_map, name="territory-map"),
     path("carte/", map_views.national_map, name="national-map"),
     path("carte/perimetres/", map_views.national_map_perimeters, name="national-map-perimeters"),
+    path("carte/liste/", map_views.national_map_list, name="national-map-list"),
     *router.urls,
 ]

@@ -12,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cluster.models import Measurement, Objective
+from cluster.models import Measurement, Objective, SharedIndicator
+from cluster.network_models import Blocker
 from cluster.services import cluster_create
 from funding.models import FundingPlan
-from projects.models import Registration
-from territories.models import Actor, Label, Place, Theme
+from projects.models import ProjectOutcome, Registration, Replication
+from territories.models import Actor, Label, LocalPolicy, Place, Resource, Theme
 from territories.opendata import datasets, register_dataset, unregister_dataset
 from territories.opendata_build import MANIFEST, build_open_data, read_manifest
 from territories.tasks import build_open_data_task
@@ -34,6 +35,10 @@ SECRETS = [
     "PorteurNonPublieXq", "ProjetNonPublieXq", "EvenementNonPublieXq",
     "courriel-prive-xq@exemple.fr", "saisie-mesure-xq@exemple.fr",
     "inscription-xq@exemple.fr", "PlanPriveXq", "EvenementDansBrouillonXq", "CollectifPriveXq",
+    "RessourceNonPublieeXq", "FournisseurPriveXq", "PolitiqueNonPublieeXq",
+    "RessourceDansBrouillonXq", "PolitiqueDansBrouillonXq", "ResultatNonPublieXq",
+    "saisie-resultat-xq@exemple.fr", "EssaimageNonPublieXq", "essaimage-xq@exemple.fr",
+    "FreinInterneXq", "FreinNonLeveXq", "frein-xq@exemple.fr",
 ]
 
 
@@ -46,7 +51,9 @@ def opendata_root(settings, tmp_path):
 @pytest.fixture
 def world(db):
     """A published territory with published and unpublished items, and a draft territory."""
-    theme = Theme.objects.create(slug="theme-xq", name="Thème Xq")
+    theme = Theme.objects.create(slug="theme-xq", name="Thème Xq", is_national=True)
+    indicator = SharedIndicator.objects.create(slug="emplois-xq", theme=theme,
+                                               name="Emplois Partagés Xq", unit="ETP")
     territory = TerritoryFactory(name="Valence Romans Xq", slug="valence-romans-xq")
     Label.objects.create(territory=territory, status=Label.Status.LABELLED, wave=1,
                          labelled_on=date(2019, 2, 1))
@@ -69,7 +76,8 @@ def world(db):
     challenge = ChallengeFactory(cluster=cluster, title="Défi Public Xq", theme=theme)
     objective = Objective.objects.create(
         challenge=challenge, title="Emplois d'insertion Xq", unit="ETP",
-        baseline=Decimal(0), target=Decimal(40), target_date=date(2027, 12, 31))
+        baseline=Decimal(0), target=Decimal(40), target_date=date(2027, 12, 31),
+        shared_indicator=indicator)
     Measurement.objects.create(objective=objective, measured_on=date(2026, 6, 1),
                                value=Decimal("-3.5"), source="Rapport annuel Xq",
                                created_by=UserFactory(email="saisie-mesure-xq@exemple.fr"))
@@ -78,7 +86,37 @@ def world(db):
                              carriers=[actor, ActorFactory(territory=territory,
                                                            name="PorteurNonPublieXq",
                                                            is_published=False)])
-    ProjectFactory(cluster=cluster, challenge=challenge, title="ProjetNonPublieXq")
+    hidden_project = ProjectFactory(cluster=cluster, challenge=challenge,
+                                    title="ProjetNonPublieXq")
+    ProjectOutcome.objects.create(project=project, indicator=indicator,
+                                  measured_on=date(2026, 9, 1), value=Decimal(12),
+                                  source="Bilan Projet Xq",
+                                  created_by=UserFactory(email="saisie-resultat-xq@exemple.fr"))
+    ProjectOutcome.objects.create(project=hidden_project, indicator=indicator,
+                                  measured_on=date(2026, 9, 1), value=Decimal(5),
+                                  source="ResultatNonPublieXq")
+    copy = ProjectFactory(cluster=cluster, challenge=challenge, title="Copie Publique Xq",
+                          is_published=True)
+    Replication.objects.create(origin=project, copy=copy, note="Le modèle Xq",
+                               by=UserFactory(email="essaimage-xq@exemple.fr"))
+    Replication.objects.create(origin=project, copy=hidden_project,
+                               note="EssaimageNonPublieXq")
+    Blocker.objects.create(cluster=cluster, challenge=challenge, rule="Code des marchés Xq",
+                           text="FreinInterneXq", status=Blocker.Status.LIFTED,
+                           sponsor="Préfète Xq", public_summary="Levé par circulaire Xq",
+                           lifted_on=date(2026, 5, 1),
+                           raised_by=UserFactory(email="frein-xq@exemple.fr"))
+    Blocker.objects.create(cluster=cluster, challenge=challenge, rule="FreinNonLeveXq",
+                           text="Toujours là", public_summary="FreinNonLeveXq")
+    provider = ActorFactory(territory=territory, name="FournisseurPriveXq", is_published=False)
+    Resource.objects.create(territory=territory, name="Ressource Publique Xq",
+                            kind=Resource.Kind.TRAINING, provider=provider, is_published=True)
+    Resource.objects.create(territory=territory, name="RessourceNonPublieeXq",
+                            kind=Resource.Kind.DATA)
+    LocalPolicy.objects.create(territory=territory, name="Plan ESS Public Xq",
+                               level=LocalPolicy.Level.REGION, is_published=True)
+    LocalPolicy.objects.create(territory=territory, name="PolitiqueNonPublieeXq",
+                               level=LocalPolicy.Level.EPCI)
     event = EventFactory(cluster=cluster, title="Rencontre Publique Xq", place=place)
     Registration.objects.create(event=event, name="Une personne",
                                 email="inscription-xq@exemple.fr")
@@ -91,6 +129,10 @@ def world(db):
     draft_cluster = cluster_create(collective=CollectiveFactory(), territory=draft,
                                    start_date=date(2026, 1, 1))
     ActorFactory(territory=draft, name="ActeurDansBrouillonXq")
+    Resource.objects.create(territory=draft, name="RessourceDansBrouillonXq",
+                            kind=Resource.Kind.DATA, is_published=True)
+    LocalPolicy.objects.create(territory=draft, name="PolitiqueDansBrouillonXq",
+                               level=LocalPolicy.Level.EPCI, is_published=True)
     draft_challenge = ChallengeFactory(cluster=draft_cluster, title="DefiDansBrouillonXq")
     ProjectFactory(cluster=draft_cluster, challenge=draft_challenge,
                    title="ProjetDansBrouillonXq", is_published=True)
@@ -115,6 +157,8 @@ def test_no_draft_nor_private_field_in_any_file_of_any_dataset(world, opendata_r
     expected = sum(len(dataset.formats) for dataset in datasets())
     assert len(files) == expected == sum(len(entry["files"])
                                          for entry in manifest["datasets"].values())
+    # Every dataset holds rows: each file is really read for secrets, none is empty.
+    assert [slug for slug, entry in manifest["datasets"].items() if not entry["rows"]] == []
     for path in files:
         text = path.read_text(encoding="utf-8-sig")
         assert [secret for secret in SECRETS if secret in text] == [], path.name
@@ -122,14 +166,18 @@ def test_no_draft_nor_private_field_in_any_file_of_any_dataset(world, opendata_r
     everything = "".join(path.read_text(encoding="utf-8-sig") for path in files)
     for public in ("Valence Romans Xq", "Recyclerie Publique Xq", "Tiers-lieu Public Xq",
                    "Défi Public Xq", "Emplois d'insertion Xq", "Rapport annuel Xq",
-                   "Projet Public Xq", "Rencontre Publique Xq", "Fonds Public Xq"):
+                   "Projet Public Xq", "Rencontre Publique Xq", "Fonds Public Xq",
+                   "Ressource Publique Xq", "Plan ESS Public Xq", "Emplois Partagés Xq",
+                   "Bilan Projet Xq", "Le modèle Xq", "Levé par circulaire Xq"):
         assert public in everything
 
 
 def test_every_dataset_of_every_app_is_registered():
     assert [dataset.slug for dataset in datasets()] == [
-        "territoires", "acteurs", "lieux", "defis", "objectifs", "mesures", "projets",
-        "evenements", "sources-de-financement"]
+        "territoires", "acteurs", "lieux", "ressources", "politiques-locales", "defis",
+        "indicateurs-partages", "objectifs", "mesures", "freins-leves", "projets",
+        "resultats-projets",
+        "essaimages", "evenements", "sources-de-financement"]
 
 
 def test_the_rows_of_each_format(world, opendata_root):

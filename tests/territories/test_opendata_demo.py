@@ -20,8 +20,10 @@ def opendata_root(settings, tmp_path):
 
 def test_the_demo_is_published_in_every_dataset(demo, client, opendata_root):
     manifest = build_open_data()
+    # The seeds name no lifted blocker, and the demo invents none (cluster.network_demo).
+    empty = {"freins-leves"}
     assert {slug: entry["rows"] > 0 for slug, entry in manifest["datasets"].items()} == {
-        dataset.slug: True for dataset in datasets()}
+        dataset.slug: dataset.slug not in empty for dataset in datasets()}
     folder = opendata_root / manifest["build"]
     with open(folder / "territoires.csv", encoding="utf-8", newline="") as handle:
         territories = {row["identifiant"]: row for row in csv.DictReader(handle)}

@@ -117,11 +117,17 @@ class Hit:
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts up to COUNT_CAP rows: `capped` says there are more."""
+    """A paginator that counts up to COUNT_CAP rows: `capped` says there are more.
+
+    It counts `matching` (the rows found, unranked) when given, else the rows it pages."""
+
+    def __init__(self, object_list, per_page, matching=None):
+        super().__init__(object_list, per_page)
+        self.matching = object_list if matching is None else matching
 
     @cached_property
     def matches(self):
-        return self.object_list.order_by().values("pk")[:COUNT_CAP + 1].count()
+        return self.matching.order_by().values("pk")[:COUNT_CAP + 1].count()
 
     @property
     def capped(self):
@@ -158,7 +164,7 @@ class KindResults:
         return count_label(self.count, self.capped)
 
 
-# Engines -------------------------------------------------------------------------------
+# Engines: each returns the rows ranked, and the rows matching (unranked, for the count) --
 
 def _related(queryset, path):
     """Return the related rows of `path` ("themes__name") for each row, and the column name."""
@@ -186,11 +192,14 @@ def _postgres(queryset, query, kind):
          for name, weight in kind.fields),
     )
     search_query = SearchQuery(strip_accents(query), config="french", search_type="websearch")
+    matching = queryset.alias(document=vector).filter(document=search_query)
+    ranked = matching
     if kind.document_field:
-        queryset = queryset.filter(_candidates(queryset, search_query, kind)).defer(
+        ranked = ranked.filter(_candidates(queryset, search_query, kind)).defer(
             kind.document_field)
-    return (queryset.alias(document=vector).annotate(rank=SearchRank(vector, search_query))
-            .filter(document=search_query).order_by("-rank", kind.name_field, "pk"))
+    ranked = ranked.annotate(rank=SearchRank(vector, search_query)).order_by(
+        "-rank", kind.name_field, "pk")
+    return ranked, matching
 
 
 def _candidates(queryset, search_query, kind):
@@ -236,9 +245,10 @@ def _fallback(queryset, query, kind):
     if related:
         ranks.append(When(reduce(or_, [c for word in words for c in in_related(word)]),
                           then=Value(2)))
-    return (queryset.filter(reduce(and_, (anywhere(word) for word in words)))
-            .annotate(rank=Case(*ranks, default=Value(1)))
-            .order_by("-rank", Lower(f"plain_{kind.name_field}"), "pk"))
+    ranked = (queryset.filter(reduce(and_, (anywhere(word) for word in words)))
+              .annotate(rank=Case(*ranks, default=Value(1)))
+              .order_by("-rank", Lower(f"plain_{kind.name_field}"), "pk"))
+    return ranked, ranked
 
 
 def clean_query(query):
@@ -288,10 +298,10 @@ def search(*, user, query, kind=None, territory=None, page=1):
         if each.themes_field:
             rows = rows.prefetch_related(Prefetch(each.themes_field, to_attr="search_themes",
                                                   queryset=Theme.objects.order_by("name")))
-        ranked = engine(rows, query, each)
+        ranked, matching = engine(rows, query, each)
         size = PAGE_SIZE if kind == each.key else PREVIEW_SIZE
         number = page if kind == each.key else 1
-        found = CappedPaginator(ranked, size).get_page(number)
+        found = CappedPaginator(ranked, size, matching=matching).get_page(number)
         hits = [_hit(each, item, pattern) for item in found] if kind in (None, each.key) else []
         results.append(KindResults(kind=each, page=found, hits=hits))
     return results

@@ -22,7 +22,8 @@ arrows still point down. Each kind reads its rows through the access object of i
 person may not read.
 
 Every search runs a fixed number of queries whatever the data: per kind, one count and
-one page, plus one for the themes of the page's rows.
+one page, plus one for the themes of the page's rows. Counts stop at COUNT_CAP ("plus de
+1 000"), and on PostgreSQL a broad query ranks a bounded set of its matches (`_candidates`).
 """
 
 from collections.abc import Callable
@@ -34,6 +35,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Exists, F, Func, OuterRef, Prefetch, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Lower
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from territories.highlight import excerpt, highlight, matches, search_pattern, strip_accents
@@ -44,6 +47,9 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 PREVIEW_SIZE = 5  # rows per kind when every kind is shown
 PAGE_SIZE = 20  # rows per page when one kind is shown
+# Beyond this many matches a kind is counted as "plus de 1 000" and paged no further: a
+# count or a ranking never reads every match of a broad query ("compost" among 50,000).
+COUNT_CAP = 1000
 
 __all__ = ["strip_accents", "search", "register_search_kind", "search_kinds"]
 
@@ -110,18 +116,55 @@ class Hit:
     detail: str = ""  # the highlighted name, theme(s) or excerpt
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts up to COUNT_CAP rows: `capped` says there are more.
+
+    It counts `matching` (the rows found, unranked) when given, else the rows it pages."""
+
+    def __init__(self, object_list, per_page, matching=None):
+        super().__init__(object_list, per_page)
+        self.matching = object_list if matching is None else matching
+
+    @cached_property
+    def matches(self):
+        return self.matching.order_by().values("pk")[:COUNT_CAP + 1].count()
+
+    @property
+    def capped(self):
+        return self.matches > COUNT_CAP
+
+    @cached_property
+    def count(self):
+        return min(self.matches, COUNT_CAP)
+
+
+def count_label(count, capped=False):
+    """Return a count as the page shows it: "plus de 1 000" beyond the cap."""
+    if capped:
+        return _("plus de %(count)s") % {"count": number_format(count, force_grouping=True)}
+    return number_format(count, force_grouping=True)
+
+
 @dataclass
 class KindResults:
     kind: SearchKind
-    page: object  # a Django Page
+    page: object  # a Django Page of a CappedPaginator
     hits: list = field(default_factory=list)
 
     @property
     def count(self):
         return self.page.paginator.count
 
+    @property
+    def capped(self):
+        return self.page.paginator.capped
 
-# Engines -------------------------------------------------------------------------------
+    @property
+    def count_label(self):
+        return count_label(self.count, self.capped)
+
+
+# Engines: each returns the rows ranked, and the rows matching (unranked, for the count) --
 
 def _related(queryset, path):
     """Return the related rows of `path` ("themes__name") for each row, and the column name."""
@@ -149,8 +192,35 @@ def _postgres(queryset, query, kind):
          for name, weight in kind.fields),
     )
     search_query = SearchQuery(strip_accents(query), config="french", search_type="websearch")
-    return (queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
-            .filter(document=search_query).order_by("-rank", kind.name_field, "pk"))
+    matching = queryset.alias(document=vector).filter(document=search_query)
+    ranked = matching
+    if kind.document_field:
+        ranked = ranked.filter(_candidates(queryset, search_query, kind)).defer(
+            kind.document_field)
+    ranked = ranked.annotate(rank=SearchRank(vector, search_query)).order_by(
+        "-rank", kind.name_field, "pk")
+    return ranked, matching
+
+
+def _candidates(queryset, search_query, kind):
+    """Return the condition that bounds the rows ranked to at most 2 × COUNT_CAP.
+
+    A query matching a few hundred rows ranks them all. A broad one (a word in most
+    descriptions) would rank tens of thousands: it ranks the first COUNT_CAP rows whose
+    name matches (the name is weight A, found by its own GIN index on
+    `ts_filter(document, '{a}')`) with the first COUNT_CAP rows matching anywhere, so
+    that name matches still come first, and it is counted as "plus de 1 000".
+    """
+    from django.contrib.postgres.search import SearchVectorField
+
+    name_document = Func(F(kind.document_field), template="ts_filter(%(expressions)s, '{a}')",
+                         output_field=SearchVectorField())
+    rows = queryset.order_by().values("pk")
+    by_name = rows.alias(name_document=name_document).filter(name_document=search_query)
+    anywhere = rows.filter(**{kind.document_field: search_query})
+    # One more than the cap, so that a broad query is known to be one. A UNION, so that
+    # the rows are then read by their primary key, not by a scan of the whole table.
+    return Q(pk__in=by_name[:COUNT_CAP].union(anywhere[:COUNT_CAP + 1]))
 
 
 def _fallback(queryset, query, kind):
@@ -175,9 +245,10 @@ def _fallback(queryset, query, kind):
     if related:
         ranks.append(When(reduce(or_, [c for word in words for c in in_related(word)]),
                           then=Value(2)))
-    return (queryset.filter(reduce(and_, (anywhere(word) for word in words)))
-            .annotate(rank=Case(*ranks, default=Value(1)))
-            .order_by("-rank", Lower(f"plain_{kind.name_field}"), "pk"))
+    ranked = (queryset.filter(reduce(and_, (anywhere(word) for word in words)))
+              .annotate(rank=Case(*ranks, default=Value(1)))
+              .order_by("-rank", Lower(f"plain_{kind.name_field}"), "pk"))
+    return ranked, ranked
 
 
 def clean_query(query):
@@ -227,10 +298,10 @@ def search(*, user, query, kind=None, territory=None, page=1):
         if each.themes_field:
             rows = rows.prefetch_related(Prefetch(each.themes_field, to_attr="search_themes",
                                                   queryset=Theme.objects.order_by("name")))
-        ranked = engine(rows, query, each)
+        ranked, matching = engine(rows, query, each)
         size = PAGE_SIZE if kind == each.key else PREVIEW_SIZE
         number = page if kind == each.key else 1
-        found = Paginator(ranked, size).get_page(number)
+        found = CappedPaginator(ranked, size, matching=matching).get_page(number)
         hits = [_hit(each, item, pattern) for item in found] if kind in (None, each.key) else []
         results.append(KindResults(kind=each, page=found, hits=hits))
     return results

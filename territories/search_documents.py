@@ -12,9 +12,11 @@ The database keeps it current, not Python:
   they touch.
 
 The search (`territories/search.py`) reads the column and ranks with it instead of
-computing a vector per row. On SQLite the column stays empty and the search keeps its
-documented fallback (every word, accents and case aside, in the name, a theme or the
-description). Each app creates its own documents in its migration with
+computing a vector per row. Actors and places also have a GIN index on the name part of
+their document, `ts_filter(search_document, '{a}')` (territories 0013), with which a broad
+search finds the name matches it ranks first. On SQLite the column stays empty and the
+search keeps its documented fallback (every word, accents and case aside, in the name,
+a theme or the description). Each app creates its own documents in its migration with
 `documents_operation()` (territories 0011, projects 0003, funding 0011).
 """
 
@@ -109,20 +111,32 @@ def drop_sql(document):
     return sql
 
 
-def documents_operation(*documents):
+def name_index_sql(document):
+    """Return the SQL of the GIN index of the document's name alone (its weight A), which
+    lets a broad search find the rows whose name matches without reading every match."""
+    d = document
+    return [f"CREATE INDEX IF NOT EXISTS {d.table}_document_name ON {d.table} "
+            f"USING gin (ts_filter(search_document, '{{a}}'))"]
+
+
+def drop_name_index_sql(document):
+    return [f"DROP INDEX IF EXISTS {document.table}_document_name"]
+
+
+def documents_operation(*documents, make=document_sql, drop=drop_sql):
     """Return the migration operation that creates the documents, on PostgreSQL only."""
     from django.db import migrations
 
     def forward(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             for document in documents:
-                for statement in document_sql(document):
+                for statement in make(document):
                     schema_editor.execute(statement)
 
     def backward(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             for document in documents:
-                for statement in drop_sql(document):
+                for statement in drop(document):
                     schema_editor.execute(statement)
 
     return migrations.RunPython(forward, backward)

@@ -37,7 +37,15 @@ from territories.permissions import (
     visible_items,
     visible_territories,
 )
-from territories.search import MAX_QUERY_LENGTH, MAX_WORDS, clean_query, search, search_kinds
+from territories.search import (
+    COUNT_CAP,
+    MAX_QUERY_LENGTH,
+    MAX_WORDS,
+    clean_query,
+    count_label,
+    search,
+    search_kinds,
+)
 from territories.selectors import (
     ACTOR_EXPORT_HEADER,
     actor_export_rows,
@@ -432,11 +440,17 @@ def search_view(request):
                        "tous les territoires sont affichés."))
     results = search(user=request.user, query=query, kind=kind or None, territory=territory,
                      page=request.GET.get("page", 1)) if len(query) >= 2 else None
+    total = sum(each.count for each in results or [])
     base = {"q": query, **({"territoire": territory.slug} if territory else {})}
 
     def link(**params):
         return "?" + urlencode({**base, **{k: v for k, v in params.items() if v}})
 
+    capped = any(each.capped for each in results or [])
+    if capped:
+        notes.append(_("Plus de %(count)s résultats : seuls les premiers sont classés et "
+                       "affichés. Ajoutez un mot ou choisissez un type ou un territoire pour "
+                       "préciser votre recherche.") % {"count": count_label(COUNT_CAP)})
     for each in results or []:
         each.url = link(type=each.kind.key)
         if kind == each.kind.key and each.page.has_previous():
@@ -446,6 +460,6 @@ def search_view(request):
     return render(request, "territories/search.html", {
         "query": query, "notes": notes, "results": results, "kind": kind,
         "territory": territory, "territories": territories, "kinds": kinds,
-        "all_url": link(), "total": sum(each.count for each in results or []),
+        "all_url": link(), "total": total, "total_label": count_label(total, capped),
         "short_query": 0 < len(query) < 2,
     })

@@ -25,15 +25,26 @@ def strip_accents(text):
     return "".join(char for char in text if not unicodedata.combining(char))
 
 
+class _FoldTable(dict):
+    """`str.translate` table folding a character (no accent, lower case), filled as
+    characters are first met: folding a description is then one pass in C."""
+
+    def __missing__(self, code):
+        self[code] = folded = strip_accents(chr(code)).lower()
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def _folded_with_positions(text):
     """Return the text folded (no accent, lower case) and, per folded character, its
     position in the original text: folding may change the length ("œ" → "oe")."""
-    folded, positions = [], []
-    for index, char in enumerate(text):
-        for folded_char in strip_accents(char).lower():
-            folded.append(folded_char)
-            positions.append(index)
-    return "".join(folded), positions
+    folded = text.translate(_FOLD)
+    if len(folded) == len(text):  # the common case: one character for one
+        return folded, range(len(text))
+    positions = [index for index, char in enumerate(text) for _ in _FOLD[ord(char)]]
+    return folded, positions
 
 
 def _stem(word):

@@ -367,10 +367,13 @@ class Actor(LocatedItem):
     class Meta(LocatedItem.Meta):
         verbose_name = _("acteur")
         verbose_name_plural = _("acteurs")
-        # The API and the pages list a territory's actors by name, page by page.
+        # The API and the pages list a territory's actors by name, page by page; the
+        # partial index counts a territory's published ones without reading the rows.
         indexes = [
             models.Index(fields=["territory", "name", "id"], name="actor_territory_name"),
             models.Index(fields=["name", "id"], name="actor_name"),
+            models.Index(fields=["territory"], condition=models.Q(is_published=True),
+                         name="actor_published_territory"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -420,7 +423,11 @@ class Place(LocatedItem):
     class Meta(LocatedItem.Meta):
         verbose_name = _("lieu")
         verbose_name_plural = _("lieux")
-        indexes = [models.Index(fields=["territory", "name", "id"], name="place_territory_name")]
+        indexes = [
+            models.Index(fields=["territory", "name", "id"], name="place_territory_name"),
+            models.Index(fields=["territory"], condition=models.Q(is_published=True),
+                         name="place_published_territory"),
+        ]
 
     def get_absolute_url(self):
         return reverse("territories:place_detail", args=[self.territory.slug, self.pk])

@@ -11,6 +11,7 @@ from rest_framework.settings import api_settings
 from funding.api.serializers import SnapshotField
 from funding.models import Decision, Dossier, Review, Score
 from funding.permissions import CHOICE_REQUIRED
+from territories.api.rows import RowSerializerMixin
 
 # Reviews, conflicts of interest, decisions -------------------------------------------------
 
@@ -24,13 +25,12 @@ UNDECLARED_FIELDS = ("id", "call", "call_title", "title", "status", "submitted_a
 URL_SENTINEL = 2_147_483_647
 
 
-class InstructionDossierSerializer(serializers.ModelSerializer):
+class InstructionDossierSerializer(RowSerializerMixin, serializers.ModelSerializer):
     """A submitted dossier in the funders' list: no contents, no snapshot."""
 
     # (Not in the docstring, which the schema shows.) It serializes a dossier, or a row of
-    # `ROW_VALUES` read with `.values()` by the list, which then builds no model instance:
-    # each field's `to_representation` formats the row's value, as DRF does with the
-    # instance's attribute, so the JSON is the same. The column of each field in a row:
+    # `ROW_VALUES` read with `.values()` by the list (territories.api.rows), which then
+    # builds no model instance. The column of each field in a row:
     ROW_VALUES = {"id": "id", "call": "call__slug", "call_title": "call__title",
                   "title": "title", "status": "status", "submitted_at": "submitted_at",
                   "must_declare": "must_declare", "territory": "cluster__territory__name",
@@ -38,6 +38,7 @@ class InstructionDossierSerializer(serializers.ModelSerializer):
                   "collective": "cluster__collective__name",
                   "requested_amount": "requested_amount", "average_score": "average_score",
                   "review_count": "review_count", "decision": "decision__outcome"}
+    RAW_FIELDS = ("call", "decision")  # the slug and the outcome, as read
 
     call = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     call_title = serializers.CharField(source="call.title", read_only=True)
@@ -83,29 +84,13 @@ class InstructionDossierSerializer(serializers.ModelSerializer):
         start, end = self._url_parts
         return f"{start}{pk}{end}"
 
-    @cached_property
-    def _row_plan(self):
-        """(name, column, how to format a value that is not None) for each field of a row."""
-        plan = []
-        for name, field in self.fields.items():
-            if name == "url":
-                plan.append((name, "id", self._url))
-            elif name in ("call", "decision"):  # the slug or the outcome, as read
-                plan.append((name, self.ROW_VALUES[name], None))
-            else:
-                plan.append((name, self.ROW_VALUES[name], field.to_representation))
-        return plan
-
-    def _from_row(self, row):
-        return {name: (value if format is None or value is None else format(value))
-                for name, column, format in self._row_plan
-                for value in (row[column],)}
+    def row_format(self, name, field):
+        if name == "url":
+            return "id", self._url
+        return super().row_format(name, field)
 
     def to_representation(self, dossier):
-        if isinstance(dossier, dict):
-            data = self._from_row(dossier)
-        else:
-            data = super().to_representation(dossier)
+        data = super().to_representation(dossier)
         if (dossier["must_declare"] if isinstance(dossier, dict)
                 else getattr(dossier, "must_declare", False)):
             data = {key: (value if key in UNDECLARED_FIELDS else None)

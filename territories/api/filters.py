@@ -1,13 +1,27 @@
 import django_filters
 from django import forms
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from territories.filters import ActorFilterSet, PlaceFilterSet
 from territories.models import Label, Territory
 
 
+class TerritorySlugFilter(django_filters.CharFilter):
+    """`?territory=<slug>` as `territory_id = (SELECT id … WHERE slug = …)`, not a join on
+    the slug: the database then walks the (territory, name, id) index for the page and
+    counts from the territory's index, instead of sorting every actor by name."""
+
+    def filter(self, queryset, value):
+        if value in EMPTY_VALUES:
+            return queryset
+        return queryset.filter(
+            territory=Subquery(Territory.objects.filter(slug=value).values("pk")[:1]))
+
+
 class ActorApiFilterSet(ActorFilterSet):
-    territory = django_filters.CharFilter(field_name="territory__slug")
+    territory = TerritorySlugFilter()
     theme = django_filters.CharFilter(field_name="themes__slug")
 
     class Meta(ActorFilterSet.Meta):
@@ -15,7 +29,7 @@ class ActorApiFilterSet(ActorFilterSet):
 
 
 class PlaceApiFilterSet(PlaceFilterSet):
-    territory = django_filters.CharFilter(field_name="territory__slug")
+    territory = TerritorySlugFilter()
 
     class Meta(PlaceFilterSet.Meta):
         fields = [*PlaceFilterSet.Meta.fields, "territory"]

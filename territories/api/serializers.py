@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from territories.api.rows import RowSerializerMixin
 from territories.choices import choice_labels
 from territories.locking import version_field
 from territories.models import Actor, Commune, Label, Place, Territory, Theme
@@ -122,14 +123,13 @@ class BoundedDateTimeField(serializers.DateTimeField):
 
 
 class FixedParentsMixin:
-    """Refuse, on update, a new value for the parents named in `fixed_parents`.
-
-    `fixed_parents` maps a field to the French message that refuses the move. A row
-    stays under the parent it was created in (an actor in its territory, a défi in its
-    cluster): moving it would put it where the person may have no right to create it,
-    and the pages never move one either. Sending the same value back is accepted, so a
-    client may PUT what it read. Every writable serializer with a parent uses this.
-    """
+    # (Comments, not a docstring: the schema would show it as the description of every
+    # serializer using the mixin.) Refuse, on update, a new value for the parents named in
+    # `fixed_parents`, which maps a field to the French message that refuses the move. A
+    # row stays under the parent it was created in (an actor in its territory, a défi in
+    # its cluster): moving it would put it where the person may have no right to create
+    # it, and the pages never move one either. Sending the same value back is accepted, so
+    # a client may PUT what it read. Every writable serializer with a parent uses this.
 
     fixed_parents = {}
 
@@ -166,7 +166,21 @@ class LocatedItemSerializer(ItemSerializer):
         return attrs
 
 
-class ActorSerializer(LocatedItemSerializer):
+class ItemRowsMixin(RowSerializerMixin):
+    # (A comment, not a docstring: the schema would show it.) The lists of the map's items
+    # are served from `.values()` rows (territories.api.rows): the territory's slug and
+    # the commune's code (its primary key) come as read.
+
+    ROW_VALUES = {"territory": "territory__slug", "commune": "commune_id"}
+    RAW_FIELDS = ("territory", "commune")
+
+
+class ActorSerializer(ItemRowsMixin, LocatedItemSerializer):
+    """An actor of a territory's map: a public body, an association, a company… that acts
+    there, with its themes and where it stands."""
+
+    ATTACHED_FIELDS = ("themes",)  # the slugs of the page's themes, one query (ItemViewSet)
+
     themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(),
                                           many=True, required=False)
 
@@ -199,7 +213,10 @@ class ActorSerializer(LocatedItemSerializer):
         return attrs
 
 
-class PlaceSerializer(LocatedItemSerializer):
+class PlaceSerializer(ItemRowsMixin, LocatedItemSerializer):
+    """A place of a territory's map, realised or emerging: a tiers-lieu, a friche, a
+    fablab…"""
+
     class Meta:
         model = Place
         fields = ["id", "territory", "name", "kind", "status", "description", "operator",

@@ -111,15 +111,24 @@ class ItemViewSet(viewsets.ModelViewSet):
     write_right = "map"
     model = None
     select_related = ("territory",)
-    list_parent_columns = ("territory__id", "territory__slug")
 
     def get_queryset(self):
-        items = self.model.objects.select_related(*self.select_related).order_by("name", "pk")
-        if self.action == "list":
-            # A list sends the parents' slug and code only, never a territory's perimeter.
-            items = items.only(*(field.attname for field in self.model._meta.concrete_fields),
-                               *self.list_parent_columns)
+        items = self.model.objects.order_by("name", "pk")
+        if self.action != "list":
+            items = items.select_related(*self.select_related)
         return visible_items(self.request.user, items)
+
+    def list(self, request, *args, **kwargs):
+        # Rows, not model instances (territories.api.rows): the same JSON, the columns it
+        # sends only (never a territory's perimeter).
+        rows = self.filter_queryset(self.get_queryset()).values(
+            *self.get_serializer_class().row_columns())
+        page = self.paginate_queryset(rows)
+        self.attach(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def attach(self, rows):
+        """Add to the page's rows what is not a column of theirs (ATTACHED_FIELDS)."""
 
     def access_of(self, item):
         return access_to_territory(self.request.user, item.territory)
@@ -145,10 +154,20 @@ class ActorViewSet(ItemViewSet):
     serializer_class = ActorSerializer
     filterset_class = ActorApiFilterSet
     select_related = ("territory", "commune")
-    list_parent_columns = ("territory__id", "territory__slug", "commune__code")
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("themes")
+        actors = super().get_queryset()
+        return actors if self.action == "list" else actors.prefetch_related("themes")
+
+    def attach(self, rows):
+        """The page's themes, in one query: their slugs, in the themes' order (by name)."""
+        themes = {}
+        for actor, theme in Actor.themes.through.objects.filter(
+                actor_id__in=[row["id"] for row in rows]).order_by(
+                "theme__name", "theme_id").values_list("actor_id", "theme_id"):
+            themes.setdefault(actor, []).append(theme)
+        for row in rows:
+            row["themes"] = themes.get(row["id"], [])
 
 
 @extend_schema(tags=["lieux"])
@@ -159,4 +178,3 @@ class PlaceViewSet(ItemViewSet):
     serializer_class = PlaceSerializer
     filterset_class = PlaceApiFilterSet
     select_related = ("territory", "commune")
-    list_parent_columns = ("territory__id", "territory__slug", "commune__code")

@@ -93,10 +93,12 @@ def parse_view(params):
 
 
 def _in_box(queryset, view):
+    located = queryset.filter(map_lat__isnull=False, map_lon__isnull=False)
+    if not view.given:  # the whole world: no bounds, which would only mislead the planner
+        return located
     west, south, east, north = view.bbox
-    return queryset.filter(map_lat__isnull=False, map_lon__isnull=False,
-                           map_lat__gte=south, map_lat__lte=north,
-                           map_lon__gte=west, map_lon__lte=east)
+    return located.filter(map_lat__gte=south, map_lat__lte=north,
+                          map_lon__gte=west, map_lon__lte=east)
 
 
 def _without_point(queryset):

@@ -18,14 +18,14 @@ A layer annotates its queryset with the same few columns, so that the clustering
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, FloatField, Q, QuerySet
+from django.db.models import CharField, F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as gettext
 from django.utils.translation import gettext_lazy as _
 
 from territories.errors import DomainError
-from territories.models import Actor, Place
+from territories.models import Actor, Place, Territory
 from territories.permissions import visible_items
 
 
@@ -85,10 +85,13 @@ def map_layer(key):
 # The ground floor's own layers: actors and places -----------------------------------
 
 def _located(queryset):
+    # The territory's slug by a subquery, not a join: the clustering groups thousands of
+    # rows and selects no slug, and an unused join would still be made for each of them.
+    slug = Territory.objects.filter(pk=OuterRef("territory_id")).values("slug")[:1]
     return queryset.annotate(
         map_lat=Cast("latitude", FloatField()), map_lon=Cast("longitude", FloatField()),
         map_commune=F("commune_id"), map_name=F("name"), map_kind=F("kind"),
-        map_slug=Cast("territory__slug", CharField()),
+        map_slug=Subquery(slug, output_field=CharField()),
     )
 
 

@@ -192,6 +192,19 @@ class Territory(models.Model):
         return [labels[value] for value in self.transitions if value in labels]
 
 
+class MapVersion(models.Model):
+    """How many times a territory's actors and places changed (territories.map_cache).
+
+    Counted by the database (statement triggers, PostgreSQL only), never by Python."""
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, primary_key=True,
+                                     related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.territory_id}: {self.version}"
+
+
 class KeyFigure(models.Model):
     """A figure that describes the territory, always with its source."""
 

@@ -247,6 +247,18 @@ def visible_items(user, queryset):
     )
 
 
+def sees_every_item(access):
+    """Whether `visible_items` keeps every item of the access's territory, drafts included
+    (staff, the territory's editors), or only the published ones."""
+    user = access.user
+    if user.is_authenticated and user.is_staff:
+        if not token_limit(user):
+            return True
+        # A token narrows what the staff member sees to the territories it names.
+        return mappable_territories(user).filter(pk=access.territory.pk).exists()
+    return access.can_map
+
+
 def get_item(access, model, pk):
     """Return the item `pk` of the access's territory if the person may read it, else 404."""
     item = visible_items(access.user, model.objects.filter(territory=access.territory,

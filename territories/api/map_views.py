@@ -16,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from territories.errors import DomainError
+from territories.map_cache import map_view
 from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
 from territories.map_layers import territory_sources
 from territories.national_map import (
@@ -26,7 +27,7 @@ from territories.national_map import (
     published_list,
     published_sources,
 )
-from territories.permissions import territory_access
+from territories.permissions import sees_every_item, territory_access
 from territories.selectors import map_perimeter
 
 
@@ -217,9 +218,12 @@ def national_map_perimeters(request):
 @permission_classes([permissions.AllowAny])
 @renderer_classes([GeoJSONRenderer, JSONRenderer])
 def territory_map(request, slug):
-    territory = territory_access(request.user, slug).territory
+    access = territory_access(request.user, slug)
+    territory = access.territory
     view = parse_view(request.query_params)
-    features, total = cluster_view(territory_sources(request.user, territory,
-                                                     request.query_params), view)
+    sources = territory_sources(request.user, territory, request.query_params)
+    features, total = map_view(territory, everything=sees_every_item(access), view=view,
+                               params=request.query_params,
+                               compute=lambda: cluster_view(sources, view))
     extra = {} if view.given else {"perimeter": map_perimeter(territory)}
     return _answer(features, total, view, **extra)

@@ -1,0 +1,96 @@
+# ruff: noqa: S608 -- only the table names below are pasted into SQL.
+"""A territory's map views, computed once per state of its items (PostgreSQL).
+
+Clustering a view of a territory's map groups every item in the view: the whole
+territory, its first view, reads every actor and place. Items change seldom and views
+repeat (every visitor first asks for the whole territory), so a view's features are
+kept in the cache under what they depend on: the territory, the *state* of its items,
+what the person sees (drafts or not), and the view asked (box, zoom, layers, type).
+
+The state is `MapVersion.version`, counted by the database: statement triggers on the
+actors' and places' tables add one for each territory a statement touched. `save()`,
+`update()`, `bulk_create()`, the CSV imports and deletions all count, and no Python path
+can be forgotten. A change makes every cached view of the territory unreachable at once;
+they expire on their own. The version is read before the view is computed: a change
+committed meanwhile gives a newer version, so a view computed from older rows is never
+kept under the newer one.
+
+On SQLite, the embedded default, there are no triggers: every view is computed, as
+before (a documented fallback, like the search's).
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection
+
+from territories.models import MapVersion
+
+CACHE_SECONDS = 24 * 3600
+TABLES = ("territories_actor", "territories_place")
+
+
+def map_view(territory, *, everything, view, params, compute):
+    """Return `compute()` (the features of a view and their total), from the cache when
+    this view of the territory's current items was computed already.
+
+    `everything`: whether the person sees the drafts too (the territory's editors, staff).
+    """
+    if connection.vendor != "postgresql":
+        return compute()
+    # Made with the territory (territories.signals; migration 0015 for the older ones).
+    version = MapVersion.objects.filter(territory=territory).values_list(
+        "version", flat=True).first()
+    if version is None:
+        return compute()
+    asked = repr((view.bbox, view.given, view.zoom, bool(everything),
+                  params.get("kind", ""), params.get("actor_kind", "")))
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
+    key = f"territory-map:{territory.pk}:{version}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def count_changes(sender, instance, created, raw=False, **kwargs):
+    """Give a new territory its count of map changes (a post_save receiver)."""
+    if created and not raw:
+        MapVersion.objects.get_or_create(territory=instance)
+
+
+def _function_sql():
+    return """
+        CREATE OR REPLACE FUNCTION territories_map_version_bump() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' THEN
+                UPDATE territories_mapversion SET version = version + 1 WHERE territory_id IN
+                    (SELECT territory_id FROM changed UNION SELECT territory_id FROM before);
+            ELSE
+                UPDATE territories_mapversion SET version = version + 1 WHERE territory_id IN
+                    (SELECT territory_id FROM changed);
+            END IF;
+            RETURN NULL;
+        END
+        $$ LANGUAGE plpgsql"""
+
+
+def triggers_sql():
+    """The statements that make the database count the changes (migration 0015)."""
+    statements = [_function_sql()]
+    for table in TABLES:
+        for event, transition in (("INSERT", "NEW TABLE AS changed"),
+                                  ("DELETE", "OLD TABLE AS changed"),
+                                  ("UPDATE", "OLD TABLE AS before NEW TABLE AS changed")):
+            statements.append(
+                f"CREATE TRIGGER {table}_map_version_{event.lower()} AFTER {event} ON {table} "
+                f"REFERENCING {transition} FOR EACH STATEMENT "
+                "EXECUTE FUNCTION territories_map_version_bump()")
+    return statements
+
+
+def drop_triggers_sql():
+    statements = [f"DROP TRIGGER IF EXISTS {table}_map_version_{event} ON {table}"
+                  for table in TABLES for event in ("insert", "delete", "update")]
+    return [*statements, "DROP FUNCTION IF EXISTS territories_map_version_bump()"]

@@ -5,7 +5,8 @@ Clustering a view of a territory's map groups every item in the view: the whole
 territory, its first view, reads every actor and place. Items change seldom and views
 repeat (every visitor first asks for the whole territory), so a view's features are
 kept in the cache under what they depend on: the territory, the *state* of its items,
-what the person sees (drafts or not), and the view asked (box, zoom, layers, type).
+what the person sees (drafts or not), the language (the types' labels are translated)
+and the view asked (box, zoom, layers, type).
 
 The state is `MapVersion.version`, counted by the database: statement triggers on the
 actors' and places' tables add one for each territory a statement touched. `save()`,
@@ -23,6 +24,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils.translation import get_language
 
 from territories.models import MapVersion
 
@@ -43,7 +45,8 @@ def map_view(territory, *, everything, view, params, compute):
         "version", flat=True).first()
     if version is None:
         return compute()
-    asked = repr((view.bbox, view.given, view.zoom, bool(everything),
+    # The language too: a point's `kind_label` is translated.
+    asked = repr((view.bbox, view.given, view.zoom, bool(everything), get_language(),
                   params.get("kind", ""), params.get("actor_kind", "")))
     digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
     key = f"territory-map:{territory.pk}:{version}:{digest}"

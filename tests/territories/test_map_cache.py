@@ -114,3 +114,17 @@ def test_a_staff_token_limited_elsewhere_sees_the_published_items_only(
     assert sees_every_item(access_to_territory(staff, territory_a)) is sees_drafts
     assert visible_items(staff, Actor.objects.filter(territory=territory_a)).exists() \
         is sees_drafts
+
+
+def test_a_view_is_kept_per_language(client, territory_a):
+    add(territory_a, "Mairie", kind=Actor.Kind.LOCAL_AUTHORITY)
+    url = reverse("api:territory-map", args=[territory_a.slug])
+
+    def label(language):
+        answer = client.get(url, HTTP_ACCEPT_LANGUAGE=language).json()
+        return answer["features"][0]["properties"]["kind_label"]
+
+    french = label("fr")
+    assert french == "collectivité ou service public"
+    assert label("en") not in (french, "")
+    assert label("fr") == french

@@ -26,7 +26,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import get_language
 
-from territories.models import MapVersion
+# No model is imported at the top: migration 0015 imports this module for its triggers,
+# and a migration must not load the models of today.
 
 CACHE_SECONDS = 24 * 3600
 TABLES = ("territories_actor", "territories_place")
@@ -38,6 +39,8 @@ def map_view(territory, *, everything, view, params, compute):
 
     `everything`: whether the person sees the drafts too (the territory's editors, staff).
     """
+    from territories.models import MapVersion
+
     if connection.vendor != "postgresql":
         return compute()
     # Made with the territory (territories.signals; migration 0015 for the older ones).
@@ -59,6 +62,8 @@ def map_view(territory, *, everything, view, params, compute):
 
 def count_changes(sender, instance, created, raw=False, **kwargs):
     """Give a new territory its count of map changes (a post_save receiver)."""
+    from territories.models import MapVersion
+
     if created and not raw:
         MapVersion.objects.get_or_create(territory=instance)
 

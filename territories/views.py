@@ -431,10 +431,12 @@ def search_view(request):
     if kind and kind not in {each.key for each in kinds}:
         notes.append(_("Ce type de résultat n'existe pas : tous les types sont affichés."))
         kind = ""
-    territories = list(visible_territories(request.user).only("pk", "slug", "name")
-                       .order_by("name"))
+    # Rows, not instances: a national network lists a thousand territories in the filter.
+    territories = list(visible_territories(request.user).order_by("name").values_list(
+        "pk", "slug", "name"))
     slug = request.GET.get("territoire", "")
-    territory = next((each for each in territories if each.slug == slug), None)
+    territory = next((Territory(pk=pk, slug=each_slug, name=name)
+                      for pk, each_slug, name in territories if each_slug == slug), None)
     if slug and territory is None:
         notes.append(_("Ce territoire n'existe pas ou n'est pas publié : "
                        "tous les territoires sont affichés."))
@@ -459,7 +461,8 @@ def search_view(request):
             each.next_url = link(type=kind, page=each.page.next_page_number())
     return render(request, "territories/search.html", {
         "query": query, "notes": notes, "results": results, "kind": kind,
-        "territory": territory, "territories": territories, "kinds": kinds,
+        "territory": territory, "kinds": kinds,
+        "territory_choices": [(each_slug, name) for _pk, each_slug, name in territories],
         "all_url": link(), "total": total, "total_label": count_label(total, capped),
         "short_query": 0 < len(query) < 2,
     })

@@ -12,6 +12,7 @@ from territories.search import MAX_QUERY_LENGTH, search
 from tests.funding.factories import CallFactory, FundingSourceFactory
 from tests.helpers import page_text
 from tests.projects.factories import EventFactory, ProjectFactory
+from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("search")
@@ -128,6 +129,19 @@ def test_filters_by_kind_and_territory(client, everything, territory_a, anonymou
     assert "ne dépendent pas d'un territoire" in text
     assert counts(search(user=anonymous, query="cantine", territory=territory_a)) == {
         "acteurs": 1, "projets": 1, "lieux": 0, "evenements": 1, "territoires": 0}
+
+
+def test_the_territory_filter_lists_what_the_person_may_see_and_keeps_the_choice(
+        client, territory_a, territory_b):
+    TerritoryFactory(slug="evry", name="<b>Évry & Essonne</b>", is_published=True)
+    response = client.get(URL, {"q": "cantine", "territoire": territory_a.slug})
+    form = response.text[response.text.index('role="search" class="row'):]
+    form = form[:form.index("</form>")]
+    assert f'<option value="{territory_a.slug}" selected>{territory_a.name}</option>' in form
+    # Names are escaped; a draft territory is not offered to the public.
+    assert '<option value="evry">&lt;b&gt;Évry &amp; Essonne&lt;/b&gt;</option>' in form
+    assert territory_b.slug not in form
+    assert form.count(" selected>") == 1  # the type: "Tous les types" has no mark
 
 
 @pytest.mark.parametrize("params, note", [

@@ -156,5 +156,6 @@ def network_compare(request):
     return render(request, "cluster/network/compare.html", {
         **comparison, "lines": _comparison_lines(comparison["rows"]),
         "selected": request.GET.getlist("t"), "staff": staff,
-        "choices": network_territories(staff=staff).select_related(None).only("slug", "name"),
+        "choices": network_territories(staff=staff).select_related(None).values_list(
+            "slug", "name"),
     }, status=400 if comparison["error"] and request.GET.getlist("t") else 200)

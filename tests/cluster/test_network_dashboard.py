@@ -129,6 +129,10 @@ def test_comparison_side_by_side(client):
     content = response.content.decode()
     table = content[content.index("<table"):]
     assert table.index("Territoire reseau 002") < table.index("Territoire reseau 000")
+    # The choices keep what was asked selected, and only that.
+    assert '<option value="reseau-002" selected>' in content
+    assert '<option value="reseau-000" selected>' in content
+    assert '<option value="reseau-001">' in content
     api = client.get("/api/reseau/comparer/", {"t": ["reseau-002", "reseau-000"]}).json()
     assert [row["slug"] for row in api["territories"]] == ["reseau-002", "reseau-000"]
     jobs = next(row for row in api["indicators"] if row["indicator"] == "emplois-insertion")

@@ -49,6 +49,11 @@ class MapLayer:
     kinds: Callable[[], dict]
     territory_path: str
     theme_path: str | None = None
+    # The decimal columns that `map_lat` and `map_lon` are read from, when they are plain
+    # columns of the row: a box is then compared with them, which the database estimates
+    # from its statistics and reads from an index (`map_clusters.box`). None: a computed
+    # point (a project's), compared as computed.
+    point_columns: tuple[str, str] | None = None
 
     def filtered(self, queryset, *, theme=None, territory=None, item_kind=None):
         """Return the annotated rows matching the map's filters."""
@@ -109,11 +114,13 @@ register_map_layer(MapLayer(
     key="actor", label=_("Acteurs"), order=10, queryset=Actor.objects.all,
     published=_published_items, annotate=_located, url=_item_url("acteurs"),
     kinds=lambda: dict(Actor.Kind.choices), territory_path="territory", theme_path="themes",
+    point_columns=("latitude", "longitude"),
 ))
 register_map_layer(MapLayer(
     key="place", label=_("Lieux"), order=20, queryset=Place.objects.all,
     published=_published_items, annotate=_located, url=_item_url("lieux"),
     kinds=lambda: dict(Place.Kind.choices), territory_path="territory",
+    point_columns=("latitude", "longitude"),
 ))
 
 

@@ -319,6 +319,14 @@ class MappedItem(models.Model):
         return self.name
 
 
+def published_points_index(name):
+    """The published items of a territory with a point, by point: a map's box reads its
+    points from this index alone (territories.map_clusters.box)."""
+    return models.Index(
+        fields=["territory", "latitude", "longitude"], include=["id"], name=name,
+        condition=models.Q(is_published=True, latitude__isnull=False, longitude__isnull=False))
+
+
 class LocatedItem(MappedItem):
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -387,6 +395,7 @@ class Actor(LocatedItem):
             models.Index(fields=["name", "id"], name="actor_name"),
             models.Index(fields=["territory"], condition=models.Q(is_published=True),
                          name="actor_published_territory"),
+            published_points_index("actor_published_point"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -440,6 +449,7 @@ class Place(LocatedItem):
             models.Index(fields=["territory", "name", "id"], name="place_territory_name"),
             models.Index(fields=["territory"], condition=models.Q(is_published=True),
                          name="place_published_territory"),
+            published_points_index("place_published_point"),
         ]
 
     def get_absolute_url(self):

@@ -75,7 +75,7 @@ def published_list(filters, page_number, view=None):
     parts = []
     for layer, queryset in published_sources(**filters):
         if view is not None:
-            queryset = within(queryset, view)
+            queryset = within(queryset, view, layer=layer)
         parts.append(queryset.annotate(
             map_layer=Value(layer.key, CharField()),
             map_territory=F(f"{layer.territory_path}__name"),

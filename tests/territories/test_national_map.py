@@ -1,6 +1,7 @@
 """The national map: published items only, clustered by the server in bounded cells, the
 same filters for the map and its paginated list, bad views refused in French."""
 
+import random
 from decimal import Decimal
 
 import pytest
@@ -97,6 +98,40 @@ def test_the_box_keeps_only_the_items_inside_it(client, territory_a):
     assert names(client.get(f"{API}?bbox=5,43,6,44&zoom=9").json()) == {"Marseille"}
     assert names(client.get(f"{API}?bbox=2,50,4,51&zoom=9").json()) == {"Lille"}
     assert names(client.get(f"{API}?{FRANCE}").json()) == {"Marseille", "Lille"}
+
+
+@pytest.mark.parametrize("bbox, inside", [
+    ("5.37,43.3,5.38,43.31", True),  # the point on the box's west and south edges
+    ("5.36,43.29,5.37,43.3", True),  # on its east and north edges
+    ("5.3700001,43.3,5.38,43.31", False),  # the box starts a hair east of it
+    ("5.36,43.29,5.37,43.2999999", False),  # the box ends a hair south of it
+])
+@pytest.mark.parametrize("grouped", [False, True])
+def test_a_point_on_the_edge_of_the_box_is_in_it_on_the_map_and_in_the_list(
+        client, territory_a, monkeypatch, bbox, inside, grouped):
+    """The box is compared with the decimal columns: exactly as with their floats."""
+    if grouped:
+        monkeypatch.setattr(map_clusters, "POINTS_LIMIT", 0)
+    actor(territory_a, "Au bord", 43.3, 5.37)
+    answer = client.get(f"{API}?bbox={bbox}&zoom=18").json()
+    assert counted(answer) == answer["total"] == int(inside)
+    local = client.get(reverse("api:territory-map", args=[territory_a.slug]),
+                       {"bbox": bbox, "zoom": 18}).json()
+    assert counted(local) == int(inside)
+    listed = client.get(f"{API}liste/", {"bbox": bbox}).json()["results"]
+    assert [row["name"] for row in listed] == (["Au bord"] if inside else [])
+
+
+def test_decimal_bounds_keep_the_decimals_whose_float_is_in_the_range():
+    rng = random.Random(15)
+    step = Decimal("0.000001")
+    for _ in range(2000):
+        center = Decimal(rng.randint(-90_000_000, 90_000_000)) * step
+        low = float(center) + rng.choice([-1, 0, 1]) * rng.random() * 2e-6
+        high = low + rng.choice([0, 1e-7, 1e-6, 0.5])
+        first, last = map_clusters._decimal_bounds(low, high, 6)
+        for value in (center + offset * step for offset in range(-3, 4)):
+            assert (first <= value <= last) is (low <= float(value) <= high), (low, high, value)
 
 
 def test_filters_by_theme_kind_and_territory(client, territory_a, territory_b, cluster):

@@ -17,10 +17,11 @@ A layer annotates its queryset with the same few columns, so that the clustering
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import CharField, F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -104,9 +105,17 @@ def _published_items(queryset):
     return queryset.filter(Q(is_published=True) & Q(territory__is_published=True))
 
 
+@lru_cache(maxsize=1024)
+def _territory_url(slug, script_prefix, urlconf):
+    # Reversed once per territory, not once per point of a map (hundreds in a view). The
+    # script prefix and the URLconf are part of the key: reverse() depends on them.
+    return reverse("territories:detail", args=[slug], urlconf=urlconf)
+
+
 def _item_url(segment):
     def url(row):
-        return reverse("territories:detail", args=[row["map_slug"]]) + f"{segment}/{row['pk']}/"
+        territory = _territory_url(row["map_slug"], get_script_prefix(), get_urlconf())
+        return f"{territory}{segment}/{row['pk']}/"
     return url
 
 

@@ -5,6 +5,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 
 from projects.models import Project
@@ -120,6 +121,17 @@ def test_a_point_on_the_edge_of_the_box_is_in_it_on_the_map_and_in_the_list(
     assert counted(local) == int(inside)
     listed = client.get(f"{API}liste/", {"bbox": bbox}).json()["results"]
     assert [row["name"] for row in listed] == (["Au bord"] if inside else [])
+
+
+def test_point_links_follow_the_address_the_site_is_served_under(client, territory_a):
+    """The territory's part of a point's link is reversed once, and kept per prefix."""
+    marseille = actor(territory_a, "Marseille", 43.30, 5.37)
+    expected = f"/territoires/{territory_a.slug}/acteurs/{marseille.pk}/"
+    for prefix in ("/", "/plateforme/", "/"):
+        with override_script_prefix(prefix):
+            answer = client.get(f"{API}?bbox=5,43,6,44&zoom=9").json()
+        assert [f["properties"]["url"] for f in answer["features"]] == [
+            prefix.rstrip("/") + expected]
 
 
 def test_decimal_bounds_keep_the_decimals_whose_float_is_in_the_range():

@@ -107,6 +107,18 @@ def _decimal_bounds(low, high, places):
     return first, last
 
 
+def _point(layer):
+    """The names to read a row's point from: the layer's decimal columns when its point is
+    a plain column (the database knows their statistics and indexes), else the map's
+    computed `map_lat` and `map_lon`."""
+    return getattr(layer, "point_columns", None) or ("map_lat", "map_lon")
+
+
+def _no_point(layer):
+    latitude, longitude = _point(layer)
+    return Q(**{f"{latitude}__isnull": True}) | Q(**{f"{longitude}__isnull": True})
+
+
 def box(view, layer=None):
     """The condition of the rows whose point is in the view's box.
 
@@ -116,31 +128,26 @@ def box(view, layer=None):
     point index, without the table (migration territories 0016).
     """
     west, south, east, north = view.bbox
-    columns = getattr(layer, "point_columns", None)
-    if not columns:
-        return Q(map_lat__gte=south, map_lat__lte=north, map_lon__gte=west, map_lon__lte=east)
-    latitude, longitude = columns
-    places = layer.queryset().model._meta.get_field(latitude).decimal_places
-    south, north = _decimal_bounds(south, north, places)
-    west, east = _decimal_bounds(west, east, places)
+    latitude, longitude = _point(layer)
+    if getattr(layer, "point_columns", None):
+        places = layer.queryset().model._meta.get_field(latitude).decimal_places
+        south, north = _decimal_bounds(south, north, places)
+        west, east = _decimal_bounds(west, east, places)
     return Q(**{f"{latitude}__gte": south, f"{latitude}__lte": north,
                 f"{longitude}__gte": west, f"{longitude}__lte": east})
 
 
 def _in_box(queryset, view, layer=None):
-    columns = getattr(layer, "point_columns", None)
-    if columns:
-        located = queryset.filter(**{f"{column}__isnull": False for column in columns})
-    else:
-        located = queryset.filter(map_lat__isnull=False, map_lon__isnull=False)
+    latitude, longitude = _point(layer)
+    located = queryset.filter(**{f"{latitude}__isnull": False, f"{longitude}__isnull": False})
     if not view.given:  # the whole world: no bounds, which would only mislead the planner
         return located
     return located.filter(box(view, layer))
 
 
-def _without_point(queryset):
-    return queryset.filter(Q(map_lat__isnull=True) | Q(map_lon__isnull=True),
-                           map_commune__isnull=False)
+def _without_point(queryset, layer=None):
+    # Read from the index of the items without a point (migration territories 0017).
+    return queryset.filter(_no_point(layer), map_commune__isnull=False)
 
 
 class _Cell:
@@ -183,7 +190,7 @@ def cluster_view(sources, view):
             key = (int(row["cell_x"]), int(row["cell_y"]))
             cells.setdefault(key, _Cell()).add(layer.key, row["n"], row["lat"], row["lon"],
                                                row["first"], approximate=False)
-        by_commune = _without_point(queryset).values("map_commune").annotate(
+        by_commune = _without_point(queryset, layer).values("map_commune").annotate(
             n=Count("pk"), first=Min("pk")).order_by()
         for row in by_commune:
             point = commune_point(row["map_commune"])
@@ -217,9 +224,10 @@ def cluster_view(sources, view):
     return features, total
 
 
-def communes_in_view(queryset, view):
+def communes_in_view(queryset, view, layer=None):
     """The communes whose town hall is in the view and holds rows without a point. One query."""
-    codes = _without_point(queryset).values_list("map_commune", flat=True).distinct().order_by()
+    codes = _without_point(queryset, layer).values_list(
+        "map_commune", flat=True).distinct().order_by()
     return {code for code in codes
             if (point := commune_point(code)) is not None and view.contains(*point)}
 
@@ -229,11 +237,10 @@ def within(queryset, view, communes=None, *, layer=None):
     none and their commune's town hall is. `communes`: those communes when already known
     (else one query finds them)."""
     if communes is None:
-        communes = communes_in_view(queryset, view)
+        communes = communes_in_view(queryset, view, layer)
     located = box(view, layer)
     if communes:
-        located |= (Q(map_lat__isnull=True) | Q(map_lon__isnull=True)) & Q(
-            map_commune__in=communes)
+        located |= _no_point(layer) & Q(map_commune__in=communes)
     return queryset.filter(located)
 
 

@@ -15,6 +15,7 @@ from territories.models.items import (
     Place,
     Resource,
     published_points_index,
+    published_unlocated_index,
 )
 from territories.models.territory import KeyFigure, Label, MapVersion, Territory
 from territories.models.themes import Theme, ThemeQuerySet, ThemeSynonym
@@ -40,4 +41,5 @@ __all__ = [
     "ThemeQuerySet",
     "ThemeSynonym",
     "published_points_index",
+    "published_unlocated_index",
 ]

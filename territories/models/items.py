@@ -36,6 +36,15 @@ class MappedItem(models.Model):
         return self.name
 
 
+def published_unlocated_index(name):
+    """The published items of a territory without a point, by commune: a map draws them at
+    their commune's town hall, and finds them here without reading the others."""
+    return models.Index(
+        fields=["territory", "commune"], include=["id"], name=name,
+        condition=models.Q(is_published=True, commune__isnull=False)
+        & (models.Q(latitude__isnull=True) | models.Q(longitude__isnull=True)))
+
+
 def published_points_index(name):
     """The published items of a territory with a point, by point: a map's box reads its
     points from this index alone (territories.map_clusters.box)."""
@@ -113,6 +122,7 @@ class Actor(LocatedItem):
             models.Index(fields=["territory"], condition=models.Q(is_published=True),
                          name="actor_published_territory"),
             published_points_index("actor_published_point"),
+            published_unlocated_index("actor_published_unlocated"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -167,6 +177,7 @@ class Place(LocatedItem):
             models.Index(fields=["territory"], condition=models.Q(is_published=True),
                          name="place_published_territory"),
             published_points_index("place_published_point"),
+            published_unlocated_index("place_published_unlocated"),
         ]
 
     def get_absolute_url(self):

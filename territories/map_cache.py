@@ -24,6 +24,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import get_language
 
 # No model is imported at the top: migration 0015 imports this module for its triggers,
@@ -33,19 +34,25 @@ CACHE_SECONDS = 24 * 3600
 TABLES = ("territories_actor", "territories_place")
 
 
+def with_map_version(territories):
+    """The territories with their `map_version`, read with them (None: not counted)."""
+    from territories.models import MapVersion
+
+    version = MapVersion.objects.filter(territory=OuterRef("pk")).values("version")[:1]
+    return territories.annotate(map_version=Subquery(version))
+
+
 def map_view(territory, *, everything, view, params, compute):
     """Return `compute()` (the features of a view and their total), from the cache when
     this view of the territory's current items was computed already.
 
-    `everything`: whether the person sees the drafts too (the territory's editors, staff).
+    `territory` comes from `with_map_version`. `everything`: whether the person sees the
+    drafts too (the territory's editors, staff).
     """
-    from territories.models import MapVersion
-
     if connection.vendor != "postgresql":
         return compute()
     # Made with the territory (territories.signals; migration 0015 for the older ones).
-    version = MapVersion.objects.filter(territory=territory).values_list(
-        "version", flat=True).first()
+    version = territory.map_version
     if version is None:
         return compute()
     # The language too: a point's `kind_label` is translated.

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.errors import DomainError
 from territories.models import Actor, Place, Territory
-from territories.permissions import visible_items
+from territories.permissions import territory_items
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,9 @@ register_map_layer(MapLayer(
 ))
 
 
-def territory_sources(user, territory, params):
-    """The actors' and places' layers of one territory, as the person may see them."""
+def territory_sources(access, params, *, everything=None):
+    """The actors' and places' layers of the access's territory, as the person may see them
+    (`everything`: whether they see the drafts, when the caller knows it already)."""
     keys = {key.strip() for key in params.get("kind", "").split(",") if key.strip()}
     actor_kind = params.get("actor_kind", "").strip()
     if "\x00" in actor_kind or keys - {"actor", "place"}:
@@ -142,7 +143,7 @@ def territory_sources(user, territory, params):
                           code="invalid_filter", field="kind")
     sources = []
     for layer in map_layers(keys or {"actor", "place"}):
-        queryset = visible_items(user, layer.queryset().filter(territory=territory))
+        queryset = territory_items(access, layer.queryset(), everything=everything)
         sources.append((layer, layer.filtered(
             queryset, item_kind=actor_kind if layer.key == "actor" and actor_kind else None)))
     return sources

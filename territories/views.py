@@ -364,7 +364,7 @@ def territory_map(request, slug):
         "actors": actors.order_by("name")[:500],
         "places": places.order_by("name")[:500],
         # Items without coordinates count too: the map places them at their commune.
-        "located_count": located_total(territory_sources(request.user, territory, {})),
+        "located_count": located_total(territory_sources(access, {})),
         "access": access,
         "actor_kinds": Actor.Kind.choices,
         "tile_url": settings.MAP_TILE_URL,

@@ -16,9 +16,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from territories.errors import DomainError
-from territories.map_cache import map_view
+from territories.map_cache import map_view, with_map_version
 from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
 from territories.map_layers import territory_sources
+from territories.models import Territory
 from territories.national_map import (
     LIST_PAGE_SIZE,
     MapFilterForm,
@@ -218,11 +219,13 @@ def national_map_perimeters(request):
 @permission_classes([permissions.AllowAny])
 @renderer_classes([GeoJSONRenderer, JSONRenderer])
 def territory_map(request, slug):
-    access = territory_access(request.user, slug)
+    access = territory_access(request.user, slug,
+                              territories=with_map_version(Territory.objects.all()))
     territory = access.territory
     view = parse_view(request.query_params)
-    sources = territory_sources(request.user, territory, request.query_params)
-    features, total = map_view(territory, everything=sees_every_item(access), view=view,
+    everything = sees_every_item(access)
+    sources = territory_sources(access, request.query_params, everything=everything)
+    features, total = map_view(territory, everything=everything, view=view,
                                params=request.query_params,
                                compute=lambda: cluster_view(sources, view))
     extra = {} if view.given else {"perimeter": map_perimeter(territory)}

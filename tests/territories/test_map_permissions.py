@@ -71,6 +71,43 @@ def test_a_draft_territory_is_hidden_from_everybody_but_its_editors(client, cast
         assert api.json() == {"detail": "Non trouvé.", "code": "not_found"}
 
 
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("token", [None, "collective_a", "collective_b", "funder"])
+def test_a_territorys_items_follow_the_rule_of_visible_items(
+        cast, actors, territory_a, territory_b, collective_a, collective_b, role, token):
+    """The maps decide once per territory what `visible_items` decides per row: the same
+    rows, for every role, a published and a draft territory, and staff narrowed by a token."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from territories.permissions import (
+        sees_every_item,
+        territory_access,
+        territory_items,
+        visible_items,
+    )
+
+    Actor.objects.create(territory=territory_b, name="Brouillon B")
+    user = AnonymousUser() if role == "anonymous" else cast[role]
+    if token and role != "anonymous":
+        collective = {"collective_a": collective_a, "collective_b": collective_b}.get(token)
+        user.token_scope = SimpleNamespace(
+            limit="funder" if token == "funder" else "collective",
+            collective_id=collective.pk if collective else None, funder_id=None)
+    for territory in (territory_a, territory_b):
+        try:
+            access = territory_access(user, territory.slug)
+        except Http404:
+            continue
+        expected = set(visible_items(user, Actor.objects.filter(territory=territory)))
+        assert set(territory_items(access, Actor.objects.all())) == expected
+        everything = sees_every_item(access)  # as the map's view passes it
+        assert set(territory_items(access, Actor.objects.all(), everything=everything)) == \
+            expected
+
+
 # Changing ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

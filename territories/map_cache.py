@@ -6,7 +6,10 @@ territory, its first view, reads every actor and place. Items change seldom and 
 repeat (every visitor first asks for the whole territory), so a view's features are
 kept in the cache under what they depend on: the territory, the *state* of its items,
 what the person sees (drafts or not), the language (the types' labels are translated)
-and the view asked (box, zoom, layers, type).
+and the view asked (box, zoom, layers, type). A view never seen before is computed from
+the territory's finest grid (`map_clusters.fine_grid`), kept under the same state: its
+points counted by small cell, so that a new view of a big territory does not group its
+points again.
 
 The state is `MapVersion.version`, counted by the database: statement triggers on the
 actors' and places' tables add one for each territory a statement touched. `save()`,
@@ -16,8 +19,8 @@ they expire on their own. The version is read before the view is computed: a cha
 committed meanwhile gives a newer version, so a view computed from older rows is never
 kept under the newer one.
 
-On SQLite, the embedded default, there are no triggers: every view is computed, as
-before (a documented fallback, like the search's).
+On SQLite, the embedded default, there are no triggers: every view is computed from
+the table, as before (a documented fallback, like the search's).
 """
 
 import hashlib
@@ -42,29 +45,43 @@ def with_map_version(territories):
     return territories.annotate(map_version=Subquery(version))
 
 
-def map_view(territory, *, everything, view, params, compute):
-    """Return `compute()` (the features of a view and their total), from the cache when
-    this view of the territory's current items was computed already.
+def _key(kind, territory, version, what):
+    digest = hashlib.sha256(repr(what).encode()).hexdigest()[:32]
+    return f"{kind}:{territory.pk}:{version}:{digest}"
 
-    `territory` comes from `with_map_version`. `everything`: whether the person sees the
-    drafts too (the territory's editors, staff).
-    """
-    if connection.vendor != "postgresql":
-        return compute()
-    # Made with the territory (territories.signals; migration 0015 for the older ones).
-    version = territory.map_version
-    if version is None:
-        return compute()
-    # The language too: a point's `kind_label` is translated.
-    asked = repr((view.bbox, view.given, view.zoom, bool(everything), get_language(),
-                  params.get("kind", ""), params.get("actor_kind", "")))
-    digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
-    key = f"territory-map:{territory.pk}:{version}:{digest}"
+
+def _kept(key, compute):
     found = cache.get(key)
     if found is None:
         found = compute()
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+def map_view(territory, *, everything, view, params, compute, grid=None):
+    """Return `compute(grid)` (the features of a view and their total), from the cache
+    when this view of the territory's current items was computed already.
+
+    `territory` comes from `with_map_version`. `everything`: whether the person sees the
+    drafts too (the territory's editors, staff). `grid()` computes the points counted by
+    cell of the finest grid (`map_clusters.fine_grid`): `compute` is given a function
+    that reads it from the cache, kept for every view of the same items, or None where
+    there is no cache.
+    """
+    if connection.vendor != "postgresql":
+        return compute(None)
+    # Made with the territory (territories.signals; migration 0015 for the older ones).
+    version = territory.map_version
+    if version is None:
+        return compute(None)
+    # What the person sees of the items, then what the view asks. The language too: a
+    # point's `kind_label` is translated.
+    items = (bool(everything), params.get("kind", ""), params.get("actor_kind", ""))
+    kept_grid = None if grid is None else (
+        lambda: _kept(_key("territory-grid", territory, version, items), grid))
+    asked = (view.bbox, view.given, view.zoom, get_language(), *items)
+    return _kept(_key("territory-map", territory, version, asked),
+                 lambda: compute(kept_grid))
 
 
 def count_changes(sender, instance, created, raw=False, **kwargs):

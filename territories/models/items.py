@@ -45,11 +45,13 @@ def published_unlocated_index(name):
         & (models.Q(latitude__isnull=True) | models.Q(longitude__isnull=True)))
 
 
-def published_points_index(name):
+def published_points_index(name, *, by="latitude"):
     """The published items of a territory with a point, by point: a map's box reads its
-    points from this index alone (territories.map_clusters.box)."""
+    points from this index alone (territories.map_clusters.box). By longitude first
+    (`by`): the bands along a box's west and east sides (map_clusters._in_border)."""
+    other = {"latitude": "longitude", "longitude": "latitude"}[by]
     return models.Index(
-        fields=["territory", "latitude", "longitude"], include=["id"], name=name,
+        fields=["territory", by, other], include=["id"], name=name,
         condition=models.Q(is_published=True, latitude__isnull=False, longitude__isnull=False))
 
 
@@ -122,6 +124,7 @@ class Actor(LocatedItem):
             models.Index(fields=["territory"], condition=models.Q(is_published=True),
                          name="actor_published_territory"),
             published_points_index("actor_published_point"),
+            published_points_index("actor_published_point_lon", by="longitude"),
             published_unlocated_index("actor_published_unlocated"),
         ]
         constraints = [
@@ -177,6 +180,7 @@ class Place(LocatedItem):
             models.Index(fields=["territory"], condition=models.Q(is_published=True),
                          name="place_published_territory"),
             published_points_index("place_published_point"),
+            published_points_index("place_published_point_lon", by="longitude"),
             published_unlocated_index("place_published_unlocated"),
         ]
 

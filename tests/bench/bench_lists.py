@@ -282,7 +282,9 @@ def print_table(started_load):
 
 
 # A view moved by a hair at each pair of requests: the project computes it, as the
-# hand-written view does, instead of reading it from the cache of its map views.
+# hand-written view does, instead of reading it from the cache of its map views. The
+# territory's finest grid (map_clusters.fine_grid), kept once per state of its items, is
+# computed at the warm-up request: a view of the whole territory takes its cells from it.
 MAP_VIEWS = {
     "tout, vue nouvelle (2 000 → 20 000 points)":
         lambda n: {"bbox": f"5.1{n:04d},43.1,5.7,43.6", "zoom": 10},

@@ -141,7 +141,7 @@ def _ranges(layer, latitudes=None, longitudes=None):
     With the layer's own decimal columns (`point_columns`) when it has them: the
     database then estimates how many rows are in range from its statistics (a cast
     hides them, and it chose to join the territory once per row) and reads them from the
-    point index, without the table (migration territories 0016).
+    point index, without the table (migration territories 0018).
     """
     condition = Q()
     for column, bounds in zip(_point(layer), (latitudes, longitudes), strict=True):

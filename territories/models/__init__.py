@@ -14,7 +14,7 @@ from territories.models.items import (
     MappedItem,
     Place,
     Resource,
-    published_points_index,
+    points_index,
     published_unlocated_index,
 )
 from territories.models.territory import KeyFigure, Label, MapVersion, Territory
@@ -40,6 +40,6 @@ __all__ = [
     "Theme",
     "ThemeQuerySet",
     "ThemeSynonym",
-    "published_points_index",
+    "points_index",
     "published_unlocated_index",
 ]

@@ -45,14 +45,14 @@ def published_unlocated_index(name):
         & (models.Q(latitude__isnull=True) | models.Q(longitude__isnull=True)))
 
 
-def published_points_index(name, *, by="latitude"):
-    """The published items of a territory with a point, by point: a map's box reads its
-    points from this index alone (territories.map_clusters.box). By longitude first
-    (`by`): the bands along a box's west and east sides (map_clusters._in_border)."""
+def points_index(name, *, by="latitude"):
+    """A territory's items by point, published or not: a map's box reads its points from
+    this index alone (territories.map_clusters.box), the public's (`is_published` is
+    included) as its editors' (drafts too). By longitude first (`by`): the bands along a
+    box's west and east sides (map_clusters._in_border)."""
     other = {"latitude": "longitude", "longitude": "latitude"}[by]
-    return models.Index(
-        fields=["territory", by, other], include=["id"], name=name,
-        condition=models.Q(is_published=True, latitude__isnull=False, longitude__isnull=False))
+    return models.Index(fields=["territory", by, other], include=["id", "is_published"],
+                        name=name)
 
 
 class LocatedItem(MappedItem):
@@ -123,8 +123,8 @@ class Actor(LocatedItem):
             models.Index(fields=["name", "id"], name="actor_name"),
             models.Index(fields=["territory"], condition=models.Q(is_published=True),
                          name="actor_published_territory"),
-            published_points_index("actor_published_point"),
-            published_points_index("actor_published_point_lon", by="longitude"),
+            points_index("actor_point"),
+            points_index("actor_point_lon", by="longitude"),
             published_unlocated_index("actor_published_unlocated"),
         ]
         constraints = [
@@ -179,8 +179,8 @@ class Place(LocatedItem):
             models.Index(fields=["territory", "name", "id"], name="place_territory_name"),
             models.Index(fields=["territory"], condition=models.Q(is_published=True),
                          name="place_published_territory"),
-            published_points_index("place_published_point"),
-            published_points_index("place_published_point_lon", by="longitude"),
+            points_index("place_point"),
+            points_index("place_point_lon", by="longitude"),
             published_unlocated_index("place_published_unlocated"),
         ]
 

@@ -23,7 +23,7 @@ from territories.import_reports import report_lines, summary_sentences
 from territories.labels import follow_up_due
 from territories.locking import BASE, VERSION, VersionedFormMixin
 from territories.map_clusters import located_total
-from territories.map_layers import territory_sources
+from territories.map_layers import map_layer, territory_sources
 from territories.models import Actor, ActorImport, Commune, LocalPolicy, Place, Resource, Territory
 from territories.national_map import MapFilterForm, list_view, published_list
 from territories.pages import add_refusal, form_page, form_status
@@ -34,7 +34,7 @@ from territories.permissions import (
     get_item_for_editing,
     steward_of,
     territory_access,
-    visible_items,
+    territory_items,
     visible_territories,
 )
 from territories.search import (
@@ -79,8 +79,7 @@ def territory_detail(request, slug):
         Territory.objects.select_related("label")))
     territory = access.territory
     counts = {
-        kind.name: visible_items(request.user, kind.model.objects.filter(territory=territory))
-        .count()
+        kind.name: territory_items(access, kind.model.objects.all()).count()
         for kind in KINDS.values()
     }
     return render(request, "territories/territory_detail.html", {
@@ -192,7 +191,7 @@ def item_list(request, slug, kind):
     kind = KINDS[kind]
     access = territory_access(request.user, slug)
     territory = access.territory
-    items = visible_items(request.user, kind.model.objects.filter(territory=territory))
+    items = territory_items(access, kind.model.objects.all())
     items = items.select_related("territory", *kind.select_related).order_by("name", "pk")
     filterset = kind.filterset_class(request.GET, queryset=items)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -353,16 +352,32 @@ def actor_export(request, slug):
     return response
 
 
+# The list beside a territory's map: the first items by name, then a link to their
+# paginated list. It was 500 of each kind, 77 KiB and 50 ms of links at 20,000 items.
+LIST_BESIDE_MAP = 100
+
+
+def _beside_the_map(access, model, layer_key):
+    """The first `LIST_BESIDE_MAP` items of the kind by name (name, commune, link, as the
+    map links them), and whether there are more."""
+    rows = list(territory_items(access, model.objects.all()).order_by("name", "pk").values_list(
+        "pk", "name", "commune__name")[:LIST_BESIDE_MAP + 1])
+    url = map_layer(layer_key).url
+    slug = access.territory.slug
+    return ([{"name": name, "commune": commune, "url": url({"pk": pk, "map_slug": slug})}
+             for pk, name, commune in rows[:LIST_BESIDE_MAP]], len(rows) > LIST_BESIDE_MAP)
+
+
 def territory_map(request, slug):
     access = territory_access(request.user, slug)
     territory = access.territory
-    actors = visible_items(request.user, territory.actors.all()).select_related("commune")
-    places = visible_items(request.user, territory.places.all()).select_related("commune")
+    actors, more_actors = _beside_the_map(access, Actor, "actor")
+    places, more_places = _beside_the_map(access, Place, "place")
     return render(request, "territories/territory_map.html", {
         "breadcrumbs": territory_trail(territory, _("Carte")),
         "territory": territory,
-        "actors": actors.order_by("name")[:500],
-        "places": places.order_by("name")[:500],
+        "actors": actors, "more_actors": more_actors,
+        "places": places, "more_places": more_places,
         # Items without coordinates count too: the map places them at their commune.
         "located_count": located_total(territory_sources(access, {})),
         "access": access,

@@ -115,3 +115,33 @@ def test_map_page_keeps_a_constant_number_of_queries(client, territory_a,
                              latitude=43.3, longitude=5.4)
     with django_assert_max_num_queries(8):
         client.get(reverse("territories:map", args=[territory_a.slug]))
+
+
+def test_the_list_beside_the_map_shows_the_first_items_and_links_to_all(client, territory_a):
+    from territories.views import LIST_BESIDE_MAP
+
+    Actor.objects.bulk_create(
+        Actor(territory=territory_a, name=f"Acteur {number:03d}", is_published=True,
+              latitude=43.3, longitude=5.4) for number in range(LIST_BESIDE_MAP + 1))
+    Actor.objects.create(territory=territory_a, name="Aaa brouillon", latitude=43.3,
+                         longitude=5.4)
+    Place.objects.create(territory=territory_a, name="Tiers-lieu <b>", is_published=True)
+    page = client.get(reverse("territories:map", args=[territory_a.slug]))
+    names = [actor["name"] for actor in page.context["actors"]]
+    assert names == [f"Acteur {number:03d}" for number in range(LIST_BESIDE_MAP)]
+    first = Actor.objects.get(name="Acteur 000")
+    text = page.content.decode()
+    assert f'<a href="{first.get_absolute_url()}">Acteur 000</a>' in text
+    everything = reverse("territories:actor_list", args=[territory_a.slug])
+    assert f'href="{everything}">Les {LIST_BESIDE_MAP} premiers par nom. Voir tous les ' \
+           'acteurs</a>' in text
+    # A single place: no link to the others, its name escaped.
+    assert f'href="{reverse("territories:place_list", args=[territory_a.slug])}"' not in text
+    assert "Tiers-lieu &lt;b&gt;" in text
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("territories:map", args=[territory_a.slug]))
+    assert f"The first {LIST_BESIDE_MAP} by name. See all actors" in english.content.decode()
+    client.cookies["django_language"] = "fr"
+    Actor.objects.filter(name="Acteur 000").delete()  # exactly as many as the list shows
+    text = client.get(reverse("territories:map", args=[territory_a.slug])).content.decode()
+    assert "Voir tous les acteurs" not in text and "Acteur 100" in text

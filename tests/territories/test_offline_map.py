@@ -25,7 +25,7 @@ def features_of(client, slug):
 def test_the_flagship_map_places_every_listed_actor_and_place(client, cast, demo, role):
     as_role(client, cast, role)
     page = client.get(reverse("territories:map", args=[FLAGSHIP]))
-    listed = {item.name for item in [*page.context["actors"], *page.context["places"]]}
+    listed = {item["name"] for item in [*page.context["actors"], *page.context["places"]]}
     data = features_of(client, FLAGSHIP)
     placed = [feature["properties"] for feature in data["features"]]
     assert sorted(p["name"] for p in placed) == sorted(listed)

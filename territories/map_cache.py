@@ -6,10 +6,9 @@ territory, its first view, reads every actor and place. Items change seldom and 
 repeat (every visitor first asks for the whole territory), so a view's features are
 kept in the cache under what they depend on: the territory, the *state* of its items,
 what the person sees (drafts or not), the language (the types' labels are translated)
-and the view asked (box, zoom, layers, type). A view never seen before is computed from
-the territory's finest grid (`map_clusters.fine_grid`), kept under the same state: its
-points counted by small cell, so that a new view of a big territory does not group its
-points again.
+and the view asked (box, zoom, layers, type). A view never seen before is drawn from the
+territory's map kept in memory under the same state (`territories.map_index`): its items
+read once, so that a new view neither groups its points again nor reads its names.
 
 The state is `MapVersion.version`, counted by the database: statement triggers on the
 actors' and places' tables add one for each territory a statement touched. `save()`,
@@ -50,24 +49,17 @@ def _key(kind, territory, version, what):
     return f"{kind}:{territory.pk}:{version}:{digest}"
 
 
-def _kept(key, compute):
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, CACHE_SECONDS)
-    return found
-
-
-def map_view(territory, *, everything, view, params, compute, grid=None):
-    """Return `compute(grid)` (the features of a view and their total), from the cache
+def map_view(territory, *, everything, view, params, compute, index=None):
+    """Return `compute(index)` (the features of a view and their total), from the cache
     when this view of the territory's current items was computed already.
 
     `territory` comes from `with_map_version`. `everything`: whether the person sees the
-    drafts too (the territory's editors, staff). `grid()` computes the points counted by
-    cell of the finest grid (`map_clusters.fine_grid`): `compute` is given a function
-    that reads it from the cache, kept for every view of the same items, or None where
-    there is no cache.
+    drafts too (the territory's editors, staff). `index()` reads the items into a
+    `map_index.MapIndex`: `compute` is given a function that returns the one this process
+    keeps for the same items, or None where their state is not counted.
     """
+    from territories.map_index import kept_map_index
+
     if connection.vendor != "postgresql":
         return compute(None)
     # Made with the territory (territories.signals; migration 0015 for the older ones).
@@ -77,11 +69,16 @@ def map_view(territory, *, everything, view, params, compute, grid=None):
     # What the person sees of the items, then what the view asks. The language too: a
     # point's `kind_label` is translated.
     items = (bool(everything), params.get("kind", ""), params.get("actor_kind", ""))
-    kept_grid = None if grid is None else (
-        lambda: _kept(_key("territory-grid", territory, version, items), grid))
+    kept_index = None if index is None else (lambda: kept_map_index(
+        # The slug too: the items' links are made of it.
+        (territory.pk, territory.slug, version, items), index))
     asked = (view.bbox, view.given, view.zoom, get_language(), *items)
-    return _kept(_key("territory-map", territory, version, asked),
-                 lambda: compute(kept_grid))
+    key = _key("territory-map", territory, version, asked)
+    found = cache.get(key)
+    if found is None:
+        found = compute(kept_index)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def count_changes(sender, instance, created, raw=False, **kwargs):

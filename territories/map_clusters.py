@@ -11,7 +11,9 @@ looks the same as before clustering.
 Items without coordinates are drawn at their commune's town hall (offline dataset,
 `commune_shapes`): the database counts them by commune, Python places the communes.
 
-Two queries whatever the number of layers and items: the groups, then the points.
+From the tables, two queries whatever the number of layers and items: the groups, then
+the points. A territory's map read into memory once per state of its items
+(`territories.map_index`) draws the same view without a query.
 """
 
 import math
@@ -169,24 +171,6 @@ def _in_box(queryset, view, layer=None):
     return located.filter(box(view, layer))
 
 
-def _in_border(queryset, view, layer, inside):
-    """The rows in the view's box outside its `inside` cells of the finest grid.
-
-    Read from the point indexes by four bands along the box's sides, a grid cell wider
-    than the border (a point's cell comes from a rounded division), then kept exactly:
-    those whose cell of the finest grid, computed as `fine_grid` computes it, is not
-    inside."""
-    west, south, east, north = view.bbox
-    x0, y0, x1, y1 = inside
-    bands = (_ranges(layer, latitudes=(south, (y0 + 1) * GRID_CELL))
-             | _ranges(layer, latitudes=(y1 * GRID_CELL, north))
-             | _ranges(layer, longitudes=(west, (x0 + 1) * GRID_CELL))
-             | _ranges(layer, longitudes=(x1 * GRID_CELL, east)))
-    return _in_box(queryset, view, layer).filter(bands).annotate(
-        grid_x=Floor(F("map_lon") / GRID_CELL), grid_y=Floor(F("map_lat") / GRID_CELL),
-    ).exclude(grid_x__gte=x0, grid_x__lte=x1, grid_y__gte=y0, grid_y__lte=y1)
-
-
 def _without_point(queryset, layer=None):
     # Read from the index of the items without a point (migration territories 0017).
     return queryset.filter(_no_point(layer), map_commune__isnull=False)
@@ -217,18 +201,15 @@ _DETAIL_COLUMNS = ("layer_key", "layer_order", "pk", "map_name", "map_kind", "ma
                    "map_lat", "map_lon", "map_commune")
 
 
-def _groups(sources, view, inside=None):
+def _groups(sources, view):
     """Every layer's groups in one query: the cells of its items with a point in the box
     (count, sums of latitudes and longitudes, smallest id) and the communes of its items
-    without one. `inside`: cells of the finest grid taken from it, whose points are left
-    out here."""
+    without one."""
     cell = view.cell
     parts = []
     for layer, queryset in sources:
         key = Value(layer.key, output_field=_TEXT)
-        located = (_in_box(queryset, view, layer) if inside is None
-                   else _in_border(queryset, view, layer, inside))
-        parts.append(located.annotate(
+        parts.append(_in_box(queryset, view, layer).annotate(
             layer_key=key, cell_x=Floor(F("map_lon") / cell), cell_y=Floor(F("map_lat") / cell),
             group_commune=Value(None, output_field=_TEXT),
         ).values(*_GROUP_COLUMNS).annotate(
@@ -247,62 +228,32 @@ def _groups(sources, view, inside=None):
 # The finest grid: a territory's points counted once per state of its items ---------------
 #
 # A new view of a whole territory grouped every point in its box: 20,000 points, 20 ms of
-# index scan and 15 of grouping, growing with the points. The points are counted instead
-# once per state of the territory's items (the cache of `territories.map_cache`), by cell
-# of the grid at zoom `GRID_ZOOM`. A view whose cells are that grid's, or 2, 4, 8… of its
-# cells a side (every view up to that zoom, unless its box is huge for its zoom), takes
-# the grid's cells that lie inside its box, with a cell to spare, and groups from the
-# table only the points along its border. Whole cells of the view are exactly the sums
-# of their grid cells: the cells are powers of two of each other, and dividing a float
-# by a power of two is exact.
+# index scan and 15 of grouping, growing with the points; a city's view spent half its
+# time in SQL. A territory's items are read instead once per state of its items
+# (`territories.map_index`, kept in memory), and their points counted by cell of the grid
+# at zoom `GRID_ZOOM`. A view whose cells are that grid's, or 2, 4, 8… of its cells a side
+# (every view up to that zoom, unless its box is huge for its zoom), takes the grid's cells
+# that lie inside its box, with a cell to spare, and adds the points along its border one
+# by one. Whole cells of the view are exactly the sums of their grid cells: the cells are
+# powers of two of each other, and dividing a float by a power of two is exact.
 
 GRID_ZOOM = 14
 GRID_CELL = 360 / 2 ** GRID_ZOOM / CELLS_PER_TILE
-# Below this many items inside, a view groups every point from the table: the grid's
-# cells and the border's query cost about as much as grouping 3,000 points (a view of a
-# whole territory, measured: 10.6 ms from the table and 12.1 from the grid at 2,000
-# points; 32 and 13.8 ms at 20,000).
-GRID_WORTH = 3000
 
 
-def fine_grid(sources):
-    """Every layer's items with a point, counted by cell of the finest grid. One query.
-
-    {layer key: (xs, ys, counts, sums of latitudes, sums of longitudes, smallest ids)},
-    columns of the cells in the order of (x, y): compact in the cache, and a view finds
-    its columns of cells by bisection."""
-    parts = [_in_box(queryset, MapView(WORLD, GRID_ZOOM, given=False), layer).annotate(
-        layer_key=Value(layer.key, output_field=_TEXT),
-        grid_x=Floor(F("map_lon") / GRID_CELL), grid_y=Floor(F("map_lat") / GRID_CELL),
-    ).values("layer_key", "grid_x", "grid_y").annotate(
-        n=Count("pk"), lat=Sum("map_lat"), lon=Sum("map_lon"), first=Min("pk")).order_by()
-        for layer, queryset in sources]
-    grid = {}
-    if parts:
-        rows = parts[0].union(*parts[1:], all=True).order_by("layer_key", "grid_x", "grid_y")
-        for key, x, y, count, lat, lon, first in _tuples(rows):
-            columns = grid.setdefault(key, ([], [], [], [], [], []))
-            for column, value in zip(columns, (int(x), int(y), count, lat, lon, first),
-                                     strict=True):
-                column.append(value)
-    return grid
-
-
-def _from_grid(grid, layers, inside, steps):
-    """The view's cells made of the grid's cells `inside`, or None when these hold fewer
-    than `GRID_WORTH` items (reading the border would cost more than it saves)."""
+def _from_grid(grid, inside, steps):
+    """The view's cells made of the grid's cells `inside`. `grid`: {layer key: (xs, ys,
+    counts, sums of latitudes, sums of longitudes, smallest ids)}, columns of the cells in
+    the order of (x, y)."""
     x0, y0, x1, y1 = inside
-    by_layer, total = [], 0
+    cells = {}
     for layer_key, columns in grid.items():
-        if layer_key not in layers:
-            continue
         start, end = bisect_left(columns[0], x0), bisect_right(columns[0], x1)
         sums = {}  # per view cell: [count, latitudes, longitudes, smallest id]
         for x, y, count, lat, lon, first in zip(*(column[start:end] for column in columns),
                                                  strict=True):
             if y < y0 or y > y1:
                 continue
-            total += count
             key = (x >> steps, y >> steps)
             summed = sums.get(key)
             if summed is None:
@@ -313,31 +264,37 @@ def _from_grid(grid, layers, inside, steps):
                 summed[2] += lon
                 if first < summed[3]:
                     summed[3] = first
-        by_layer.append((layer_key, sums))
-    if total < GRID_WORTH:
-        return None
-    cells = {}
-    for layer_key, sums in by_layer:
         for key, (count, lat, lon, first) in sums.items():
             cells.setdefault(key, _Cell()).add(layer_key, count, lat, lon, first,
                                                approximate=False)
     return cells
 
 
-def _grid_steps(view):
+def grid_steps(view):
     """How many times a cell of the view halves into the finest grid's (0: the same
     cells), or None when the view's cells are not made of the grid's."""
     steps = round(math.log2(view.cell / GRID_CELL))
     return steps if steps >= 0 and GRID_CELL * 2 ** steps == view.cell else None
 
 
-def _inside(view):
+def grid_inside(view):
     """The finest grid's cells surely in the view's box, a cell to spare on each side:
     (x0, y0, x1, y1) inclusive, or None when there are none."""
     west, south, east, north = view.bbox
     x0, x1 = math.floor(west / GRID_CELL) + 2, math.floor(east / GRID_CELL) - 2
     y0, y1 = math.floor(south / GRID_CELL) + 2, math.floor(north / GRID_CELL) - 2
     return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else None
+
+
+def grid_cells(grid, view):
+    """The view's cells made of whole cells of `grid` (`_from_grid`), and those cells,
+    (x0, y0, x1, y1): or ({}, None) when the view's cells are not the grid's or none lies
+    inside its box."""
+    steps = grid_steps(view)
+    inside = grid_inside(view) if steps is not None else None
+    if inside is None:
+        return {}, None
+    return _from_grid(grid, inside, steps), inside
 
 
 def _tuples(queryset):
@@ -356,55 +313,64 @@ def _tuples(queryset):
         return cursor.fetchall()
 
 
-def _details(parts):
+def _details(parts, limit=None):
     """The rows of the points, every layer in one query: `parts` is a list of (layer,
-    queryset of its rows to draw)."""
+    queryset of its rows to draw). The first `limit` only, when given."""
     rows = [queryset.annotate(layer_key=Value(layer.key, output_field=_TEXT),
                               layer_order=Value(layer.order)).values(*_DETAIL_COLUMNS).order_by()
             for layer, queryset in parts]
     if not rows:
         return []
-    return _tuples(rows[0].union(*rows[1:], all=True).order_by("layer_order", "map_name", "pk"))
+    union = rows[0].union(*rows[1:], all=True).order_by("layer_order", "map_name", "pk")
+    return _tuples(union if limit is None else union[:limit])
 
 
-def cluster_view(sources, view, grid=None):
+def add_group(cells, communes, view, layer_key, cell_x, cell_y, commune, count, lat, lon,
+              first):
+    """Add `count` items of the layer to the view's cells: in the cell (cell_x, cell_y),
+    their latitudes and longitudes summing to `lat` and `lon`; or, when they have no point,
+    at their `commune`'s town hall (none when it is unknown or outside the box), which
+    `communes` then lists by layer."""
+    if commune is None:
+        key = (int(cell_x), int(cell_y))
+    else:
+        point = commune_point(commune)
+        if point is None or not view.contains(*point):
+            return
+        communes.setdefault(layer_key, set()).add(commune)
+        lat, lon = point[0] * count, point[1] * count
+        key = (math.floor(point[1] / view.cell), math.floor(point[0] / view.cell))
+    cells.setdefault(key, _Cell()).add(layer_key, count, lat, lon, first,
+                                       approximate=commune is not None)
+
+
+def cluster_view(sources, view, index=None):
     """Return the GeoJSON features of one map view, and the number of items in it.
 
     `sources` is a list of (layer, annotated queryset). Features are points (properties:
     type, id, name, kind, kind_label, url, approximate) or clusters (type "cluster",
-    count, counts by layer, the smallest id of each layer). Two queries whatever the
-    number of layers and items: the groups, then the points.
+    count, counts by layer, the smallest id of each layer).
 
-    `grid`: a function giving the sources' `fine_grid` (kept per state of the items), to
-    group from it the points inside the box; None: every point is grouped from the table.
+    `index`: a function giving the sources' `MapIndex` (`territories.map_index`, kept in
+    memory per state of the items), which draws the view without a query. Without one:
+    from the tables, in two queries whatever the number of layers and items: the groups, then the
+    points.
     """
-    cell = view.cell
     cells, communes = {}, {}
-    steps = _grid_steps(view) if grid is not None else None
-    inside = _inside(view) if steps is not None else None
-    if inside is not None:
-        layers = {layer.key for layer, _queryset in sources}
-        cells = _from_grid(grid(), layers, inside, steps)
-        if cells is None:
-            cells, inside = {}, None
-    for layer_key, cell_x, cell_y, commune, count, lat, lon, first in _groups(
-            sources, view, inside):
-        if commune is None:
-            key = (int(cell_x), int(cell_y))
-        else:
-            point = commune_point(commune)
-            if point is None or not view.contains(*point):
-                continue
-            communes.setdefault(layer_key, set()).add(commune)
-            lat, lon = point[0] * count, point[1] * count
-            key = (math.floor(point[1] / cell), math.floor(point[0] / cell))
-        cells.setdefault(key, _Cell()).add(layer_key, count, lat, lon, first,
-                                           approximate=commune is not None)
+    index = None if index is None else index()  # None too for a territory too big for it
+    if index is not None:
+        cells = index.cells(view, communes)
+    else:
+        for group in _groups(sources, view):
+            add_group(cells, communes, view, *group)
     total = sum(item.count for item in cells.values())
     if total == 0:
         return [], 0
     if total <= POINTS_LIMIT:
-        return _all_points(sources, view, communes), total
+        rows = (index.rows_in(view, communes) if index is not None else _details(
+            [(layer, within(queryset, view, communes.get(layer.key, set()), layer=layer))
+             for layer, queryset in sources]))
+        return _points(sources, rows), total
     features = []
     singles = {}
     order = [layer.key for layer, _queryset in sources]
@@ -421,9 +387,10 @@ def cluster_view(sources, view, grid=None):
                            "counts": _in_order(item.counts, order),
                            "ids": _in_order(item.first, order)},
         })
-    features += _points(sources, _details(
+    rows = index.rows_of(singles) if index is not None else _details(
         [(layer, queryset.filter(pk__in=singles[layer.key]))
-         for layer, queryset in sources if layer.key in singles]), spread_at_commune=False)
+         for layer, queryset in sources if layer.key in singles])
+    features += _points(sources, rows, spread_at_commune=False)
     return features, total
 
 
@@ -452,12 +419,6 @@ def within(queryset, view, communes=None, *, layer=None):
     if communes:
         located |= _no_point(layer) & Q(map_commune__in=communes)
     return queryset.filter(located)
-
-
-def _all_points(sources, view, communes):
-    return _points(sources, _details(
-        [(layer, within(queryset, view, communes.get(layer.key, set()), layer=layer))
-         for layer, queryset in sources]))
 
 
 def _points(sources, rows, *, spread_at_commune=True):

@@ -93,7 +93,7 @@ def map_layer(key):
 def _located(queryset):
     # The territory's slug by a subquery, not a join: the clustering groups thousands of
     # rows and selects no slug, and an unused join would still be made for each of them.
-    slug = Territory.objects.filter(pk=OuterRef("territory_id")).values("slug")[:1]
+    slug = Territory.objects.filter(pk=OuterRef("territory_id")).order_by().values("slug")[:1]
     return queryset.annotate(
         map_lat=Cast("latitude", FloatField()), map_lon=Cast("longitude", FloatField()),
         map_commune=F("commune_id"), map_name=F("name"), map_kind=F("kind"),

@@ -242,11 +242,15 @@ def _plain_static_files(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """Give each test an empty cache of its own: rate limits never leak between tests."""
+    """Give each test an empty cache of its own: rate limits never leak between tests,
+    nor the maps kept in memory."""
     settings.CACHES = TEST_CACHES
     from django.core.cache import cache
 
+    from territories.map_index import forget_map_indexes
+
     cache.clear()
+    forget_map_indexes()
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,8 @@ from rest_framework.response import Response
 
 from territories.errors import DomainError
 from territories.map_cache import map_view, with_map_version
-from territories.map_clusters import MAX_ZOOM, cluster_view, fine_grid, parse_view
+from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
+from territories.map_index import build_map_index
 from territories.map_layers import territory_sources
 from territories.models import Territory
 from territories.national_map import (
@@ -227,7 +228,7 @@ def territory_map(request, slug):
     sources = territory_sources(access, request.query_params, everything=everything)
     features, total = map_view(territory, everything=everything, view=view,
                                params=request.query_params,
-                               compute=lambda grid: cluster_view(sources, view, grid),
-                               grid=lambda: fine_grid(sources))
+                               compute=lambda index: cluster_view(sources, view, index),
+                               index=lambda: build_map_index(sources))
     extra = {} if view.given else {"perimeter": map_perimeter(territory)}
     return _answer(features, total, view, **extra)

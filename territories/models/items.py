@@ -48,8 +48,8 @@ def published_unlocated_index(name):
 def points_index(name, *, by="latitude"):
     """A territory's items by point, published or not: a map's box reads its points from
     this index alone (territories.map_clusters.box), the public's (`is_published` is
-    included) as its editors' (drafts too). By longitude first (`by`): the bands along a
-    box's west and east sides (map_clusters._in_border)."""
+    included) as its editors' (drafts too). By longitude first (`by`): a box taller than
+    wide reads fewer entries from it."""
     other = {"latitude": "longitude", "longitude": "latitude"}[by]
     return models.Index(fields=["territory", by, other], include=["id", "is_published"],
                         name=name)

@@ -283,8 +283,8 @@ def print_table(started_load):
 
 # A view moved by a hair at each pair of requests: the project computes it, as the
 # hand-written view does, instead of reading it from the cache of its map views. The
-# territory's finest grid (map_clusters.fine_grid), kept once per state of its items, is
-# computed at the warm-up request: a view of the whole territory takes its cells from it.
+# territory's items, kept in memory once per state (territories.map_index), are read at
+# the warm-up request: a new view is then drawn from them without a query.
 MAP_VIEWS = {
     "tout, vue nouvelle (2 000 → 20 000 points)":
         lambda n: {"bbox": f"5.1{n:04d},43.1,5.7,43.6", "zoom": 10},

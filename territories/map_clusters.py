@@ -17,7 +17,6 @@ the points. A territory's map read into memory once per state of its items
 """
 
 import math
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -189,9 +188,14 @@ class _Cell:
         self.count += count
         self.lat += lat
         self.lon += lon
-        self.counts[key] = self.counts.get(key, 0) + count
-        self.first[key] = min(self.first.get(key, first), first)
-        self.approximate = self.approximate and approximate
+        if key in self.counts:
+            self.counts[key] += count
+            self.first[key] = min(self.first[key], first)
+        else:  # the layer's first group in the cell: the most frequent case
+            self.counts[key] = count
+            self.first[key] = first
+        if not approximate:
+            self.approximate = False
 
 
 _FLOAT = FloatField()
@@ -223,78 +227,6 @@ def _groups(sources, view):
     if not parts:
         return []
     return _tuples(parts[0].union(*parts[1:], all=True))
-
-
-# The finest grid: a territory's points counted once per state of its items ---------------
-#
-# A new view of a whole territory grouped every point in its box: 20,000 points, 20 ms of
-# index scan and 15 of grouping, growing with the points; a city's view spent half its
-# time in SQL. A territory's items are read instead once per state of its items
-# (`territories.map_index`, kept in memory), and their points counted by cell of the grid
-# at zoom `GRID_ZOOM`. A view whose cells are that grid's, or 2, 4, 8… of its cells a side
-# (every view up to that zoom, unless its box is huge for its zoom), takes the grid's cells
-# that lie inside its box, with a cell to spare, and adds the points along its border one
-# by one. Whole cells of the view are exactly the sums of their grid cells: the cells are
-# powers of two of each other, and dividing a float by a power of two is exact.
-
-GRID_ZOOM = 14
-GRID_CELL = 360 / 2 ** GRID_ZOOM / CELLS_PER_TILE
-
-
-def _from_grid(grid, inside, steps):
-    """The view's cells made of the grid's cells `inside`. `grid`: {layer key: (xs, ys,
-    counts, sums of latitudes, sums of longitudes, smallest ids)}, columns of the cells in
-    the order of (x, y)."""
-    x0, y0, x1, y1 = inside
-    cells = {}
-    for layer_key, columns in grid.items():
-        start, end = bisect_left(columns[0], x0), bisect_right(columns[0], x1)
-        sums = {}  # per view cell: [count, latitudes, longitudes, smallest id]
-        for x, y, count, lat, lon, first in zip(*(column[start:end] for column in columns),
-                                                 strict=True):
-            if y < y0 or y > y1:
-                continue
-            key = (x >> steps, y >> steps)
-            summed = sums.get(key)
-            if summed is None:
-                sums[key] = [count, lat, lon, first]
-            else:
-                summed[0] += count
-                summed[1] += lat
-                summed[2] += lon
-                if first < summed[3]:
-                    summed[3] = first
-        for key, (count, lat, lon, first) in sums.items():
-            cells.setdefault(key, _Cell()).add(layer_key, count, lat, lon, first,
-                                               approximate=False)
-    return cells
-
-
-def grid_steps(view):
-    """How many times a cell of the view halves into the finest grid's (0: the same
-    cells), or None when the view's cells are not made of the grid's."""
-    steps = round(math.log2(view.cell / GRID_CELL))
-    return steps if steps >= 0 and GRID_CELL * 2 ** steps == view.cell else None
-
-
-def grid_inside(view):
-    """The finest grid's cells surely in the view's box, a cell to spare on each side:
-    (x0, y0, x1, y1) inclusive, or None when there are none."""
-    west, south, east, north = view.bbox
-    x0, x1 = math.floor(west / GRID_CELL) + 2, math.floor(east / GRID_CELL) - 2
-    y0, y1 = math.floor(south / GRID_CELL) + 2, math.floor(north / GRID_CELL) - 2
-    return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else None
-
-
-def grid_cells(grid, view):
-    """The view's cells made of whole cells of `grid` (`_from_grid`), and those cells,
-    (x0, y0, x1, y1): or ({}, None) when the view's cells are not the grid's or none lies
-    inside its box."""
-    steps = grid_steps(view)
-    inside = grid_inside(view) if steps is not None else None
-    if inside is None:
-        return {}, None
-    return _from_grid(grid, inside, steps), inside
 
 
 def _tuples(queryset):

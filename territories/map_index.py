@@ -7,10 +7,14 @@ items (`territories.map_cache`: the triggers' `MapVersion`), as the view's secon
 reads them, in its order (layer, name, id). Each process keeps the latest ones, bounded
 by their number of rows (`MAX_ROWS`).
 
-A view then takes the cells of the finest grid inside its box (`map_clusters.grid_cells`)
-and adds the points along its border one by one, compared with the box as the database
-compares them (the floats of the decimal columns), so that it draws exactly what
-grouping the tables draws (tests/territories/test_map_index.py).
+The points are counted by cell of the grid at zoom `GRID_ZOOM`. A view whose cells are
+that grid's, or 2, 4, 8… of its cells a side (every view up to that zoom, unless its box
+is huge for its zoom), takes the grid's cells that lie inside its box, with a cell to
+spare, and adds the points along its border one by one, compared with the box as the
+database compares them (the floats of the decimal columns). Whole cells of the view are
+exactly the sums of their grid cells: the cells are powers of two of each other, and
+dividing a float by a power of two is exact. So a view draws exactly what grouping the
+tables draws (tests/territories/test_map_index.py).
 """
 
 import math
@@ -19,7 +23,10 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
-from territories.map_clusters import GRID_CELL, _details, add_group, grid_cells
+from territories.map_clusters import CELLS_PER_TILE, _Cell, _details, add_group
+
+GRID_ZOOM = 14
+GRID_CELL = 360 / 2 ** GRID_ZOOM / CELLS_PER_TILE
 
 # The indexes one process keeps: about 400 bytes a row (measured at 20,000), under 50 MB
 # in all. A territory with more rows than that is grouped from the tables (its first
@@ -35,7 +42,9 @@ class MapIndex:
     - their points sorted by cell of the finest grid: columns `xs`, `ys` (the cell),
       `lats`, `lons` and `ranks` (the row); the cells' columns `column_xs` and where each
       column starts (`starts`);
-    - `grid`: per layer, its points counted by cell (`map_clusters._from_grid`);
+    - `grid`: per layer, its points counted by cell: columns (xs, ys, counts, sums of
+      latitudes, sums of longitudes, smallest ids) in the order of (x, y); and
+      `grid_columns`, per layer, its columns' x and where each starts;
     - `commune_groups`: per layer and commune, the items without a point;
     - `rank_of`: the row of each id, by layer key.
     """
@@ -55,12 +64,9 @@ class MapIndex:
                                         for column in range(3))
         self.lats = array("d", [rows[rank][6] for rank in self.ranks])
         self.lons = array("d", [rows[rank][7] for rank in self.ranks])
-        xs = self.xs
-        self.starts = array("q", [position for position in range(len(xs))
-                                  if position == 0 or xs[position] != xs[position - 1]])
-        self.column_xs = array("q", [xs[start] for start in self.starts])
-        self.starts.append(len(xs))
+        self.column_xs, self.starts = _columns(self.xs)
         self.grid = self._count_by_cell()
+        self.grid_columns = {key: _columns(columns[0]) for key, columns in self.grid.items()}
         self.rank_of = {key: {row[2]: rank for rank, row in enumerate(rows) if row[0] == key}
                         for key in {row[0] for row in rows}}
         at_communes = {}
@@ -120,17 +126,40 @@ class MapIndex:
     def cells(self, view, communes):
         """The view's cells (`map_clusters._Cell`), as `map_clusters._groups` gives them;
         `communes` is given, by layer, those whose town hall holds items in the view."""
-        cells, inside = grid_cells(self.grid, view)
-        cell, rows = view.cell, self.rows
+        sums = {}  # (layer key, cell of the view): [count, latitudes, longitudes, first id]
+        steps = grid_steps(view)
+        inside = grid_inside(view) if steps is not None else None
+        if inside is not None:
+            self._add_grid(sums, inside, steps)
+        cell, rows, ranks = view.cell, self.rows, self.ranks
+        floor = math.floor
         for position in self._positions_in_box(view, inside):
-            row = rows[self.ranks[position]]
-            latitude, longitude = self.lats[position], self.lons[position]
-            add_group(cells, communes, view, row[0], math.floor(longitude / cell),
-                      math.floor(latitude / cell), None, 1, latitude, longitude, row[2])
+            key, _order, pk, _name, _kind, _slug, latitude, longitude, _commune = rows[
+                ranks[position]]
+            _add(sums, (key, (floor(longitude / cell), floor(latitude / cell))), 1, latitude,
+                 longitude, pk)
+        cells = {}
+        for (key, place), (count, latitude, longitude, first) in sums.items():
+            cells.setdefault(place, _Cell()).add(key, count, latitude, longitude, first,
+                                                 approximate=False)
         for key, commune, count, first, _ranks in self.commune_groups:
             add_group(cells, communes, view, key, None, None, commune, count, None, None,
                       first)
         return cells
+
+    def _add_grid(self, sums, inside, steps):
+        """Add the grid's cells `inside` (x0, y0, x1, y1) to the view's cells, which are
+        2 ** `steps` of them a side."""
+        x0, y0, x1, y1 = inside
+        for key, (_xs, ys, counts, lats, lons, firsts) in self.grid.items():
+            column_xs, starts = self.grid_columns[key]
+            for column in range(bisect_left(column_xs, x0), bisect_right(column_xs, x1)):
+                start, end = starts[column], starts[column + 1]
+                x = column_xs[column] >> steps
+                for position in range(bisect_left(ys, y0, start, end),
+                                      bisect_right(ys, y1, start, end)):
+                    _add(sums, (key, (x, ys[position] >> steps)), counts[position],
+                         lats[position], lons[position], firsts[position])
 
     def rows_in(self, view, communes):
         """The rows of the items drawn in the view, in their order: with a point in its
@@ -145,6 +174,43 @@ class MapIndex:
         """The rows of the items `ids` ({layer key: ids}), in their order."""
         return [self.rows[rank] for rank in sorted(
             self.rank_of[key][pk] for key, pks in ids.items() for pk in pks)]
+
+
+def _columns(xs):
+    """The distinct values of the sorted `xs` and where each starts (one more: the end)."""
+    starts = array("q", [position for position in range(len(xs))
+                         if position == 0 or xs[position] != xs[position - 1]])
+    column_xs = array("q", [xs[start] for start in starts])
+    starts.append(len(xs))
+    return column_xs, starts
+
+
+def _add(sums, key, count, latitude, longitude, first):
+    summed = sums.get(key)
+    if summed is None:
+        sums[key] = [count, latitude, longitude, first]
+    else:
+        summed[0] += count
+        summed[1] += latitude
+        summed[2] += longitude
+        if first < summed[3]:
+            summed[3] = first
+
+
+def grid_steps(view):
+    """How many times a cell of the view halves into the finest grid's (0: the same
+    cells), or None when the view's cells are not made of the grid's."""
+    steps = round(math.log2(view.cell / GRID_CELL))
+    return steps if steps >= 0 and GRID_CELL * 2 ** steps == view.cell else None
+
+
+def grid_inside(view):
+    """The finest grid's cells surely in the view's box, a cell to spare on each side:
+    (x0, y0, x1, y1) inclusive, or None when there are none."""
+    west, south, east, north = view.bbox
+    x0, x1 = math.floor(west / GRID_CELL) + 2, math.floor(east / GRID_CELL) - 2
+    y0, y1 = math.floor(south / GRID_CELL) + 2, math.floor(north / GRID_CELL) - 2
+    return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else None
 
 
 def build_map_index(sources):

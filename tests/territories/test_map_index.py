@@ -10,10 +10,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from rest_framework.renderers import JSONRenderer
 
 from territories import map_clusters, map_index
-from territories.map_clusters import GRID_CELL, POINTS_LIMIT, MapView, cluster_view
-from territories.map_index import build_map_index
+from territories.api.map_views import GeoJSONRenderer
+from territories.map_clusters import POINTS_LIMIT, MapView, cluster_view
+from territories.map_index import GRID_CELL, build_map_index
 from territories.map_layers import territory_sources
 from territories.models import Actor, Commune, Place
 from territories.permissions import territory_access
@@ -96,14 +99,9 @@ def test_a_view_from_the_index_has_the_features_of_grouping_the_tables(
         points, territory_a, monkeypatch, points_limit, django_assert_num_queries):
     monkeypatch.setattr(map_clusters, "POINTS_LIMIT", points_limit)
     from_grid = []
-    real = map_index.grid_cells
-
-    def grid_cells(*args):
-        cells, inside = real(*args)
-        from_grid.append(inside)
-        return cells, inside
-
-    monkeypatch.setattr(map_index, "grid_cells", grid_cells)
+    real = map_index.grid_inside
+    monkeypatch.setattr(map_index, "grid_inside",
+                        lambda view: from_grid.append(real(view)) or from_grid[-1])
     for everything in (False, True):
         sources = sources_of(territory_a, everything)
         index = build_map_index(sources)
@@ -132,7 +130,7 @@ def test_a_view_whose_cells_are_not_the_grids_takes_every_point_one_by_one(
     index = build_map_index(sources)
     # A huge box for its zoom: its cells are a 40th of it, not made of the grid's.
     view = MapView((0.0, 40.0, 12.0, 48.0), 14, True)
-    assert map_clusters.grid_steps(view) is None
+    assert map_index.grid_steps(view) is None
     drawn = cluster_view(sources, view, lambda: index)
     assert drawn[1] == points.filter(is_published=True).count() + 150
     same(cluster_view(sources, view), drawn)
@@ -205,3 +203,19 @@ def test_the_api_reads_the_items_once_until_they_change(
     assert answer["total"] == published + 3
     assert len(read) == 2
     assert connection.vendor == "postgresql"
+
+
+def test_the_geojson_is_written_as_drf_writes_json(client, points, territory_a):
+    """orjson writes the maps' GeoJSON: the same bytes as DRF's JSON renderer."""
+    url = reverse("api:territory-map", args=[territory_a.slug])
+    for box in ({"bbox": "5.2,43.2,5.6,43.6", "zoom": "12"},  # clusters and points
+                {"bbox": "5.3,43.3,5.34,43.34", "zoom": "15"}):  # points with their names
+        answer = client.get(url, box)
+        assert answer["Content-Type"] == "application/geo+json"
+        assert len(answer.json()["features"]) > 10
+        assert answer.content == JSONRenderer().render(json.loads(answer.content))
+    # What orjson does not know goes through DRF's encoder; an indent asked is given.
+    assert GeoJSONRenderer().render({"label": gettext_lazy("Acteurs"), 1: 2.5}) == \
+        b'{"label":"Acteurs","1":2.5}'
+    assert GeoJSONRenderer().render(
+        {"a": 1}, "application/geo+json; indent=2") == b'{\n  "a": 1\n}'

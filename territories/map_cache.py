@@ -68,7 +68,8 @@ def map_view(territory, *, everything, view, params, compute, index=None):
         return compute(None)
     # What the person sees of the items, then what the view asks. The language too: a
     # point's `kind_label` is translated.
-    items = (bool(everything), params.get("kind", ""), params.get("actor_kind", ""))
+    kinds = sorted({key.strip() for key in params.get("kind", "").split(",") if key.strip()})
+    items = (bool(everything), tuple(kinds), params.get("actor_kind", "").strip())
     kept_index = None if index is None else (lambda: kept_map_index(
         # The slug too: the items' links are made of it.
         (territory.pk, territory.slug, version, items), index))

@@ -138,9 +138,14 @@ def territory_sources(access, params, *, everything=None):
     (`everything`: whether they see the drafts, when the caller knows it already)."""
     keys = {key.strip() for key in params.get("kind", "").split(",") if key.strip()}
     actor_kind = params.get("actor_kind", "").strip()
-    if "\x00" in actor_kind or keys - {"actor", "place"}:
+    if keys - {"actor", "place"}:
         raise DomainError(gettext("Types d'éléments possibles : actor, place."),
                           code="invalid_filter", field="kind")
+    # Checked, not only matched: each filter asked reads the territory's items into a map
+    # kept in memory (territories.map_index), and made-up values must not each read them.
+    if actor_kind and actor_kind not in Actor.Kind.values:
+        raise DomainError(gettext("Type d'acteur inconnu : choisissez-en un de la liste."),
+                          code="invalid_filter", field="actor_kind")
     sources = []
     for layer in map_layers(keys or {"actor", "place"}):
         queryset = territory_items(access, layer.queryset(), everything=everything)

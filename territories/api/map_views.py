@@ -21,7 +21,7 @@ from territories.map_cache import map_view, with_map_version
 from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
 from territories.map_index import build_map_index
 from territories.map_layers import territory_sources
-from territories.models import Territory
+from territories.models import Actor, Territory
 from territories.national_map import (
     LIST_PAGE_SIZE,
     MapFilterForm,
@@ -220,7 +220,8 @@ def national_map_perimeters(request):
     parameters=VIEW_PARAMETERS + [
         OpenApiParameter("kind", OpenApiTypes.STR, description=(
             "Types d'éléments, séparés par des virgules : actor, place.")),
-        OpenApiParameter("actor_kind", OpenApiTypes.STR, description="Un type d'acteur."),
+        OpenApiParameter("actor_kind", OpenApiTypes.STR, enum=Actor.Kind.values,
+                         description="Un type d'acteur."),
     ],
     responses={(200, GeoJSONRenderer.media_type): OpenApiResponse(CLUSTERS),
                (400, "application/json"): OpenApiResponse(

@@ -299,3 +299,28 @@ def test_the_list_beside_the_map_is_paginated_by_fifty_across_kinds(client, terr
     last = client.get(reverse("national_map"), {"page": "2"}).context["page"].rows
     assert [row["name"] for row in last][-1] == "Zèbre, tiers-lieu"
     assert client.get(reverse("national_map"), {"page": "abc"}).status_code == 200
+
+
+def test_the_territory_map_refuses_an_unknown_actor_kind_in_french(client, territory_a,
+                                                                   monkeypatch):
+    """Each filter reads the territory's items once into memory: a made-up kind of actor is
+    refused before, not read (nor matched to nothing)."""
+    spread_actors(territory_a, 3)
+    Actor.objects.filter(territory=territory_a).update(kind=Actor.Kind.COOPERATIVE)
+    url = reverse("api:territory-map", args=[territory_a.slug])
+    read = []
+    monkeypatch.setattr("territories.api.map_views.build_map_index",
+                        lambda sources: read.append(1))
+    for made_up in ("inconnu", "Association", "x" * 500):
+        refused = client.get(url, {"actor_kind": made_up})
+        assert refused.status_code == 400
+        assert refused.json() == {"detail": "Type d'acteur inconnu : choisissez-en un de la "
+                                            "liste.", "code": "invalid_filter"}
+    assert read == []
+    client.cookies["django_language"] = "en"
+    assert client.get(url, {"actor_kind": "inconnu"}).json()["detail"] == (
+        "Unknown kind of actor: choose one from the list.")
+    del client.cookies["django_language"]
+    monkeypatch.undo()
+    assert client.get(url, {"actor_kind": "cooperative"}).json()["total"] == 3
+    assert client.get(url, {"actor_kind": "association"}).json()["total"] == 0

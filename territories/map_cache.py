@@ -49,12 +49,13 @@ def _key(kind, territory, version, what):
     return f"{kind}:{territory.pk}:{version}:{digest}"
 
 
-def map_view(territory, *, everything, view, params, compute, index=None):
+def map_view(territory, *, everything, view, filters, compute, index=None):
     """Return `compute(index)` (the features of a view and their total), from the cache
     when this view of the territory's current items was computed already.
 
     `territory` comes from `with_map_version`. `everything`: whether the person sees the
-    drafts too (the territory's editors, staff). `index()` reads the items into a
+    drafts too (the territory's editors, staff). `filters`: the view's
+    `map_layers.TerritoryFilters`. `index()` reads the items into a
     `map_index.MapIndex`: `compute` is given a function that returns the one this process
     keeps for the same items, or None where their state is not counted.
     """
@@ -68,8 +69,7 @@ def map_view(territory, *, everything, view, params, compute, index=None):
         return compute(None)
     # What the person sees of the items, then what the view asks. The language too: a
     # point's `kind_label` is translated.
-    kinds = sorted({key.strip() for key in params.get("kind", "").split(",") if key.strip()})
-    items = (bool(everything), tuple(kinds), params.get("actor_kind", "").strip())
+    items = (bool(everything), *filters)
     kept_index = None if index is None else (lambda: kept_map_index(
         # The slug too: the items' links are made of it.
         (territory.pk, territory.slug, version, items), index))

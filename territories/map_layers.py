@@ -18,6 +18,7 @@ A layer annotates its queryset with the same few columns, so that the clustering
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import CharField, F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
@@ -133,9 +134,16 @@ register_map_layer(MapLayer(
 ))
 
 
-def territory_sources(access, params, *, everything=None):
-    """The actors' and places' layers of the access's territory, as the person may see them
-    (`everything`: whether they see the drafts, when the caller knows it already)."""
+class TerritoryFilters(NamedTuple):
+    """What a territory's map view asks of its items: the layers (none: all) and a kind
+    of actor ("": any)."""
+
+    layers: tuple[str, ...] = ()
+    actor_kind: str = ""
+
+
+def territory_filters(params):
+    """Read and check `kind` and `actor_kind` from the query; DomainError if wrong."""
     keys = {key.strip() for key in params.get("kind", "").split(",") if key.strip()}
     actor_kind = params.get("actor_kind", "").strip()
     if keys - {"actor", "place"}:
@@ -146,9 +154,19 @@ def territory_sources(access, params, *, everything=None):
     if actor_kind and actor_kind not in Actor.Kind.values:
         raise DomainError(gettext("Type d'acteur inconnu : choisissez-en un de la liste."),
                           code="invalid_filter", field="actor_kind")
+    return TerritoryFilters(tuple(sorted(keys)), actor_kind)
+
+
+EVERY_ITEM = TerritoryFilters()
+
+
+def territory_sources(access, filters=EVERY_ITEM, *, everything=None):
+    """The actors' and places' layers of the access's territory that the `filters` keep, as
+    the person may see them (`everything`: whether they see the drafts, when the caller
+    knows it already)."""
     sources = []
-    for layer in map_layers(keys or {"actor", "place"}):
+    for layer in map_layers(set(filters.layers) or {"actor", "place"}):
         queryset = territory_items(access, layer.queryset(), everything=everything)
-        sources.append((layer, layer.filtered(
-            queryset, item_kind=actor_kind if layer.key == "actor" and actor_kind else None)))
+        sources.append((layer, layer.filtered(queryset, item_kind=(
+            filters.actor_kind if layer.key == "actor" and filters.actor_kind else None))))
     return sources

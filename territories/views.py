@@ -379,7 +379,7 @@ def territory_map(request, slug):
         "actors": actors, "more_actors": more_actors,
         "places": places, "more_places": more_places,
         # Items without coordinates count too: the map places them at their commune.
-        "located_count": located_total(territory_sources(access, {})),
+        "located_count": located_total(territory_sources(access)),
         "access": access,
         "actor_kinds": Actor.Kind.choices,
         "tile_url": settings.MAP_TILE_URL,

@@ -20,7 +20,7 @@ from territories.errors import DomainError
 from territories.map_cache import map_view, with_map_version
 from territories.map_clusters import MAX_ZOOM, cluster_view, parse_view
 from territories.map_index import build_map_index
-from territories.map_layers import territory_sources
+from territories.map_layers import territory_filters, territory_sources
 from territories.models import Actor, Territory
 from territories.national_map import (
     LIST_PAGE_SIZE,
@@ -237,9 +237,9 @@ def territory_map(request, slug):
     territory = access.territory
     view = parse_view(request.query_params)
     everything = sees_every_item(access)
-    sources = territory_sources(access, request.query_params, everything=everything)
-    features, total = map_view(territory, everything=everything, view=view,
-                               params=request.query_params,
+    filters = territory_filters(request.query_params)
+    sources = territory_sources(access, filters, everything=everything)
+    features, total = map_view(territory, everything=everything, view=view, filters=filters,
                                compute=lambda index: cluster_view(sources, view, index),
                                index=lambda: build_map_index(sources))
     extra = {} if view.given else {"perimeter": map_perimeter(territory)}

@@ -90,7 +90,7 @@ def views(rng, count):
 
 
 def sources_of(territory, everything=False):
-    return territory_sources(territory_access(AnonymousUser(), territory.slug), {},
+    return territory_sources(territory_access(AnonymousUser(), territory.slug),
                              everything=everything)
 
 
